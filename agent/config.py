@@ -1,0 +1,130 @@
+"""Settings: a dataclass stored as TOML in the platform's config dir. Never secrets.
+
+``FANOUS_HOME`` puts config, data and logs in one folder (tests, portable installs).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tempfile
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+import tomli_w
+
+from agent.errors import ConfigError
+
+APP_NAME = "Fanous"
+
+__all__ = ["Paths", "Settings", "load_settings", "save_settings"]
+
+
+@dataclass(frozen=True, slots=True)
+class Paths:
+    config_dir: Path
+    data_dir: Path
+    log_dir: Path
+
+    @property
+    def settings_file(self) -> Path:
+        return self.config_dir / "settings.toml"
+
+    @property
+    def database(self) -> Path:
+        return self.data_dir / "fanous.db"
+
+    @property
+    def log_file(self) -> Path:
+        return self.log_dir / "fanous.log"
+
+    @classmethod
+    def resolve(cls, home: str | os.PathLike[str] | None = None) -> Paths:
+        """``home`` (or ``$FANOUS_HOME``) wins; otherwise the platform's standard dirs."""
+        home = home if home is not None else os.environ.get("FANOUS_HOME")
+        if home:
+            root = Path(home).expanduser().resolve()
+            return cls(root / "config", root / "data", root / "logs")
+        return cls(
+            Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)),
+            Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)),
+            Path(platformdirs.user_log_dir(APP_NAME, appauthor=False)),
+        )
+
+    def ensure(self) -> Paths:
+        for d in (self.config_dir, self.data_dir, self.log_dir):
+            d.mkdir(parents=True, exist_ok=True)
+        return self
+
+
+@dataclass(slots=True)
+class Settings:
+    # Which local engine answers: "auto" uses Ollama when it runs, else the embedded one.
+    engine: str = "auto"
+    # The embedded engine's model: a name from agent.engines.packaged or a .gguf path.
+    embedded_model: str = "smollm2-135m"
+    ollama_host: str = "http://127.0.0.1:11434"
+    ollama_model: str = ""  # empty: the first chat model Ollama has
+    # Off on first run: with it off nothing leaves the machine.
+    cloud_escalation: bool = False
+    notes_folders: list[str] = field(default_factory=list)
+    # How many retrieved passages go into a prompt. Small models do best with few.
+    context_passages: int = 3
+    max_answer_tokens: int = 256
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Settings:
+        known = {f.name: f for f in dataclasses.fields(cls)}
+        kwargs: dict[str, Any] = {}
+        for key, value in data.items():
+            if key not in known:
+                continue  # settings from a newer version: ignore, keep working
+            default = getattr(cls(), key)
+            if not isinstance(value, type(default)):
+                raise ConfigError(
+                    f"Setting {key!r} should be {type(default).__name__}, found {value!r}",
+                    fix="fix or delete that line in the settings file",
+                )
+            kwargs[key] = value
+        return cls(**kwargs)
+
+
+def load_settings(paths: Paths) -> Settings:
+    """Read the settings file; a missing file means defaults."""
+    try:
+        raw = paths.settings_file.read_bytes()
+    except FileNotFoundError:
+        return Settings()
+    except OSError as e:
+        raise ConfigError(f"Cannot read {paths.settings_file}: {e.strerror}") from e
+    try:
+        return Settings.from_dict(tomllib.loads(raw.decode("utf-8")))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        raise ConfigError(
+            f"The settings file {paths.settings_file} is not valid TOML ({e})",
+            fix="fix it by hand or delete it to start from defaults",
+        ) from e
+
+
+def save_settings(paths: Paths, settings: Settings) -> None:
+    """Write atomically (temp file + rename) so a crash never leaves half a file."""
+    paths.config_dir.mkdir(parents=True, exist_ok=True)
+    data = tomli_w.dumps(settings.to_dict()).encode("utf-8")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=paths.config_dir, prefix=".settings-", suffix=".tmp")
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, paths.settings_file)
+    except OSError as e:
+        raise ConfigError(
+            f"Cannot save settings to {paths.settings_file}: {e.strerror}",
+            fix="check that the disk is not full and the folder is writable",
+        ) from e

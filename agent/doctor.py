@@ -1,0 +1,184 @@
+"""`fanous doctor`: what Fanous sees on this machine, each with a verdict and a fix."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict, dataclass
+from typing import Literal
+
+from agent import secrets
+from agent.config import Settings, load_settings
+from agent.errors import FanousError
+from agent.workspace import Workspace
+
+__all__ = ["Check", "run_checks"]
+
+Verdict = Literal["ok", "warn", "fail"]
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    name: str
+    verdict: Verdict
+    detail: str
+    fix: str | None = None
+
+    def to_json(self) -> dict[str, str | None]:
+        return asdict(self)
+
+
+def _paths(ws: Workspace) -> list[Check]:
+    checks = []
+    for label, folder in (
+        ("config folder", ws.paths.config_dir),
+        ("data folder", ws.paths.data_dir),
+        ("log folder", ws.paths.log_dir),
+    ):
+        if os.access(folder, os.W_OK):
+            checks.append(Check(label, "ok", str(folder)))
+        else:
+            checks.append(
+                Check(
+                    label,
+                    "fail",
+                    f"{folder} is not writable",
+                    "give your user write permission on it or set FANOUS_HOME",
+                )
+            )
+    try:
+        load_settings(ws.paths)
+        checks.append(Check("settings", "ok", str(ws.paths.settings_file)))
+    except FanousError as e:
+        checks.append(Check("settings", "fail", e.message, e.fix))
+    return checks
+
+
+def _index(ws: Workspace) -> list[Check]:
+    from agent.index.search import index_stats
+
+    try:
+        stats = index_stats(ws.store)
+    except FanousError as e:
+        return [Check("index", "fail", e.message, e.fix)]
+    detail = (
+        f"{stats['documents']} documents, {stats['chunks']} passages, "
+        f"{stats['bytes'] / 2**20:.1f} MB at {ws.paths.database}"
+    )
+    checks = [
+        Check(
+            "index",
+            "ok" if stats["documents"] else "warn",
+            detail,
+            None if stats["documents"] else "add a notes folder: fanous index --notes ~/Notes",
+        )
+    ]
+    for folder in ws.settings.notes_folders:
+        ok = os.path.isdir(folder) and os.access(folder, os.R_OK)
+        checks.append(
+            Check(
+                "notes folder",
+                "ok" if ok else "fail",
+                folder,
+                None
+                if ok
+                else "the folder is missing or unreadable: restore it or remove it in Settings",
+            )
+        )
+    if stats["errors"]:
+        checks.append(
+            Check(
+                "index errors",
+                "warn",
+                f"{len(stats['errors'])} files could not be indexed, e.g. "
+                f"{stats['errors'][0]['path']}: {stats['errors'][0]['reason']}",
+                "see `fanous index` output for the list",
+            )
+        )
+    return checks
+
+
+def _keyring() -> Check:
+    try:
+        return Check("keyring", "ok", secrets.check_backend())
+    except FanousError as e:
+        return Check("keyring", "fail", e.message, e.fix)
+    except Exception as e:  # a broken backend must not break the doctor
+        return Check(
+            "keyring",
+            "fail",
+            f"the keyring failed: {e}",
+            "install and unlock gnome-keyring or KWallet",
+        )
+
+
+def _engines(settings: Settings) -> list[Check]:
+    from agent.engines import create_engine
+    from agent.engines.embedded import EmbeddedEngine
+    from agent.engines.ollama import OllamaEngine
+
+    checks = []
+    embedded = EmbeddedEngine(settings.embedded_model).health()
+    checks.append(
+        Check("embedded engine", "ok" if embedded.ok else "fail", embedded.detail, embedded.fix)
+    )
+    try:
+        import llama_cpp
+
+        offload = llama_cpp.llama_supports_gpu_offload()
+        checks.append(
+            Check(
+                "llama.cpp build",
+                "ok",
+                f"llama-cpp-python {llama_cpp.__version__}, GPU offload "
+                f"{'supported' if offload else 'not built in (CPU only)'}",
+            )
+        )
+    except ImportError:
+        pass
+    ollama = OllamaEngine(settings.ollama_host, settings.ollama_model).health()
+    checks.append(
+        Check(
+            "ollama",
+            "ok" if ollama.ok else "warn",
+            ollama.detail if ollama.ok else f"{ollama.detail} (optional)",
+            ollama.fix,
+        )
+    )
+    try:
+        engine = create_engine(settings)
+        checks.append(Check("answering engine", "ok", f"{engine.name} with {engine.model}"))
+    except FanousError as e:
+        checks.append(Check("answering engine", "fail", e.message, e.fix))
+    return checks
+
+
+def _hardware() -> Check:
+    from agent.hardware import detect
+
+    profile = detect()
+    detail = profile.describe()
+    if not profile.gpus:
+        detail += "; no GPU seen, so local models run on the CPU (fine for small ones)"
+    return Check("hardware", "ok", detail)
+
+
+def _cloud(settings: Settings) -> Check:
+    if settings.cloud_escalation:
+        return Check(
+            "cloud escalation",
+            "warn",
+            "on: hard tasks may be sent to a cloud model",
+            "turn it off in Settings or with the app's toggle to stay fully offline",
+        )
+    return Check("cloud escalation", "ok", "off: nothing leaves this machine")
+
+
+def run_checks(ws: Workspace) -> list[Check]:
+    return [
+        *_paths(ws),
+        _hardware(),
+        *_engines(ws.settings),
+        _keyring(),
+        *_index(ws),
+        _cloud(ws.settings),
+    ]

@@ -1,0 +1,70 @@
+"""The shared contracts between connectors and the index.
+
+A connector produces ``Document``s; the index cuts them into ``Chunk``s. A citation is a
+document's ``uri`` plus a chunk's ``char_span`` into the document's ``text``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+
+def content_hash(text: str) -> str:
+    """Stable hash of a document's text, used to skip re-indexing unchanged content."""
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    source: str  # connector kind: "notes", "mail", ...
+    uri: str  # stable identity, e.g. "file:///home/u/notes/a.md"
+    title: str
+    text: str
+    meta: dict[str, Any] = field(default_factory=dict)
+    modified: float = 0.0  # seconds since the epoch
+    content_hash: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.content_hash:
+            object.__setattr__(self, "content_hash", content_hash(self.text))
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    doc_id: int
+    ordinal: int
+    text: str
+    heading_path: str  # "Travel > Ferry", empty when the text has no headings
+    char_span: tuple[int, int]  # [start, end) into Document.text
+
+
+@dataclass(frozen=True, slots=True)
+class SourceItem:
+    """What a connector's scan yields: cheap to make (one ``stat``), enough to tell
+    whether the indexed copy is still current without reading the content."""
+
+    uri: str
+    path: str  # local path shown to the user and used to open the item
+    mtime_ns: int
+    size: int
+
+
+class Connector(Protocol):
+    """A source of documents. Knows nothing of the index."""
+
+    source: str  # "notes", "mail", ...
+    root: str  # the identity of this source in the index (a folder, an account)
+
+    def scan(self, on_error: Callable[[str, str], None]) -> Iterator[SourceItem]:
+        """Yield every item; report unreadable parts through ``on_error(path, reason)``.
+
+        Raises ``ConnectorError`` when the source as a whole cannot be read (then the
+        index keeps what it had)."""
+        ...
+
+    def load(self, item: SourceItem) -> Document:
+        """Read one item. Raises ``ConnectorError`` with the reason when it cannot."""
+        ...

@@ -1,0 +1,47 @@
+"""Engines: every model provider behind one protocol, chosen by a setting.
+
+``create_engine(settings)`` is the only place that decides which engine runs.
+"""
+
+from __future__ import annotations
+
+from agent.config import Settings
+from agent.engines.base import CancelToken, ChatChunk, Engine, Health, Message, ModelInfo
+from agent.errors import ConfigError
+
+__all__ = [
+    "LOCAL_ENGINES",
+    "CancelToken",
+    "ChatChunk",
+    "Engine",
+    "Health",
+    "Message",
+    "ModelInfo",
+    "create_engine",
+]
+
+LOCAL_ENGINES = ("auto", "embedded", "ollama")
+
+
+def create_engine(settings: Settings) -> Engine:
+    """The local engine the settings ask for; "auto" prefers a running Ollama."""
+    choice = settings.engine
+    if choice not in LOCAL_ENGINES:
+        raise ConfigError(
+            f"Unknown engine {choice!r}", fix=f"set engine to one of: {', '.join(LOCAL_ENGINES)}"
+        )
+    if choice in ("auto", "ollama"):
+        from agent.engines.ollama import OllamaEngine, ollama_running
+
+        if choice == "ollama" or ollama_running(settings.ollama_host):
+            engine = OllamaEngine(settings.ollama_host, settings.ollama_model)
+            if choice == "ollama":
+                return engine
+            try:
+                engine.resolve_model()
+                return engine
+            except Exception:  # Ollama runs but has no chat model: use the embedded one
+                pass
+    from agent.engines.embedded import EmbeddedEngine
+
+    return EmbeddedEngine(settings.embedded_model)

@@ -1,0 +1,336 @@
+"""The Ollama engine: a local model served by ``ollama serve``, through the ``ollama`` client.
+
+Written against the ``ollama`` 0.6 Python package and Ollama's HTTP API (see
+``reference/ollama-api.md``). Every failure becomes an ``EngineError`` subclass whose
+message and ``fix`` a user can act on; errors raised while answering carry the text
+streamed so far in ``partial_text``.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import math
+from collections.abc import Iterator, Sequence
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+import numpy as np
+import ollama
+
+from agent.engines.base import CancelToken, ChatChunk, Health, Message, ModelInfo
+from agent.errors import EngineError, EngineUnavailable, ModelNotFound
+
+__all__ = [
+    "DEFAULT_HOST",
+    "OllamaEngine",
+    "context_size",
+    "estimate_tokens",
+    "normalize_host",
+    "ollama_running",
+]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_HOST = "http://127.0.0.1:11434"
+DEFAULT_PORT = 11434
+INSTALL_FIX = "start it with `ollama serve` or install it from https://ollama.com/download"
+SUGGESTED_CHAT_MODEL = "llama3.2"
+SUGGESTED_EMBED_MODEL = "nomic-embed-text"
+RETRY_FIX = "retry; if it keeps failing, restart `ollama serve` and check its log"
+CRASH_FIX = "check that Ollama is still running (it may have crashed), then retry"
+MIN_CONTEXT = 2048
+EMBED_BATCH = 64
+# What the client raises: HTTP errors (ResponseError), refused connections (ConnectionError,
+# or httpx.ConnectError inside a stream), transport errors, and unreadable replies (ValueError).
+_CLIENT_ERRORS = (ollama.ResponseError, ConnectionError, httpx.HTTPError, ValueError)
+
+
+def normalize_host(host: str | None) -> str:
+    """``scheme://host:port[/path]``: no scheme means http, no port means 11434 (not 80)."""
+    host = (host or "").strip() or DEFAULT_HOST
+    if "://" not in host:
+        host = f"http://{host}"
+    parts = urlsplit(host)
+    name = parts.hostname or "127.0.0.1"
+    if name in ("0.0.0.0", "::"):  # a bind-all OLLAMA_HOST: the server is reached locally
+        name = "127.0.0.1"
+    if ":" in name:
+        name = f"[{name}]"
+    return f"{parts.scheme}://{name}:{parts.port or DEFAULT_PORT}{parts.path.rstrip('/')}"
+
+
+def _is_loopback(url: str) -> bool:
+    name = urlsplit(url).hostname or ""
+    try:
+        return name == "localhost" or ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
+def ollama_running(host: str = DEFAULT_HOST, timeout: float = 0.3) -> bool:
+    """True when an Ollama server answers at ``host`` (used to choose the engine)."""
+    url = normalize_host(host)
+    try:
+        r = httpx.get(f"{url}/api/version", timeout=timeout, trust_env=not _is_loopback(url))
+        return r.status_code == 200 and "version" in r.json()
+    except (httpx.HTTPError, ValueError):
+        return False
+
+
+def estimate_tokens(messages: Sequence[Message]) -> int:
+    """A generous token estimate: ~3 ASCII or ~2 other characters a token, plus template."""
+    total = 0.0
+    for m in messages:
+        text = m["content"] or ""
+        ascii_chars = sum(1 for ch in text if ch.isascii())
+        total += ascii_chars / 3 + (len(text) - ascii_chars) / 2 + 8
+    return math.ceil(total)
+
+
+def context_size(needed_tokens: int) -> int:
+    """The smallest power of two >= ``needed_tokens`` and >= 2048: stable, so no reloads."""
+    return max(MIN_CONTEXT, 1 << max(needed_tokens - 1, 1).bit_length())
+
+
+def _with_partial(exc: EngineError, partial: str) -> EngineError:
+    exc.partial_text = partial  # type: ignore[attr-defined]
+    return exc
+
+
+class OllamaEngine:
+    """Answers and embeds with models served by Ollama."""
+
+    name = "ollama"
+
+    def __init__(
+        self,
+        host: str = DEFAULT_HOST,
+        model: str = "",
+        *,
+        client: ollama.Client | None = None,
+        timeout: float = 300.0,
+        connect_timeout: float = 3.0,
+        embed_model: str = "",
+        max_answer_tokens: int = 1024,
+        keep_alive: float | str | None = None,
+    ) -> None:
+        self.host = normalize_host(host)
+        self.model = model
+        self.embed_model = embed_model
+        self.max_answer_tokens = max_answer_tokens
+        self.keep_alive = keep_alive
+        self._owns_client = client is None
+        self._client = client or ollama.Client(
+            host=self.host,
+            timeout=httpx.Timeout(timeout, connect=connect_timeout),
+            trust_env=not _is_loopback(self.host),  # never route loopback through a proxy
+        )
+
+    def close(self) -> None:
+        if self._owns_client:
+            self._client.close()
+
+    def __enter__(self) -> OllamaEngine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- errors ------------------------------------------------------------------------
+    def _error(self, exc: BaseException, model: str, partial: str = "") -> EngineError:
+        """Turn a client or transport exception into ours; ``partial_text`` keeps the answer
+        streamed before it failed."""
+        kind: type[EngineError] = EngineError
+        if isinstance(exc, ollama.ResponseError):
+            err, status = exc.error, exc.status_code
+            if status == 404:
+                kind, msg = ModelNotFound, f"Ollama has no model {model!r} ({err})"
+                fix = f"pull it: `ollama pull {model}`"
+            elif status == 503:
+                msg, fix = f"Ollama is busy with other requests ({err})", "wait a moment and retry"
+            elif status == -1:
+                msg, fix = f"Ollama stopped in the middle of the answer: {err}", RETRY_FIX
+            elif status >= 500 and any(w in err.lower() for w in ("memory", "alloc")):
+                msg = f"Ollama ran out of memory running {model!r}: {err}"
+                fix = "close programs that use the GPU, or choose a smaller model"
+            elif status >= 500:
+                msg, fix = f"Ollama failed running {model!r}: {err}", RETRY_FIX
+            else:
+                msg = f"Ollama rejected the request ({status}): {err}"
+                fix = "check the model name and options in the settings"
+        elif isinstance(exc, ConnectionError | httpx.ConnectError | httpx.ConnectTimeout):
+            kind, msg, fix = EngineUnavailable, f"Ollama is not running at {self.host}", INSTALL_FIX
+        elif isinstance(exc, httpx.TimeoutException):
+            msg = f"Ollama did not answer in time at {self.host}"
+            fix = "retry (the model may still be loading), or choose a smaller model"
+        elif isinstance(exc, ValueError):
+            msg = f"Ollama sent a reply Fanous cannot read ({exc})"
+            fix = "update Ollama to a current version, then retry"
+        else:
+            msg = f"Ollama closed the connection before the answer was finished ({exc})"
+            fix = CRASH_FIX
+        return _with_partial(kind(msg, fix=fix), partial)
+
+    # -- models ------------------------------------------------------------------------
+    def _list(self) -> list[Any]:
+        try:
+            return list(self._client.list().models)
+        except _CLIENT_ERRORS as exc:
+            raise self._error(exc, "") from exc
+
+    def models(self) -> list[ModelInfo]:
+        out = []
+        for m in self._list():
+            details = m.details.model_dump(exclude_none=True) if m.details else {}
+            if m.digest:
+                details["digest"] = m.digest
+            size = int(m.size) if m.size is not None else None
+            out.append(ModelInfo(name=m.model or "", size_bytes=size, details=details))
+        return out
+
+    @staticmethod
+    def _is_embedding(info: ModelInfo) -> bool:
+        family = str(info.details.get("family", ""))
+        return "embed" in info.name.lower() or family in ("bert", "nomic-bert")
+
+    def resolve_model(self) -> str:
+        """The chat model: the configured one, else the first installed non-embedding one."""
+        if not self.model:
+            chat = [m.name for m in self.models() if not self._is_embedding(m)]
+            if not chat:
+                raise ModelNotFound(
+                    f"Ollama at {self.host} has no chat model installed",
+                    fix=f"pull one: `ollama pull {SUGGESTED_CHAT_MODEL}`",
+                )
+            self.model = chat[0]
+        return self.model
+
+    def resolve_embed_model(self) -> str:
+        """The embedding model: the configured one, else the first installed one."""
+        if not self.embed_model:
+            found = [m.name for m in self.models() if self._is_embedding(m)]
+            if not found:
+                raise ModelNotFound(
+                    f"Ollama at {self.host} has no embedding model installed",
+                    fix=f"pull one: `ollama pull {SUGGESTED_EMBED_MODEL}`",
+                )
+            self.embed_model = found[0]
+        return self.embed_model
+
+    # -- chat --------------------------------------------------------------------------
+    def chat_options(
+        self, messages: Sequence[Message], options: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """``options`` plus an explicit ``num_ctx`` that holds the prompt and the answer."""
+        opts = dict(options or {})
+        answer = opts.get("num_predict")
+        answer = answer if isinstance(answer, int) and answer > 0 else self.max_answer_tokens
+        needed = context_size(estimate_tokens(messages) + answer)
+        opts["num_ctx"] = max(int(opts.get("num_ctx") or 0), needed)
+        return opts
+
+    def chat(
+        self,
+        messages: Sequence[Message],
+        *,
+        stream: bool = True,
+        options: dict[str, Any] | None = None,
+        cancel: CancelToken | None = None,
+    ) -> Iterator[ChatChunk]:
+        """Stream the answer; the last chunk has ``done=True`` and the token counts.
+
+        ``finish_reason`` is Ollama's ``done_reason`` ("stop", "length"), "cancelled" when
+        ``cancel`` fired, or "prompt_truncated" when the prompt filled the whole context.
+        """
+        model = self.resolve_model()
+        opts = self.chat_options(messages, options)
+        kwargs: dict[str, Any] = {"model": model, "messages": list(messages), "options": opts}
+        if self.keep_alive is not None:
+            kwargs["keep_alive"] = self.keep_alive
+        parts: list[str] = []
+        if not stream:
+            try:
+                resp = self._client.chat(**kwargs, stream=False)
+            except _CLIENT_ERRORS as exc:
+                raise self._error(exc, model) from exc
+            yield self._final(resp, resp.message.content or "", opts["num_ctx"])
+            return
+        responses = self._client.chat(**kwargs, stream=True)
+        try:
+            for resp in responses:
+                if cancel is not None and cancel.cancelled:
+                    yield ChatChunk(done=True, finish_reason="cancelled")
+                    return
+                if resp.done:
+                    yield self._final(resp, resp.message.content or "", opts["num_ctx"])
+                    return
+                if text := resp.message.content:
+                    parts.append(text)
+                    yield ChatChunk(text=text)
+        except _CLIENT_ERRORS as exc:
+            raise self._error(exc, model, "".join(parts)) from exc
+        finally:
+            responses.close()  # leaves the HTTP stream when cancelled or abandoned
+        if cancel is not None and cancel.cancelled:
+            yield ChatChunk(done=True, finish_reason="cancelled")
+            return
+        ended = EngineError("Ollama's answer ended before it was finished", fix=CRASH_FIX)
+        raise _with_partial(ended, "".join(parts))
+
+    @staticmethod
+    def _final(resp: ollama.ChatResponse, text: str, num_ctx: int) -> ChatChunk:
+        reason = resp.done_reason or "stop"
+        prompt = resp.prompt_eval_count
+        if prompt is not None and prompt >= num_ctx:
+            # Ollama cut the prompt from the front to fit: the answer missed part of it.
+            log.warning("Ollama truncated the prompt: %d tokens >= num_ctx %d", prompt, num_ctx)
+            reason = "prompt_truncated"
+        return ChatChunk(
+            text=text,
+            done=True,
+            prompt_tokens=prompt,
+            completion_tokens=resp.eval_count,
+            finish_reason=reason,
+        )
+
+    # -- embeddings --------------------------------------------------------------------
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """One L2-normalised float32 row per text, from ``/api/embed``."""
+        if not texts:
+            return np.zeros((0, 0), dtype=np.float32)
+        model = self.resolve_embed_model()
+        rows: list[Sequence[float]] = []
+        for i in range(0, len(texts), EMBED_BATCH):
+            try:
+                resp = self._client.embed(model=model, input=list(texts[i : i + EMBED_BATCH]))
+            except _CLIENT_ERRORS as exc:
+                raise self._error(exc, model) from exc
+            rows.extend(resp.embeddings)
+        vectors = np.asarray(rows, dtype=np.float32)
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        return vectors / np.where(norms == 0, 1, norms)
+
+    # -- health ------------------------------------------------------------------------
+    def health(self, timeout: float = 1.0) -> Health:
+        trust_env = not _is_loopback(self.host)
+        try:
+            version = httpx.get(f"{self.host}/api/version", timeout=timeout, trust_env=trust_env)
+            tags = httpx.get(f"{self.host}/api/tags", timeout=timeout, trust_env=trust_env)
+            version.raise_for_status()
+            tags.raise_for_status()
+            names = [m.get("model") or m.get("name") for m in tags.json().get("models", [])]
+            detail = f"Ollama {version.json().get('version', '?')} at {self.host}"
+        except (httpx.ConnectError, httpx.ConnectTimeout):
+            return Health(False, f"Ollama is not running at {self.host}", INSTALL_FIX)
+        except (httpx.HTTPError, ValueError, AttributeError) as exc:
+            detail = f"Ollama at {self.host} is not answering properly ({exc})"
+            return Health(False, detail, RETRY_FIX)
+        detail += f", {len(names)} model{'s' if len(names) != 1 else ''}"
+        if self.model and self.model not in names and f"{self.model}:latest" not in names:
+            fix = f"pull it: `ollama pull {self.model}`"
+            return Health(False, f"{detail}; {self.model!r} is not installed", fix)
+        if not names:
+            return Health(False, detail, f"pull a model: `ollama pull {SUGGESTED_CHAT_MODEL}`")
+        return Health(True, detail)

@@ -1,0 +1,1 @@
+"""The index: chunking, incremental updates and search over one SQLite database."""

@@ -1,0 +1,1 @@
+"""Sources of documents. Each yields ``agent.documents.Document``s; none knows the index."""

@@ -1,0 +1,1 @@
+"""Test doubles for Fanous: fakes that behave like the real services and record calls."""
