@@ -1,13 +1,15 @@
 """One SQLite database for everything Fanous keeps: documents, chunks, conversations.
 
-WAL mode so the UI can read while the indexer writes; numbered migrations tracked in
-``PRAGMA user_version``; multi-row writes go through ``Store.atomic()``.
+WAL mode so the UI can read while the indexer writes; named migrations applied in order
+and recorded in ``_migrations`` (names, not a counter, so work on separate features can
+add steps side by side); multi-row writes go through ``Store.atomic()``.
 """
 
 from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,7 +25,8 @@ MIGRATIONS: list[Migration] = []
 
 
 def migration(fn: Migration) -> Migration:
-    """Register the next schema step. Never edit a released one: add a new one."""
+    """Register the next schema step, named by its function. Never edit or rename a
+    released one: add a new one after the last."""
     MIGRATIONS.append(fn)
     return fn
 
@@ -159,20 +162,30 @@ class Store:
 
     @property
     def schema_version(self) -> int:
-        return self.conn.execute("PRAGMA user_version").fetchone()[0]
+        """How many migrations this database has had."""
+        return self.conn.execute("SELECT count(*) FROM _migrations").fetchone()[0]
 
     def _migrate(self) -> None:
-        current = self.schema_version
-        if current > len(MIGRATIONS):
+        self.conn.execute(
+            "CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied REAL)"
+        )
+        done = {row[0] for row in self.conn.execute("SELECT name FROM _migrations")}
+        known = {step.__name__ for step in MIGRATIONS}
+        if done - known:
             raise StorageError(
                 f"The database {self.path} was written by a newer Fanous "
-                f"(schema {current}, this one knows {len(MIGRATIONS)})",
+                f"(it has steps this one does not know: {', '.join(sorted(done - known))})",
                 fix="update Fanous",
             )
-        for version, step in enumerate(MIGRATIONS[current:], start=current + 1):
+        for step in MIGRATIONS:
+            if step.__name__ in done:
+                continue
             with self.atomic():
                 step(self.db)
-                self.conn.execute(f"PRAGMA user_version = {version}")
+                self.conn.execute(
+                    "INSERT INTO _migrations (name, applied) VALUES (?, ?)",
+                    (step.__name__, time.time()),
+                )
 
     @contextmanager
     def atomic(self) -> Iterator[sqlite3.Connection]:

@@ -1,64 +1,23 @@
-"""The `fanous` command. No arguments launches the desktop app.
-
-Every subcommand that answers has ``--json`` so scripts and other tools can use Fanous.
-Errors print what happened and what to do, never a traceback.
-"""
+"""The core subcommands: index, ask, search, models, doctor."""
 
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import sys
 from collections.abc import Sequence
 from typing import Any
 
 from agent import __version__
+from agent.cli.common import ProgressLine, open_workspace, print_json
 from agent.errors import FanousError
 
-__all__ = ["main"]
-
-
-def _print_json(data: Any) -> None:
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
-
-
-class _ProgressLine:
-    """A one-line progress bar on stderr when it is a terminal; silent otherwise."""
-
-    def __init__(self, label: str) -> None:
-        self.label = label
-        self.live = sys.stderr.isatty()
-
-    def __call__(self, done: int, total: int, path: str) -> None:
-        if not self.live or (done % 25 and done != total):
-            return
-        width = 30
-        filled = width * done // total if total else width
-        name = os.path.basename(path)[:40]
-        sys.stderr.write(
-            f"\r{self.label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total} {name:<40}"
-        )
-        sys.stderr.flush()
-
-    def close(self) -> None:
-        if self.live:
-            sys.stderr.write("\r\033[K")
-
-
-def _workspace() -> Any:
-    from agent.workspace import Workspace, setup_logging
-
-    ws = Workspace()
-    setup_logging(ws.paths)
-    return ws
+__all__ = ["register"]
 
 
 def _index_notes(ws: Any, folders: Sequence[str], *, quiet: bool) -> list[Any]:
     reports = []
     for folder in folders:
-        bar = _ProgressLine("Indexing")
+        bar = ProgressLine("Indexing")
         try:
             report = ws.index_notes(folder, progress=bar)
         finally:
@@ -80,14 +39,14 @@ def _root_of(folder: str | None) -> str | None:
 
 
 def cmd_index(args: argparse.Namespace) -> int:
-    ws = _workspace()
+    ws = open_workspace()
     folders = [ws.add_notes_folder(f) for f in args.notes] or ws.settings.notes_folders
     if not folders:
         print("No notes folders yet: fanous index --notes ~/Notes", file=sys.stderr)
         return 1
     reports = _index_notes(ws, folders, quiet=args.json)
     if args.json:
-        _print_json(
+        print_json(
             [
                 {
                     "root": r.root,
@@ -108,14 +67,14 @@ def cmd_index(args: argparse.Namespace) -> int:
 def cmd_search(args: argparse.Namespace) -> int:
     from agent.index.search import search
 
-    ws = _workspace()
+    ws = open_workspace()
     if args.notes:
         _index_notes(ws, [args.notes], quiet=True)
     hits = search(
         ws.store, args.query, limit=args.limit, source=args.source, root=_root_of(args.notes)
     )
     if args.json:
-        _print_json(
+        print_json(
             {"query": args.query, "results": [{**h.citation(), "text": h.text} for h in hits]}
         )
         return 0
@@ -133,7 +92,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 def cmd_ask(args: argparse.Namespace) -> int:
     from agent.engines.base import CancelToken
 
-    ws = _workspace()
+    ws = open_workspace()
     if args.notes:
         _index_notes(ws, [args.notes], quiet=True)
     cancel = CancelToken()
@@ -154,7 +113,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
         cancel.cancel()
         raise
     if args.json:
-        _print_json(answer.to_json())
+        print_json(answer.to_json())
         return 0
     print()
     if answer.sources:
@@ -175,7 +134,7 @@ def cmd_models(args: argparse.Namespace) -> int:
     from agent.engines.embedded import EmbeddedEngine
     from agent.engines.ollama import OllamaEngine
 
-    ws = _workspace()
+    ws = open_workspace()
     s = ws.settings
     embedded = [
         {"engine": "embedded", "name": m.name, "size_bytes": m.size_bytes, **m.details}
@@ -192,7 +151,7 @@ def cmd_models(args: argparse.Namespace) -> int:
     active = ws.engine
     data = {"active": {"engine": active.name, "model": active.model}, "models": embedded + ollama}
     if args.json:
-        _print_json(data)
+        print_json(data)
         return 0
     print(f"Answering with: {active.name} / {active.model}")
     for m in data["models"]:
@@ -206,9 +165,9 @@ def cmd_models(args: argparse.Namespace) -> int:
 def cmd_doctor(args: argparse.Namespace) -> int:
     from agent.doctor import run_checks
 
-    checks = run_checks(_workspace())
+    checks = run_checks(open_workspace())
     if args.json:
-        _print_json({"version": __version__, "checks": [c.to_json() for c in checks]})
+        print_json({"version": __version__, "checks": [c.to_json() for c in checks]})
     else:
         marks = {"ok": "ok  ", "warn": "warn", "fail": "FAIL"}
         for c in checks:
@@ -218,14 +177,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     return 1 if any(c.verdict == "fail" for c in checks) else 0
 
 
-def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="fanous",
-        description="A private AI agent for your notes. With no command, opens the app.",
-    )
-    p.add_argument("--version", action="version", version=f"fanous {__version__}")
-    sub = p.add_subparsers(dest="command", metavar="COMMAND")
-
+def register(sub: argparse._SubParsersAction) -> None:
     index = sub.add_parser("index", help="index notes folders (incremental)")
     index.add_argument(
         "--notes",
@@ -260,28 +212,3 @@ def _parser() -> argparse.ArgumentParser:
     doctor = sub.add_parser("doctor", help="check engine, GPU, keyring, index and paths")
     doctor.add_argument("--json", action="store_true")
     doctor.set_defaults(run=cmd_doctor)
-    return p
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    if args.command is None:
-        from desktop.app import main as launch
-
-        return launch()
-    try:
-        return args.run(args)
-    except FanousError as e:
-        print(f"error: {e.message}", file=sys.stderr)
-        if e.fix:
-            print(f"  fix: {e.fix}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        print("\ninterrupted", file=sys.stderr)
-        return 130
-    except BrokenPipeError:
-        return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

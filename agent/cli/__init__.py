@@ -1,0 +1,52 @@
+"""The `fanous` command. No arguments launches the desktop app.
+
+Each command group lives in its own module with a ``register(subparsers)`` function;
+every subcommand that answers has ``--json`` so scripts and other tools can use Fanous.
+Errors print what happened and what to do, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from agent import __version__
+from agent.cli import core
+from agent.errors import FanousError
+
+__all__ = ["main"]
+
+COMMAND_GROUPS = [core]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="fanous",
+        description="A private AI agent for your notes. With no command, opens the app.",
+    )
+    parser.add_argument("--version", action="version", version=f"fanous {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for group in COMMAND_GROUPS:
+        group.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command is None:
+        from desktop.app import main as launch
+
+        return launch()
+    try:
+        return args.run(args)
+    except FanousError as e:
+        print(f"error: {e.message}", file=sys.stderr)
+        if e.fix:
+            print(f"  fix: {e.fix}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\ninterrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0

@@ -1,0 +1,46 @@
+"""Helpers every `fanous` subcommand shares: JSON output, progress, the workspace."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from typing import Any
+
+from agent.workspace import Workspace, setup_logging
+
+__all__ = ["ProgressLine", "open_workspace", "print_json"]
+
+
+def print_json(data: Any) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+class ProgressLine:
+    """A one-line progress bar on stderr when it is a terminal; silent otherwise."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.live = sys.stderr.isatty()
+
+    def __call__(self, done: int, total: int, path: str) -> None:
+        if not self.live or (done % 25 and done != total):
+            return
+        width = 30
+        filled = width * done // total if total else width
+        name = os.path.basename(path)[:40]
+        sys.stderr.write(
+            f"\r{self.label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total} {name:<40}"
+        )
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.live:
+            sys.stderr.write("\r\033[K")
+
+
+def open_workspace() -> Workspace:
+    ws = Workspace()
+    setup_logging(ws.paths)
+    return ws
