@@ -1,0 +1,259 @@
+"""The desktop window, driven like a user would: type, press Enter, watch, stop, toggle."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before anything imports Qt
+
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from agent.config import Paths
+from agent.engines.base import CancelToken, ChatChunk, Message
+from agent.errors import EngineError
+from agent.workspace import Workspace
+from desktop.app import build_window
+from desktop.main_window import MainWindow
+from desktop.ops import OpContext, Ops
+from desktop.qt import QDialogButtonBox, QPoint, Qt, QUrl
+from tests.fakes.engines import FakeEngine
+
+FERRY = "# Travel\n\n## Ferry\n\nThe ferry to Hydra leaves at 7:40 from pier 3.\n"
+QUESTION = "When does the ferry leave?"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def notes(tmp_path: Path) -> Path:
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "ferry.md").write_text(FERRY, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def open_window(qtbot: Any, tmp_path: Path) -> Iterator[Callable[..., MainWindow]]:
+    """Build a shown window on a workspace in one tmp home (the same home every call, so a
+    second call is a restart). Startup indexing has finished when it returns."""
+    opened: list[tuple[MainWindow, Workspace]] = []
+
+    def make(engine: Any = None, *, folders: Sequence[Path] = (), **seams: Any) -> MainWindow:
+        workspace = Workspace(Paths.resolve(tmp_path / "home"), engine=engine or FakeEngine())
+        for folder in folders:
+            workspace.add_notes_folder(str(folder))
+        window = build_window(workspace, **seams)
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        qtbot.waitUntil(lambda: not window.is_indexing, timeout=3000)
+        opened.append((window, workspace))
+        return window
+
+    yield make
+    for window, workspace in opened:
+        window.close()
+        workspace.close()
+
+
+def ask(qtbot: Any, window: MainWindow, question: str = QUESTION) -> None:
+    qtbot.keyClicks(window.prompt, question)
+    qtbot.keyClick(window.prompt, Qt.Key.Key_Return)
+
+
+def answer_part(window: MainWindow) -> str:
+    """The text after the last "Fanous" label: the answer being streamed."""
+    text = window.transcript.toPlainText()
+    return text.rsplit("Fanous\n", 1)[1] if "Fanous\n" in text else ""
+
+
+def source_names(window: MainWindow) -> list[str]:
+    items = window.sources.list
+    return [items.item(i).text().split(" — ")[0] for i in range(items.count())]
+
+
+def test_answer_streams_in_with_its_sources(qtbot: Any, open_window: Any, notes: Path) -> None:
+    opened: list[QUrl] = []
+    window = open_window(
+        FakeEngine("The ferry leaves at 7:40.", delay=0.02),
+        folders=[notes],
+        open_url=lambda url: opened.append(url) or True,
+    )
+    partials: list[str] = []
+    window.transcript.textChanged.connect(lambda: partials.append(answer_part(window)))
+
+    ask(qtbot, window)
+    assert window.is_answering and not window.send_button.isEnabled()
+    assert window.prompt.toPlainText() == ""
+    qtbot.waitUntil(lambda: not window.is_answering, timeout=3000)
+
+    final = "The ferry leaves at 7:40."
+    streamed = {p for p in partials if p and final.startswith(p) and p != final}
+    assert len(streamed) >= 2, f"no streaming seen: {partials}"
+    transcript = window.transcript.toPlainText()
+    assert QUESTION in transcript and final in transcript
+    assert "fake-model" in transcript  # the meta line under the answer
+
+    assert source_names(window) == ["ferry.md"]
+    assert "pier 3" in window.sources.preview.toPlainText()  # first source is selected
+    qtbot.mouseClick(window.sources.open_button, Qt.MouseButton.LeftButton)
+    assert [Path(u.toLocalFile()).name for u in opened] == ["ferry.md"]
+
+    assert window.route_indicator.text() == "Local"
+    assert "cloud escalation is off" in window.route_indicator.toolTip()
+    assert "fake-model" in window.route_indicator.toolTip()
+    assert window.send_button.isEnabled() and not window.stop_button.isEnabled()
+
+
+def test_shift_enter_is_a_new_line_and_ctrl_n_starts_a_new_chat(
+    qtbot: Any, open_window: Any, notes: Path
+) -> None:
+    window = open_window(FakeEngine("The ferry leaves at 7:40."), folders=[notes])
+    qtbot.keyClicks(window.prompt, "first line")
+    qtbot.keyClick(window.prompt, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClicks(window.prompt, "ferry")
+    assert window.prompt.toPlainText() == "first line\nferry" and not window.is_answering
+    qtbot.keyClick(window.prompt, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not window.is_answering, timeout=3000)
+    assert "7:40" in window.transcript.toPlainText()
+
+    qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert window.transcript.toPlainText() == "" and window.sources.list.count() == 0
+
+
+def test_cloud_toggle_updates_indicator_and_survives_restart(qtbot: Any, open_window: Any) -> None:
+    window = open_window()
+    assert window.route_indicator.text() == "Local" and not window.action_cloud.isChecked()
+
+    dialog = window.open_settings()
+    assert not dialog.cloud_checkbox.isChecked()  # off on first run
+    box = dialog.cloud_checkbox  # click its box: the widget is wider than box and label
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2))
+    assert box.isChecked()
+    ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+    assert window.route_indicator.text() == "Cloud escalation on"
+    assert window.action_cloud.isChecked()
+
+    window.close()
+    window.workspace.close()
+    restarted = open_window()  # a new Workspace and window on the same home
+    assert restarted.workspace.settings.cloud_escalation
+    assert restarted.action_cloud.isChecked()
+    assert restarted.route_indicator.text() == "Cloud escalation on"
+
+    restarted.action_cloud.trigger()  # the one-click toggle writes the same setting
+    assert restarted.route_indicator.text() == "Local"
+    assert not Workspace(restarted.workspace.paths).settings.cloud_escalation
+
+
+def test_stop_cancels_a_slow_answer(qtbot: Any, open_window: Any, notes: Path) -> None:
+    slow = FakeEngine(" ".join(["word"] * 200), delay=0.02)  # 4 s if nobody stops it
+    window = open_window(slow, folders=[notes])
+    ask(qtbot, window)
+    qtbot.waitUntil(lambda: answer_part(window).count("word") >= 3, timeout=3000)
+    assert window.stop_button.isEnabled()
+
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not window.is_answering, timeout=2000)
+    assert window.send_button.isEnabled() and not window.stop_button.isEnabled()
+    assert answer_part(window).count("word") < 200
+    assert "stopped" in window.transcript.toPlainText()
+    assert not window.banner.isVisible()
+
+
+class BreaksMidway(FakeEngine):
+    """Streams two words, then the engine fails."""
+
+    def chat(
+        self,
+        messages: Sequence[Message],
+        *,
+        stream: bool = True,
+        options: dict[str, Any] | None = None,
+        cancel: CancelToken | None = None,
+    ) -> Iterator[ChatChunk]:
+        yield ChatChunk(text="The ferry")
+        raise EngineError("Ollama stopped while answering", fix="restart it")
+
+
+def test_engine_error_is_shown_with_its_fix(qtbot: Any, open_window: Any, notes: Path) -> None:
+    engine = FakeEngine()
+    engine.fail_with = EngineError("Ollama is not running", fix="start it")
+    window = open_window(engine, folders=[notes])
+    ask(qtbot, window)
+    qtbot.waitUntil(lambda: not window.is_answering, timeout=3000)
+    assert window.banner.isVisible()
+    assert "Ollama is not running" in window.banner.text() and "start it" in window.banner.text()
+    assert "No answer" in window.transcript.toPlainText()
+    assert window.send_button.isEnabled()
+
+
+def test_partial_answer_stays_visible_after_an_engine_error(
+    qtbot: Any, open_window: Any, notes: Path
+) -> None:
+    window = open_window(BreaksMidway(), folders=[notes])
+    ask(qtbot, window)
+    qtbot.waitUntil(lambda: not window.is_answering, timeout=3000)
+    assert answer_part(window).startswith("The ferry")
+    assert "Answer interrupted" in window.transcript.toPlainText()
+    assert "restart it" in window.banner.text()
+
+
+def test_add_folder_indexes_in_the_background_with_progress(
+    qtbot: Any, open_window: Any, notes_dir: Path
+) -> None:
+    window = open_window(choose_folder=lambda _parent: str(notes_dir))
+    messages: list[str] = []
+    window.statusBar().messageChanged.connect(messages.append)
+
+    window.action_add_folder.trigger()
+    assert window.is_indexing  # the action returned before the indexing finished
+    qtbot.waitUntil(lambda: not window.is_indexing, timeout=3000)
+
+    assert any(m.startswith("Indexing 1/4 files") for m in messages), messages
+    assert any(m.startswith("Indexed") and "4 new" in m for m in messages), messages
+    assert window.workspace.settings.notes_folders == [str(notes_dir.resolve())]
+
+
+def test_missing_folder_is_reported_not_raised(
+    qtbot: Any, open_window: Any, tmp_path: Path
+) -> None:
+    window = open_window()
+    window.add_notes_folder(str(tmp_path / "nowhere"))
+    qtbot.waitUntil(lambda: not window.is_indexing, timeout=3000)
+    assert window.banner.isVisible() and "does not exist" in window.banner.text()
+
+
+def test_ops_report_on_the_main_thread(qtbot: Any) -> None:
+    ops = Ops()
+    seen: list[tuple[str, bool]] = []
+    main = threading.main_thread()
+
+    def work(ctx: OpContext) -> int:
+        assert threading.current_thread() is not main
+        ctx.progress(1, 2, "a")
+        ctx.token("hi")
+        return 42
+
+    op = ops.run(
+        work,
+        on_progress=lambda *_: seen.append(("progress", threading.current_thread() is main)),
+        on_token=lambda _t: seen.append(("token", threading.current_thread() is main)),
+        on_success=lambda r: seen.append((f"result {r}", threading.current_thread() is main)),
+    )
+    with qtbot.waitSignal(op.finished, timeout=2000):
+        pass
+    assert seen == [("progress", True), ("token", True), ("result 42", True)]
+    assert not ops.busy
+
+
+def test_only_qt_module_imports_pyside() -> None:
+    for path in (ROOT / "desktop").rglob("*.py"):
+        if path.name != "qt.py":
+            text = path.read_text(encoding="utf-8")
+            assert "import PySide6" not in text and "from PySide6" not in text, path.name
