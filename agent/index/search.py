@@ -18,7 +18,7 @@ _STOPWORDS = frozenset(
     how i if in into is it its me my no not of on or our so than that the their them
     then there these they this to was we were what when where which who whom why will
     with would you your about after before tell please know
-    """.split()  # noqa: SIM905
+    """.split()
 )
 
 

@@ -29,9 +29,18 @@ WORDS = (
     "insurance contract renewal apartment landlord plumber router password backup "
     "laptop battery charger flight airport passport visa hotel breakfast dinner"
 ).split()
-QUERIES = ["ferry ticket", "olive garden", "contract renewal", "passport visa",
-           "router password", "dentist", "project deadline review", "hotel breakfast",
-           "invoice budget", "laptop battery"]
+QUERIES = [
+    "ferry ticket",
+    "olive garden",
+    "contract renewal",
+    "passport visa",
+    "router password",
+    "dentist",
+    "project deadline review",
+    "hotel breakfast",
+    "invoice budget",
+    "laptop battery",
+]
 
 
 def make_notes(root: Path, count: int, rng: random.Random) -> None:
@@ -58,9 +67,11 @@ def bench_index(count: int) -> None:
         first = ws.index_notes(str(notes))
         rescan = ws.index_notes(str(notes))
         chunks = ws.store.conn.execute("SELECT count(*) FROM chunks").fetchone()[0]
-        print(f"index: {count} notes ({chunks} passages) first run {first.seconds:.2f} s "
-              f"= {count / first.seconds:.0f} notes/s; no-change re-scan "
-              f"{rescan.seconds * 1000:.0f} ms")
+        print(
+            f"index: {count} notes ({chunks} passages) first run {first.seconds:.2f} s "
+            f"= {count / first.seconds:.0f} notes/s; no-change re-scan "
+            f"{rescan.seconds * 1000:.0f} ms"
+        )
         ours = []
         for _ in range(5):
             for q in QUERIES:
@@ -76,8 +87,10 @@ def bench_index(count: int) -> None:
                 t = time.perf_counter()
                 subprocess.run([rg, "-i", "-l", pattern, str(notes)], capture_output=True)
                 theirs.append((time.perf_counter() - t) * 1000)
-            print(f"ripgrep (rg -il, same words): p50 {pct(theirs, 50):.2f} ms, "
-                  f"p95 {pct(theirs, 95):.2f} ms")
+            print(
+                f"ripgrep (rg -il, same words): p50 {pct(theirs, 50):.2f} ms, "
+                f"p95 {pct(theirs, 95):.2f} ms"
+            )
         ws.close()
 
 
@@ -87,14 +100,20 @@ def bench_engine() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         notes = Path(tmp) / "notes"
         notes.mkdir()
-        (notes / "ferry.md").write_text("# Ferry\n\nThe ferry to Hydra leaves at 7:40 from "
-                                        "pier 3. Tickets cost 12 euros at the kiosk.\n")
+        (notes / "ferry.md").write_text(
+            "# Ferry\n\nThe ferry to Hydra leaves at 7:40 from "
+            "pier 3. Tickets cost 12 euros at the kiosk.\n"
+        )
         ws = Workspace(Paths.resolve(Path(tmp) / "home"), engine=engine)
         ws.index_notes(str(notes))
         ttft, speed, share = [], [], []
-        questions = ["When does the ferry leave?", "Where does the ferry leave from?",
-                     "How much is a ferry ticket?", "Where do I buy ferry tickets?",
-                     "Which island does the ferry go to?"]
+        questions = [
+            "When does the ferry leave?",
+            "Where does the ferry leave from?",
+            "How much is a ferry ticket?",
+            "Where do I buy ferry tickets?",
+            "Which island does the ferry go to?",
+        ]
         for question in questions:  # distinct, so no answer reuses a cached prompt
             model_time = 0.0
             original = engine.chat
@@ -114,9 +133,11 @@ def bench_engine() -> None:
             speed.append(answer.tokens_per_second or 0)
             share.append(1 - model_time / answer.seconds)
         ws.close()
-    print(f"embedded {DEFAULT_MODEL}: load {load:.2f} s, time to first token "
-          f"{statistics.median(ttft) * 1000:.0f} ms, {statistics.median(speed):.0f} tokens/s, "
-          f"our code's share of a turn {statistics.median(share) * 100:.1f} %")
+    print(
+        f"embedded {DEFAULT_MODEL}: load {load:.2f} s, time to first token "
+        f"{statistics.median(ttft) * 1000:.0f} ms, {statistics.median(speed):.0f} tokens/s, "
+        f"our code's share of a turn {statistics.median(share) * 100:.1f} %"
+    )
 
 
 if __name__ == "__main__":

@@ -24,8 +24,7 @@ from agent.workspace import Workspace
 NOTES = {
     "travel/ferry.md": "# Travel\n\n## Ferry\n\nThe ferry to Hydra leaves at 7:40 from pier 3. "
     "Tickets cost 12 euros at the kiosk.\n",
-    "health/dentist.md": "# Dentist\n\nDentist appointment with Dr. Karim on Tuesday at "
-    "10:00.\n",
+    "health/dentist.md": "# Dentist\n\nDentist appointment with Dr. Karim on Tuesday at 10:00.\n",
     "home/wifi.md": "# Home\n\nThe wifi password is on the fridge. The router is in the "
     "hallway cupboard.\n",
     "work/standup.md": "# Work\n\n## Standup\n\nThe team standup is every weekday at 9:15 in "
@@ -79,8 +78,12 @@ def measure(name: str, model: str) -> dict[str, float]:
             gen_seconds += answer.seconds - (answer.first_token_seconds or 0)
             print(f"  {'ok ' if ok else 'NO '} {question} -> {answer.text[:90]!r}")
         ws.close()
-    return {"right": right, "total": len(QUESTIONS), "load_s": load,
-            "tokens_per_s": tokens / gen_seconds if gen_seconds else 0.0}
+    return {
+        "right": right,
+        "total": len(QUESTIONS),
+        "load_s": load,
+        "tokens_per_s": tokens / gen_seconds if gen_seconds else 0.0,
+    }
 
 
 def main(argv: list[str]) -> None:
@@ -94,8 +97,10 @@ def main(argv: list[str]) -> None:
         results.append((name, r, time.perf_counter() - started))
     print("\nmodel | right | tokens/s | load s | total s")
     for name, r, total in results:
-        print(f"{name} | {r['right']}/{r['total']} | {r['tokens_per_s']:.0f} | "
-              f"{r['load_s']:.2f} | {total:.1f}")
+        print(
+            f"{name} | {r['right']}/{r['total']} | {r['tokens_per_s']:.0f} | "
+            f"{r['load_s']:.2f} | {total:.1f}"
+        )
 
 
 if __name__ == "__main__":
