@@ -10,12 +10,15 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-__all__ = ["MAX_CHARS", "OVERLAP_CHARS", "Piece", "chunk_text"]
+__all__ = ["HEADINGS", "MAX_CHARS", "OVERLAP_CHARS", "Piece", "chunk_text"]
 
 MAX_CHARS = 800  # small enough that three passages fit a tiny model's prompt
 OVERLAP_CHARS = 160  # the tail carried into the next chunk so no fact is cut in two
 
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$", re.MULTILINE)
+# Org headings: stars, then the title, then optional :tags: (not part of the title).
+_ORG_HEADING = re.compile(r"^(\*{1,6})[ \t]+(.+?)(?:[ \t]+:[\w@#%:]+:)?[ \t]*$", re.MULTILINE)
+HEADINGS = {"markdown": _HEADING, "org": _ORG_HEADING}
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n+")
 _SENTENCE_END = re.compile(r"(?<=[.!?؟。！？])\s+")
 
@@ -28,12 +31,14 @@ class Piece:
     end: int
 
 
-def _sections(text: str) -> Iterator[tuple[str, int, int]]:
+def _sections(
+    text: str, start: int = 0, heading: re.Pattern[str] = _HEADING
+) -> Iterator[tuple[str, int, int]]:
     """Yield (heading path, start, end) for each run of text under one heading."""
     trail: list[tuple[int, str]] = []
-    pos = 0
+    pos = start
     path = ""
-    for m in _HEADING.finditer(text):
+    for m in heading.finditer(text, start):
         if m.start() > pos:
             yield path, pos, m.start()
         level = len(m.group(1))
@@ -72,9 +77,19 @@ def _units(text: str, start: int, end: int, max_chars: int) -> Iterator[tuple[in
             yield s_start, s_end
 
 
-def chunk_text(text: str, max_chars: int = MAX_CHARS, overlap: int = OVERLAP_CHARS) -> list[Piece]:
+def chunk_text(
+    text: str,
+    max_chars: int = MAX_CHARS,
+    overlap: int = OVERLAP_CHARS,
+    *,
+    start: int = 0,
+    syntax: str = "markdown",
+) -> list[Piece]:
+    """Passages of ``text[start:]`` (``start`` skips front matter), headings read in
+    ``syntax`` (``markdown`` or ``org``); spans index into the whole ``text``."""
     pieces: list[Piece] = []
-    for path, sec_start, sec_end in _sections(text):
+    heading = HEADINGS.get(syntax, _HEADING)
+    for path, sec_start, sec_end in _sections(text, start, heading):
         units = list(_units(text, sec_start, sec_end, max_chars))
         i = 0
         while i < len(units):

@@ -9,15 +9,17 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
-from agent.documents import Connector, Document, SourceItem
+from agent.documents import Connector, Document, SourceItem, content_hash
 from agent.errors import ConnectorError
 from agent.index.chunking import chunk_text
+from agent.index.normalize import normalize
 from agent.store import Store
 
-__all__ = ["IndexReport", "Progress", "forget_source", "index_source"]
+__all__ = ["IndexReport", "Progress", "forget_source", "index_paths", "index_source"]
 
 # progress(done, total, path): called from the indexing thread.
 Progress = Callable[[int, int, str], None]
@@ -52,44 +54,82 @@ class IndexReport:
         return ", ".join(parts) + f" in {self.seconds:.2f} s"
 
 
-def _write_document(
-    store: Store, root: str, item: SourceItem, doc: Document, doc_id: int | None
-) -> None:
-    conn = store.conn
-    now = time.time()
-    row = (
+def _doc_row(doc: Document, root: str, item: SourceItem, now: float) -> tuple[object, ...]:
+    return (
         doc.source,
         root,
         doc.uri,
         item.path,
         doc.title,
-        json.dumps(doc.meta),
+        json.dumps(doc.meta, ensure_ascii=False),
         doc.modified,
         item.size,
         item.mtime_ns,
         doc.content_hash,
         now,
+        str(doc.meta.get("folder", "")),
+        float(doc.meta.get("date") or doc.modified),
     )
+
+
+def _write_document(
+    store: Store, root: str, item: SourceItem, doc: Document, doc_id: int | None
+) -> None:
+    conn = store.conn
+    row = _doc_row(doc, root, item, time.time())
     if doc_id is None:
         doc_id = conn.execute(
             "INSERT INTO documents (source, root, uri, path, title, meta, modified, size, "
-            "mtime_ns, content_hash, indexed_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            "mtime_ns, content_hash, indexed_at, folder, doc_date) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
             row,
         ).lastrowid
     else:
         conn.execute("DELETE FROM chunks WHERE doc_id = ?", (doc_id,))
+        conn.execute("DELETE FROM doc_tags WHERE doc_id = ?", (doc_id,))
         conn.execute(
             "UPDATE documents SET source=?, root=?, uri=?, path=?, title=?, meta=?, "
-            "modified=?, size=?, mtime_ns=?, content_hash=?, indexed_at=? WHERE id=?",
+            "modified=?, size=?, mtime_ns=?, content_hash=?, indexed_at=?, folder=?, "
+            "doc_date=? WHERE id=?",
             (*row, doc_id),
         )
     conn.executemany(
-        "INSERT INTO chunks (doc_id, ordinal, text, heading_path, start, end) VALUES (?,?,?,?,?,?)",
+        "INSERT OR IGNORE INTO doc_tags (doc_id, tag) VALUES (?, ?)",
+        [(doc_id, tag) for tag in doc.meta.get("tags", [])],
+    )
+    # The title and aliases ride with every passage's heading, so a note is found by
+    # the names its author gave it.
+    names = " ".join([doc.title, *doc.meta.get("aliases", [])])
+    pieces = chunk_text(
+        doc.text,
+        start=int(doc.meta.get("body_start", 0)),
+        syntax=str(doc.meta.get("syntax", "markdown")),
+    )
+    conn.executemany(
+        "INSERT INTO chunks (doc_id, ordinal, text, heading_path, start, end, search_text, "
+        "search_heading, text_hash) VALUES (?,?,?,?,?,?,?,?,?)",
         [
-            (doc_id, n, p.text, p.heading_path, p.start, p.end)
-            for n, p in enumerate(chunk_text(doc.text))
+            (
+                doc_id,
+                n,
+                p.text,
+                p.heading_path,
+                p.start,
+                p.end,
+                normalize(p.text),
+                normalize(f"{names} {p.heading_path}"),
+                content_hash(p.text),
+            )
+            for n, p in enumerate(pieces)
         ],
     )
+
+
+def _delete_documents(store: Store, ids: list[int]) -> None:
+    conn = store.conn
+    conn.executemany("DELETE FROM chunks WHERE doc_id = ?", [(d,) for d in ids])
+    conn.executemany("DELETE FROM doc_tags WHERE doc_id = ?", [(d,) for d in ids])
+    conn.executemany("DELETE FROM documents WHERE id = ?", [(d,) for d in ids])
 
 
 def index_source(
@@ -146,6 +186,8 @@ def index_source(
                     report.unchanged += 1
                     pending.append((item, None, old[0]))
                 else:
+                    if doc.meta.get("note"):
+                        report.errors.append((item.path, str(doc.meta["note"])))
                     report.updated += old is not None
                     report.added += old is None
                     pending.append((item, doc, old[0] if old else None))
@@ -165,8 +207,7 @@ def index_source(
             if not (unreadable and known[uri][4].startswith(unreadable))
         ]
         with store.atomic() as conn:
-            conn.executemany("DELETE FROM chunks WHERE doc_id = ?", [(d,) for d in gone])
-            conn.executemany("DELETE FROM documents WHERE id = ?", [(d,) for d in gone])
+            _delete_documents(store, gone)
             conn.execute("DELETE FROM index_errors WHERE root = ?", (root,))
             conn.executemany(
                 "INSERT OR REPLACE INTO index_errors (root, path, reason, at) VALUES (?,?,?,?)",
@@ -181,7 +222,72 @@ def forget_source(store: Store, root: str) -> int:
     """Remove everything indexed from one source; returns how many documents went."""
     with store.atomic() as conn:
         ids = [r[0] for r in conn.execute("SELECT id FROM documents WHERE root = ?", (root,))]
-        conn.executemany("DELETE FROM chunks WHERE doc_id = ?", [(d,) for d in ids])
-        conn.execute("DELETE FROM documents WHERE root = ?", (root,))
+        _delete_documents(store, ids)
         conn.execute("DELETE FROM index_errors WHERE root = ?", (root,))
     return len(ids)
+
+
+def index_paths(store: Store, connector: Any, paths: Iterable[str]) -> IndexReport:
+    """Bring only ``paths`` in step: the live mode's answer to a batch of file events.
+
+    ``connector`` must offer ``item_for(path)`` (``NotesFolder`` does). A path that is
+    gone drops what was indexed from it (a file, or every note under a folder); a path
+    that cannot be read keeps its indexed copy."""
+    started = time.perf_counter()
+    root = connector.root
+    report = IndexReport(root=root)
+    writes: list[tuple[SourceItem, Document, int | None]] = []
+    gone: list[int] = []
+    for path in sorted(set(paths)):
+        item = connector.item_for(path)
+        if item is None:
+            if os.path.exists(path):
+                continue  # a folder, or a file this source does not index
+            prefix = path.rstrip(os.sep) + os.sep
+            gone += [
+                r[0]
+                for r in store.conn.execute(
+                    "SELECT id FROM documents WHERE root = ? AND (path = ? OR "
+                    "(path >= ? AND path < ?))",
+                    (root, path, prefix, prefix[:-1] + chr(ord(os.sep) + 1)),
+                )
+            ]
+            continue
+        report.scanned += 1
+        old = store.conn.execute(
+            "SELECT id, mtime_ns, size, content_hash FROM documents WHERE uri = ?", (item.uri,)
+        ).fetchone()
+        if old and (old[1], old[2]) == (item.mtime_ns, item.size):
+            report.unchanged += 1
+            continue
+        try:
+            doc = connector.load(item)
+        except ConnectorError as e:
+            report.errors.append((item.path, e.message))
+            continue
+        if old and old[3] == doc.content_hash:
+            report.unchanged += 1
+            with store.atomic() as conn:
+                conn.execute(
+                    "UPDATE documents SET mtime_ns=?, size=? WHERE id=?",
+                    (item.mtime_ns, item.size, old[0]),
+                )
+            continue
+        report.updated += old is not None
+        report.added += old is None
+        writes.append((item, doc, old[0] if old else None))
+    with store.atomic() as conn:
+        for item, doc, doc_id in writes:
+            _write_document(store, root, item, doc, doc_id)
+        _delete_documents(store, gone)
+        conn.executemany(
+            "DELETE FROM index_errors WHERE root = ? AND path = ?",
+            [(root, item.path) for item, _, _ in writes],
+        )
+        conn.executemany(
+            "INSERT OR REPLACE INTO index_errors (root, path, reason, at) VALUES (?,?,?,?)",
+            [(root, path, reason, time.time()) for path, reason in report.errors],
+        )
+    report.removed = len(gone)
+    report.seconds = time.perf_counter() - started
+    return report

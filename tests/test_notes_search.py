@@ -1,0 +1,290 @@
+"""Search: Arabic normalisation, CJK queries, vectors in SQLite, hybrid fusion (RRF) with
+the real offline embedder, re-embedding when the model changes."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from agent.config import Paths
+from agent.errors import EngineError
+from agent.index.indexer import index_source
+from agent.index.normalize import normalize
+from agent.index.search import Hit, fts_query, fuse, search
+from agent.index.vectors import (
+    BackgroundEmbedder,
+    E5Embedder,
+    embed_pending,
+    embedding_coverage,
+    prune_embeddings,
+)
+from agent.store import Store
+from agent.workspace import Workspace
+from connectors.notes import NotesFolder
+from tests.conftest import write_notes
+from tests.fakes.engines import FakeEngine
+
+
+class WordHashEmbedder:
+    """A deterministic bag-of-words embedder that records what it embedded."""
+
+    def __init__(self, name: str = "words-a", fail: bool = False) -> None:
+        self.name = name
+        self.fail = fail
+        self.embedded: list[str] = []
+        self.gate: threading.Event | None = None
+
+    def _vec(self, text: str) -> np.ndarray:
+        v = np.zeros(64, dtype=np.float32)
+        for word in re.findall(r"\w+", text.lower()):
+            v[int(hashlib.md5(word.encode()).hexdigest(), 16) % 64] += 1.0
+        return v / (np.linalg.norm(v) or 1.0)
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        if self.gate is not None:
+            self.gate.wait(5)
+        self.embedded += texts
+        return np.stack([self._vec(t) for t in texts])
+
+    def embed_query(self, text: str) -> np.ndarray:
+        if self.fail:
+            raise EngineError("the embedding model is gone")
+        return self._vec(text)
+
+
+@pytest.fixture
+def store() -> Store:
+    return Store(":memory:")
+
+
+ARABIC_NOTE = "# مواعيد\n\nموعدُ العَبّارةِ الساعةَ السابعة صباحاً من الرصيف الثالث.\n"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "العبارة",  # no diacritics
+        "عبارة",  # no article
+        "العبّارة",  # shadda
+        "العبـــارة",  # tatweel
+        "العباره",  # taa marbuta written as haa
+        "عبارات",  # plural
+        "موعد",
+        "متى موعد العبارة؟",  # stopwords and Arabic question mark
+    ],
+)
+def test_arabic_spelling_variants_find_the_note(store: Store, tmp_path: Path, query: str) -> None:
+    write_notes(tmp_path, {"ar.md": ARABIC_NOTE, "en.md": "# Ferry\n\nIn English."})
+    index_source(store, NotesFolder(tmp_path))
+    hits = search(store, query)
+    assert hits and hits[0].path.endswith("ar.md")
+    assert "العَبّارةِ" in hits[0].text, "the passage is shown as written"
+
+
+def test_arabic_alef_forms_fold() -> None:
+    assert normalize("أحمد إلى آمال ٱلله") == normalize("احمد الى امال الله")
+    assert normalize("مستشفى") == normalize("مستشفي")
+    assert normalize("٣ ٤") == "3 4"
+
+
+@pytest.mark.parametrize(
+    ("query", "name"),
+    [
+        ("東京", "ja.md"),
+        ("新幹線", "ja.md"),
+        ("九時に出発", "ja.md"),
+        ("会议", "zh.md"),
+        ("下午三点", "zh.md"),
+        ("회의", "ko.md"),
+        ("京都", "ja.md"),
+    ],
+)
+def test_cjk_queries_match_inside_runs(store: Store, tmp_path: Path, query: str, name: str) -> None:
+    write_notes(
+        tmp_path,
+        {
+            "ja.md": "# 旅行\n\n東京都に行きます。新幹線は九時に出発します。\n",
+            "zh.md": "# 工作\n\n明天下午三点在北京开会议。\n",
+            "ko.md": "# 일정\n\n내일 오후 세시에 회의가 있습니다.\n",
+        },
+    )
+    index_source(store, NotesFolder(tmp_path))
+    hits = search(store, query)
+    assert hits and hits[0].path.endswith(name)
+
+
+def test_cjk_query_is_a_phrase_of_bigrams() -> None:
+    assert fts_query("新幹線") == '"新幹 幹線"'
+    assert fts_query("ferry 東京") == '"東京" OR "ferry"*'
+
+
+def _hit(cid: int) -> Hit:
+    return Hit(cid, cid, "notes", f"u{cid}", None, "t", "", "x", 0, 1, 0.0)
+
+
+def test_reciprocal_rank_fusion_rewards_agreement() -> None:
+    keyword = [_hit(1), _hit(2), _hit(3)]
+    vector = [_hit(3), _hit(4), _hit(1)]
+    fused = fuse([keyword, vector], limit=4)
+    assert [h.chunk_id for h in fused][:2] == [1, 3]
+    assert fused[0].score == pytest.approx(1 / 61 + 1 / 63)
+
+
+def test_vectors_are_stored_per_text_and_reused(store: Store, notes_dir: Path) -> None:
+    embedder = WordHashEmbedder()
+    index_source(store, NotesFolder(notes_dir))
+    passages = store.conn.execute("SELECT count(DISTINCT text_hash) FROM chunks").fetchone()[0]
+    assert embed_pending(store, embedder) == passages
+    assert embed_pending(store, embedder) == 0
+    embedder.embedded.clear()
+    blob = store.conn.execute("SELECT vec FROM embeddings LIMIT 1").fetchone()[0]
+    assert len(blob) == 64 * 4, "float32 bytes"
+    # A rename keeps every passage: nothing to embed again.
+    (notes_dir / "home" / "wifi.md").rename(notes_dir / "wifi-moved.md")
+    index_source(store, NotesFolder(notes_dir))
+    assert embed_pending(store, embedder) == 0
+    # An edit embeds only the passage that changed.
+    (notes_dir / "travel" / "ferry.md").write_text("# Travel\n\n## Ferry\n\nNow at 8:15.\n")
+    index_source(store, NotesFolder(notes_dir))
+    assert embedder.embedded == []
+    assert embed_pending(store, embedder) == 1 and "8:15" in embedder.embedded[0]
+    assert prune_embeddings(store, embedder.name) == 1, "the old passage's vector goes"
+
+
+def test_hybrid_finds_what_keywords_miss_with_the_offline_model(
+    store: Store, tmp_path: Path
+) -> None:
+    write_notes(
+        tmp_path,
+        {
+            "boat.md": "# Ferry\n\nThe ferry to Hydra leaves at 7:40 from pier 3.",
+            "dentist.md": "# Health\n\nDentist appointment with Dr. Karim on Tuesday.",
+            "wifi.md": "# Home\n\nThe wifi password is on the fridge.",
+            "ar.md": "# سفر\n\nتغادر العبارة إلى هيدرا الساعة السابعة وأربعين دقيقة.",
+        },
+    )
+    index_source(store, NotesFolder(tmp_path))
+    e5 = E5Embedder()
+    embed_pending(store, e5)
+    paraphrase = "what time does the boat depart"  # shares no word with the note
+    assert not any(h.path.endswith("boat.md") for h in search(store, paraphrase, limit=1))
+    vector = search(store, paraphrase, mode="vector", embedder=e5)
+    assert vector[0].path.endswith("boat.md") and -1.0 <= vector[0].score <= 1.0
+    hybrid = search(store, paraphrase, embedder=e5)
+    assert hybrid[0].path.endswith("boat.md")
+    assert search(store, "طبيب الأسنان", embedder=e5)[0].path.endswith("dentist.md")
+    assert search(store, "network key", tag=None, embedder=e5, mode="vector")[0].path.endswith(
+        "wifi.md"
+    )
+    # Filters hold for the vector side too.
+    only = search(store, paraphrase, embedder=e5, folder=str(tmp_path / "nowhere"))
+    assert only == []
+
+
+def test_a_failing_embedder_falls_back_to_keywords(store: Store, notes_dir: Path) -> None:
+    index_source(store, NotesFolder(notes_dir))
+    good = WordHashEmbedder()
+    embed_pending(store, good)
+    broken = WordHashEmbedder(fail=True)
+    hits = search(store, "ferry", embedder=broken)
+    assert hits and hits[0].path.endswith("ferry.md")
+
+
+def test_model_change_re_embeds_in_the_background_without_blocking_search(
+    tmp_path: Path, notes_dir: Path
+) -> None:
+    db = tmp_path / "f.db"
+    store = Store(db)
+    index_source(store, NotesFolder(notes_dir))
+    old = WordHashEmbedder("words-a")
+    embed_pending(store, old)
+    new = WordHashEmbedder("words-b")
+    new.gate = threading.Event()  # hold the new model's first batch
+    worker = BackgroundEmbedder(str(db), new)
+    worker.poke()
+    try:
+        # While the new model embeds, search answers at once (keywords; no vectors yet).
+        hits = search(store, "ferry", embedder=new)
+        assert hits and hits[0].path.endswith("ferry.md")
+        passages = embedding_coverage(store, "words-a")[1]
+        assert embedding_coverage(store, "words-b") == (0, passages)
+        new.gate.set()
+        assert worker.wait_idle(10)
+    finally:
+        worker.stop()
+    assert worker.error is None
+    assert embedding_coverage(store, "words-b") == (passages, passages)
+    models = {m for (m,) in store.conn.execute("SELECT DISTINCT model FROM embeddings")}
+    assert models == {"words-b"}, "the old model's vectors go once the new one covers all"
+    assert search(store, "ferry pier", embedder=new, mode="vector")[0].path.endswith("ferry.md")
+    store.close()
+
+
+def test_workspace_embeds_in_the_background_and_searches_hybrid(
+    paths: Paths, notes_dir: Path
+) -> None:
+    embedder = WordHashEmbedder()
+    ws = Workspace(paths, engine=FakeEngine(), embedder=embedder)
+    ws.background_embedding = True  # as the app runs it
+    try:
+        ws.index_notes(str(notes_dir))
+        assert ws._background is not None and ws._background.wait_idle(10)
+        passages = embedding_coverage(ws.store, embedder.name)
+        assert passages[0] == passages[1] > 0
+        hits = ws.search("ferry pier")
+        assert hits[0].path.endswith("ferry.md") and hits[0].score < 0.05, "an RRF score"
+    finally:
+        ws.close()
+
+
+def test_embedding_resumes_after_a_crash(store: Store, tmp_path: Path) -> None:
+    write_notes(tmp_path, {f"n{i}.md": f"# Note {i}\n\nFact number {i}." for i in range(10)})
+    index_source(store, NotesFolder(tmp_path))
+    total = embedding_coverage(store, "words-a")[1]
+
+    class Crashing(WordHashEmbedder):
+        def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+            if self.embedded:
+                raise KeyboardInterrupt  # the process dies during the second batch
+            return super().embed_passages(texts)
+
+    with pytest.raises(KeyboardInterrupt):
+        embed_pending(store, Crashing(), batch=4)
+    done = embedding_coverage(store, "words-a")[0]
+    assert 0 < done < total
+    assert embed_pending(store, WordHashEmbedder(), batch=4) == total - done
+
+
+def test_migration_keeps_an_existing_index_searchable(tmp_path: Path) -> None:
+    import sqlite3
+    import time
+
+    import sqlite_utils
+
+    from agent.store import m001_documents_and_chunks, m002_conversations
+
+    db_path = tmp_path / "old.db"
+    db = sqlite_utils.Database(sqlite3.connect(db_path))
+    db.execute("CREATE TABLE _migrations (name TEXT PRIMARY KEY, applied REAL)")
+    for step in (m001_documents_and_chunks, m002_conversations):  # a database from before
+        step(db)
+        db.execute("INSERT INTO _migrations VALUES (?, ?)", (step.__name__, time.time()))
+    db.execute(
+        "INSERT INTO documents (id, source, root, uri, title, modified, content_hash, "
+        "indexed_at) VALUES (1, 'notes', '/n', 'file:///n/a.md', 'A', 0, 'h', 0)"
+    )
+    db.execute(
+        "INSERT INTO chunks (doc_id, ordinal, text, heading_path, start, end) "
+        "VALUES (1, 0, 'موعدُ العَبّارةِ صباحاً', 'سفر', 0, 22)"
+    )
+    db.conn.commit()
+    db.conn.close()
+    store = Store(db_path)
+    assert [h.text for h in search(store, "العبارة")] == ["موعدُ العَبّارةِ صباحاً"]
+    store.close()
