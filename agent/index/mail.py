@@ -1,0 +1,281 @@
+"""Indexing mail: the same documents/chunks/FTS index as notes, plus what mail needs.
+
+A message can sit in several places (two folders, an mbox export and an IMAP account):
+``mail_locations`` records every place, keyed by the source's location uri, while the
+message itself — its document, chunks and ``mail_messages`` row (the fields that
+``from:``/``to:``/``subject:``/``after:`` filter on) — is stored once, under its
+``mid:`` uri. A message leaves the index only when its last location is gone.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from agent.documents import Document, SourceItem
+from agent.errors import ConnectorError
+from agent.index.indexer import IndexReport, Progress, _delete_documents, _write_document
+from agent.store import Store
+
+__all__ = ["MailConnector", "MailReport", "forget_mail_source", "index_mail", "thread_of"]
+
+log = logging.getLogger("fanous.mail")
+_BATCH = 200
+
+
+class MailConnector(Protocol):
+    """A ``Connector`` whose items are message locations; ``prefetch`` is optional and
+    lets a network source fetch a batch in one round trip before ``load`` is called."""
+
+    source: str
+    root: str
+
+    def scan(self, on_error: Callable[[str, str], None]) -> Iterable[SourceItem]: ...
+
+    def load(self, item: SourceItem) -> Document: ...
+
+
+@dataclass(slots=True)
+class MailReport(IndexReport):
+    duplicates: int = 0  # messages already indexed from another place
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # indexed, with damage
+
+    def summary(self) -> str:
+        parts = [
+            f"{self.scanned} messages",
+            f"{self.added} new",
+            f"{self.updated} updated",
+            f"{self.removed} removed",
+        ]
+        if self.duplicates:
+            parts.append(f"{self.duplicates} already indexed elsewhere")
+        if self.warnings:
+            parts.append(f"{len(self.warnings)} indexed with problems")
+        if self.errors:
+            parts.append(f"{len(self.errors)} could not be read")
+        return ", ".join(parts) + f" in {self.seconds:.2f} s"
+
+
+def _fields(doc: Document) -> tuple[Any, ...]:
+    m = doc.meta
+    date = doc.modified or None
+    return (
+        m.get("message_id"),
+        m.get("thread"),
+        date,
+        ", ".join(m.get("from") or []).casefold(),
+        ", ".join([*(m.get("to") or []), *(m.get("cc") or [])]).casefold(),
+        (m.get("subject") or "").casefold(),
+        (m.get("list_id") or "").casefold() or None,
+        m.get("in_reply_to"),
+    )
+
+
+def _store_message(store: Store, root: str, item: SourceItem, doc: Document, doc_id: int | None):
+    _write_document(store, root, item, doc, doc_id)
+    new_id = store.conn.execute("SELECT id FROM documents WHERE uri = ?", (doc.uri,)).fetchone()[0]
+    store.conn.execute(
+        "INSERT OR REPLACE INTO mail_messages (doc_id, message_id, thread, date, sender, "
+        "recipients, subject, list_id, in_reply_to) VALUES (?,?,?,?,?,?,?,?,?)",
+        (new_id, *_fields(doc)),
+    )
+
+
+def index_mail(
+    store: Store,
+    connector: MailConnector,
+    *,
+    progress: Progress | None = None,
+    should_stop: Callable[[], bool] = lambda: False,
+) -> MailReport:
+    """Bring the index in step with one mail source. Raises ``ConnectorError`` when the
+    source as a whole cannot be read; the index then keeps what it had."""
+    started = time.perf_counter()
+    root = connector.root
+    report = MailReport(root=root)
+    conn = store.conn
+    known = {
+        loc: (uri, path, mtime_ns, size)
+        for loc, uri, path, mtime_ns, size in conn.execute(
+            "SELECT location, uri, path, mtime_ns, size FROM mail_locations WHERE root = ?",
+            (root,),
+        )
+    }
+    items = list(connector.scan(lambda path, reason: report.errors.append((path, reason))))
+    report.scanned = len(items)
+    seen: set[str] = set()
+    to_load: list[SourceItem] = []
+    moved: list[tuple[str, str, str]] = []
+    for item in items:
+        seen.add(item.uri)
+        old = known.get(item.uri)
+        if old and old[2] == item.mtime_ns and old[3] == item.size:
+            report.unchanged += 1
+            if old[1] != item.path:  # a Maildir flag change renames the file
+                moved.append((item.path, root, item.uri))
+        else:
+            to_load.append(item)
+    if moved:
+        with store.atomic():
+            for new_path, _, loc in moved:
+                uri, old_path = known[loc][0], known[loc][1]
+                conn.execute(
+                    "UPDATE mail_locations SET path = ? WHERE root = ? AND location = ?",
+                    (new_path, root, loc),
+                )
+                conn.execute(
+                    "UPDATE documents SET path = ? WHERE uri = ? AND path = ?",
+                    (new_path, uri, old_path),
+                )
+
+    prefetch = getattr(connector, "prefetch", None)
+    done = report.unchanged
+    for start in range(0, len(to_load), _BATCH):
+        if should_stop():
+            break
+        batch = to_load[start : start + _BATCH]
+        if prefetch is not None:
+            prefetch(batch)
+        loaded: list[tuple[SourceItem, Document]] = []
+        for item in batch:
+            try:
+                loaded.append((item, connector.load(item)))
+            except ConnectorError as e:  # keep what we had: a bad read loses nothing
+                report.errors.append((item.path or item.uri, e.message))
+        _write_batch(store, root, loaded, known, report)
+        done += len(batch)
+        if progress and batch:
+            progress(done, len(items), batch[-1].path or batch[-1].uri)
+
+    if not should_stop():
+        _remove_gone(store, root, known, seen, report)
+    report.seconds = time.perf_counter() - started
+    log.info("indexed mail %s: %s", root, report.summary())
+    return report
+
+
+def _write_batch(
+    store: Store,
+    root: str,
+    loaded: Sequence[tuple[SourceItem, Document]],
+    known: dict[str, tuple[str, str, int, int]],
+    report: MailReport,
+) -> None:
+    conn = store.conn
+    with store.atomic():
+        for item, doc in loaded:
+            row = conn.execute(
+                "SELECT id, content_hash, root FROM documents WHERE uri = ?", (doc.uri,)
+            ).fetchone()
+            old = known.get(item.uri)
+            if row is None:
+                _store_message(store, root, item, doc, None)
+                report.added += 1
+            elif row[1] != doc.content_hash and row[2] == root and old and old[0] == doc.uri:
+                _store_message(store, root, item, doc, row[0])  # edited in place (a draft)
+                report.updated += 1
+            elif old and old[0] == doc.uri:
+                report.unchanged += 1  # same message, new stat
+            else:
+                report.duplicates += 1
+            conn.execute(
+                "INSERT OR REPLACE INTO mail_locations (root, location, uri, path, mtime_ns, "
+                "size) VALUES (?,?,?,?,?,?)",
+                (root, item.uri, doc.uri, item.path, item.mtime_ns, item.size),
+            )
+            for problem in doc.meta.get("problems") or []:
+                report.warnings.append((item.path or item.uri, problem))
+
+
+def _remove_gone(
+    store: Store,
+    root: str,
+    known: dict[str, tuple[str, str, int, int]],
+    seen: set[str],
+    report: MailReport,
+) -> None:
+    # Unreadable is not deleted: keep what sits under a folder the scan could not read.
+    # (an error's path ending in "/" names a folder of a non-file source, e.g. IMAP).
+    unreadable = tuple(
+        p if p.endswith("/") else p.rstrip(os.sep) + os.sep
+        for p, _ in report.errors
+        if p.endswith("/") or os.path.isdir(p)
+    )
+    gone = [
+        loc
+        for loc in known.keys() - seen
+        if not (unreadable and (known[loc][1] or "").startswith(unreadable))
+    ]
+    with store.atomic() as conn:
+        conn.executemany(
+            "DELETE FROM mail_locations WHERE root = ? AND location = ?",
+            [(root, loc) for loc in gone],
+        )
+        # A message whose last location went leaves the index; one still seen elsewhere
+        # moves to the source that still has it.
+        uris = {known[loc][0] for loc in gone}
+        orphans = []
+        for uri in uris:
+            elsewhere = conn.execute(
+                "SELECT root, path FROM mail_locations WHERE uri = ? LIMIT 1", (uri,)
+            ).fetchone()
+            if elsewhere is None:
+                orphans.append(uri)
+            else:
+                conn.execute(
+                    "UPDATE documents SET root = ?, path = ? WHERE uri = ? AND root = ?",
+                    (*elsewhere, uri, root),
+                )
+        ids = [
+            r[0]
+            for uri in orphans
+            for r in conn.execute("SELECT id FROM documents WHERE uri = ?", (uri,))
+        ]
+        _delete_documents(store, ids)
+        conn.execute("DELETE FROM index_errors WHERE root = ?", (root,))
+        conn.executemany(
+            "INSERT OR REPLACE INTO index_errors (root, path, reason, at) VALUES (?,?,?,?)",
+            [
+                *((root, p, why, time.time()) for p, why in report.errors),
+                *((root, p, f"indexed in part: {why}", time.time()) for p, why in report.warnings),
+            ],
+        )
+    report.removed = len(ids)
+
+
+def forget_mail_source(store: Store, root: str) -> int:
+    """Forget every location of one source; messages seen nowhere else leave the index."""
+    known = {
+        loc: (uri, path, 0, 0)
+        for loc, uri, path in store.conn.execute(
+            "SELECT location, uri, path FROM mail_locations WHERE root = ?", (root,)
+        )
+    }
+    report = MailReport(root=root)
+    _remove_gone(store, root, known, set(), report)
+    with store.atomic() as conn:
+        conn.execute("DELETE FROM mail_sync WHERE account = ?", (root,))
+    return report.removed
+
+
+def thread_of(store: Store, uri: str) -> list[dict[str, Any]]:
+    """The messages of the thread ``uri`` belongs to, oldest first."""
+    row = store.conn.execute(
+        "SELECT m.thread FROM mail_messages m JOIN documents d ON d.id = m.doc_id WHERE d.uri = ?",
+        (uri,),
+    ).fetchone()
+    if row is None or row[0] is None:
+        return []
+    return [
+        {"uri": u, "title": t, "date": date, "from": sender}
+        for u, t, date, sender in store.conn.execute(
+            "SELECT d.uri, d.title, m.date, m.sender FROM mail_messages m "
+            "JOIN documents d ON d.id = m.doc_id WHERE m.thread = ? OR m.message_id = ? "
+            "ORDER BY m.date",
+            (row[0], row[0]),
+        )
+    ]

@@ -1,0 +1,313 @@
+"""An IMAP account as a mail source: read-only, TLS always verified, incremental.
+
+Folders are opened with EXAMINE and bodies fetched with ``BODY.PEEK[]``, so nothing on
+the server changes (no \\Seen flag, no move). Each message's location is its
+``UIDVALIDITY``/``UID`` pair: a sync lists the UIDs (cheap), fetches only the ones not
+seen before, and a UIDVALIDITY change re-lists everything (the messages themselves keep
+their ``mid:`` identity, so nothing is chunked twice).
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import imaplib
+import re
+import ssl
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from urllib.parse import quote
+
+from agent.documents import Document, SourceItem
+from agent.errors import ConnectorError, NeedsKeyError
+from connectors.mail.parse import message_uri, parse_message
+
+__all__ = ["ImapAccount", "ImapSource", "decode_folder", "encode_folder", "tls_context"]
+
+_FETCH_UID = re.compile(rb"UID (\d+)")
+_LIST_LINE = re.compile(rb'\((?P<flags>[^)]*)\) (?:"[^"]*"|NIL) (?P<name>.+)$')
+_LOCATION = re.compile(r";UIDVALIDITY=(\d+)/;UID=(\d+)$")
+
+
+@dataclass(slots=True)
+class ImapAccount:
+    """What the settings file keeps about an account. The password is in the keyring."""
+
+    host: str
+    user: str
+    port: int = 993
+    security: str = "ssl"  # "ssl" (IMAPS, port 993) or "starttls" (port 143)
+    folders: list[str] = field(default_factory=lambda: ["INBOX"])  # ["*"]: all of them
+    trusted_cert: str = ""  # a PEM file the user chose to trust (self-signed servers)
+
+    @property
+    def name(self) -> str:
+        return f"{self.user}@{self.host}:{self.port}"
+
+    @property
+    def root(self) -> str:
+        return f"imap://{quote(self.user, safe='')}@{self.host}:{self.port}"
+
+    @property
+    def secret_name(self) -> str:
+        return f"imap:{self.name}"
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "host": self.host,
+            "user": self.user,
+            "port": self.port,
+            "security": self.security,
+            "folders": list(self.folders),
+            "trusted_cert": self.trusted_cert,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, object]) -> ImapAccount:
+        return cls(
+            host=str(data["host"]),
+            user=str(data["user"]),
+            port=int(data.get("port", 993)),  # type: ignore[arg-type]
+            security=str(data.get("security", "ssl")),
+            folders=[str(f) for f in data.get("folders", ["INBOX"])],  # type: ignore[union-attr]
+            trusted_cert=str(data.get("trusted_cert", "")),
+        )
+
+
+def tls_context(trusted_cert: str = "") -> ssl.SSLContext:
+    """The system's trust store, plus the one certificate the user trusted, if any.
+    Hostname checking stays on either way."""
+    ctx = ssl.create_default_context()
+    if trusted_cert:
+        try:
+            ctx.load_verify_locations(cafile=trusted_cert)
+        except (OSError, ssl.SSLError) as e:
+            raise ConnectorError(
+                f"Cannot read the trusted certificate {trusted_cert}: {e}",
+                fix="give the path of the server's certificate in PEM form",
+            ) from e
+    return ctx
+
+
+def encode_folder(name: str) -> str:
+    """A folder name in IMAP's modified UTF-7 (RFC 3501 5.1.3)."""
+    out, run = [], []
+
+    def flush() -> None:
+        if run:
+            data = base64.b64encode("".join(run).encode("utf-16-be")).decode()
+            out.append("&" + data.rstrip("=").replace("/", ",") + "-")
+            run.clear()
+
+    for ch in name:
+        if 0x20 <= ord(ch) <= 0x7E:
+            flush()
+            out.append("&-" if ch == "&" else ch)
+        else:
+            run.append(ch)
+    flush()
+    return "".join(out)
+
+
+def decode_folder(name: str) -> str:
+    def piece(m: re.Match[str]) -> str:
+        data = m.group(1)
+        if not data:
+            return "&"
+        data = data.replace(",", "/")
+        return base64.b64decode(data + "=" * (-len(data) % 4)).decode("utf-16-be", "replace")
+
+    return re.sub(r"&([A-Za-z0-9+,]*)-", piece, name)
+
+
+def _quote_folder(name: str) -> str:
+    name = encode_folder(name)
+    return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+class ImapSource:
+    """One account's chosen folders. Use as a mail connector (``index_mail``)."""
+
+    source = "mail"
+
+    def __init__(self, account: ImapAccount, password: str, *, timeout: float = 30.0) -> None:
+        self.account = account
+        self.root = account.root
+        self._password = password
+        self._timeout = timeout
+        self._conn: imaplib.IMAP4 | None = None
+        self._selected: str | None = None
+        self._cache: dict[str, bytes] = {}
+        # folder -> (uidvalidity, highest uid, message count) from the last scan
+        self.folder_state: dict[str, tuple[int, int, int]] = {}
+
+    # -- connection ------------------------------------------------------------------
+
+    def connect(self) -> imaplib.IMAP4:
+        if self._conn is not None:
+            return self._conn
+        a = self.account
+        ctx = tls_context(a.trusted_cert)
+        try:
+            if a.security == "starttls":
+                conn = imaplib.IMAP4(a.host, a.port, timeout=self._timeout)
+                try:
+                    conn.starttls(ssl_context=ctx)
+                except imaplib.IMAP4.error as e:
+                    conn.shutdown()
+                    raise ConnectorError(
+                        f"{a.host} does not offer STARTTLS: {e}",
+                        fix="use security 'ssl' (port 993); Fanous never logs in unencrypted",
+                    ) from e
+            else:
+                conn = imaplib.IMAP4_SSL(a.host, a.port, ssl_context=ctx, timeout=self._timeout)
+        except ssl.SSLCertVerificationError as e:
+            raise ConnectorError(
+                f"The certificate of {a.host}:{a.port} is not trusted ({e.verify_message})",
+                fix="if this is your own server with a self-signed certificate, trust it "
+                "explicitly: fanous accounts add imap … --trust-cert CERT.pem",
+            ) from e
+        except (ssl.SSLError, imaplib.IMAP4.abort) as e:
+            raise ConnectorError(
+                f"The TLS handshake with {a.host}:{a.port} failed: {e}",
+                fix="check the port and security: 993 is 'ssl', 143 is 'starttls'",
+            ) from e
+        except OSError as e:  # refused, unreachable, timed out
+            raise ConnectorError(
+                f"Cannot reach the IMAP server {a.host}:{a.port}: {e}",
+                fix="check the host name, the port and your network connection",
+            ) from e
+        try:
+            conn.login(a.user, self._password)
+        except imaplib.IMAP4.error as e:
+            conn.shutdown()
+            if "UNAVAILABLE" in str(e):  # RFC 5530: the server cannot check it right now
+                raise ConnectorError(
+                    f"The IMAP server {a.host} could not check the password now: {e}",
+                    fix="try again later; if it persists, tell the server's administrator",
+                ) from e
+            raise NeedsKeyError(
+                f"The IMAP server {a.host} rejected the password for {a.user} "
+                f"({e.args[0].decode() if isinstance(e.args[0], bytes) else e})",
+                fix="store the right password (many providers need an app password): "
+                f"fanous accounts add imap --host {a.host} --user {a.user}",
+            ) from e
+        self._conn = conn
+        return conn
+
+    def close(self) -> None:
+        if self._conn is not None:
+            with contextlib.suppress(imaplib.IMAP4.error, OSError):
+                self._conn.logout()
+            self._conn = None
+            self._selected = None
+
+    def _examine(self, folder: str) -> int:
+        """Open a folder read-only; returns its UIDVALIDITY."""
+        conn = self.connect()
+        self._selected = None  # a failed SELECT leaves no folder selected
+        typ, data = conn.select(_quote_folder(folder), readonly=True)
+        if typ != "OK":
+            raise ConnectorError(
+                f"The folder {folder!r} cannot be opened on {self.account.host}: "
+                f"{data[0].decode(errors='replace') if data and data[0] else typ}",
+                fix="check the folder names in the account (fanous accounts list)",
+            )
+        self._selected = folder
+        _, value = conn.response("UIDVALIDITY")
+        return int(value[0]) if value and value[0] else 0
+
+    def folders(self) -> list[str]:
+        """Every selectable folder on the server."""
+        typ, data = self.connect().list()
+        names = []
+        for line in data if typ == "OK" else []:
+            m = _LIST_LINE.match(line or b"")
+            if m and b"\\noselect" not in m.group("flags").lower():
+                raw = m.group("name").decode("utf-8", "replace").strip('"')
+                names.append(decode_folder(raw))
+        return names
+
+    # -- the connector ---------------------------------------------------------------
+
+    def _prefix(self, folder: str) -> str:
+        return f"{self.root}/{quote(folder, safe='')}/"
+
+    def scan(self, on_error: Callable[[str, str], None]) -> Iterator[SourceItem]:
+        self.folder_state.clear()
+        self._cache.clear()
+        self.connect()  # a refused login or certificate fails the whole source
+        wanted = self.account.folders or ["INBOX"]
+        if "*" in wanted:
+            wanted = self.folders()
+        for folder in wanted:
+            prefix = self._prefix(folder)
+            try:
+                validity = self._examine(folder)
+                typ, data = self.connect().uid("SEARCH", "ALL")
+            except ConnectorError as e:
+                on_error(prefix, e.message)  # the folder's messages stay indexed
+                continue
+            except (imaplib.IMAP4.error, OSError) as e:
+                raise ConnectorError(
+                    f"The IMAP server {self.account.host} broke off: {e}",
+                    fix="try again; nothing indexed was lost",
+                ) from e
+            uids = [int(u) for u in (data[0] or b"").split()] if typ == "OK" else []
+            self.folder_state[folder] = (validity, max(uids, default=0), len(uids))
+            for uid in uids:
+                location = f"{prefix};UIDVALIDITY={validity}/;UID={uid}"
+                yield SourceItem(uri=location, path=location, mtime_ns=0, size=0)
+
+    def prefetch(self, items: Sequence[SourceItem]) -> None:
+        """Fetch a batch of messages in one round trip per folder."""
+        by_folder: dict[str, list[SourceItem]] = {}
+        for item in items:
+            by_folder.setdefault(self._folder_of(item), []).append(item)
+        for folder, batch in by_folder.items():
+            try:
+                self._fetch(folder, batch)
+            except ConnectorError:
+                continue  # load() will report each message
+
+    def _folder_of(self, item: SourceItem) -> str:
+        from urllib.parse import unquote
+
+        return unquote(item.uri[len(self.root) + 1 :].split("/", 1)[0])
+
+    def _fetch(self, folder: str, batch: Sequence[SourceItem]) -> None:
+        uids = {}
+        for item in batch:
+            m = _LOCATION.search(item.uri)
+            if m:
+                uids[m.group(2)] = item.uri
+        if not uids:
+            return
+        try:
+            if self._selected != folder:
+                self._examine(folder)
+            typ, data = self.connect().uid("FETCH", ",".join(uids), "(UID BODY.PEEK[])")
+        except (imaplib.IMAP4.error, OSError) as e:
+            raise ConnectorError(f"fetching from {folder!r} failed: {e}") from e
+        for part in data if typ == "OK" else []:
+            if isinstance(part, tuple) and len(part) == 2:
+                m = _FETCH_UID.search(part[0])
+                if m and m.group(1).decode() in uids:
+                    self._cache[uids[m.group(1).decode()]] = part[1]
+
+    def load(self, item: SourceItem) -> Document:
+        folder = self._folder_of(item)
+        raw = self._cache.pop(item.uri, None)
+        if raw is None:
+            self._fetch(folder, [item])
+            raw = self._cache.pop(item.uri, None)
+        if raw is None:
+            raise ConnectorError("the message is no longer on the server")
+        mail = parse_message(raw)
+        m = _LOCATION.search(item.uri)
+        return mail.to_document(
+            message_uri(mail.message_id, raw),
+            folder=folder,
+            account=self.account.name,
+            uid=int(m.group(2)) if m else None,
+        )

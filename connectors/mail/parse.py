@@ -1,0 +1,374 @@
+"""One raw message (bytes) to a ``Document``, with the standard library's modern email API.
+
+Every MIME shape is walked (alternative, related, mixed, nested, forwarded
+``message/rfc822``); headers are decoded (RFC 2047/2231); bodies are decoded whatever
+their charset claims; HTML becomes clean text; quoted replies and signatures are set
+aside. Damage (no headers, broken boundaries, bad charsets, huge parts) is noted in
+``meta["problems"]`` and the message is indexed as far as it can be — never a crash.
+"""
+
+from __future__ import annotations
+
+import email
+import email.header
+import email.utils
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email import policy
+from email.headerregistry import HeaderRegistry
+from email.message import EmailMessage, Message
+from typing import Any
+
+from agent.documents import Document
+from connectors.mail.text import attachment_text, decode_bytes, html_to_text, strip_quotes
+
+__all__ = [
+    "MAX_MESSAGE_BYTES",
+    "POLICY",
+    "ParsedMail",
+    "message_uri",
+    "normalize_message_id",
+    "parse_message",
+]
+
+# Past this the rest of a message is attachment data we would not index anyway; parsing
+# it all costs seconds and memory for nothing.
+MAX_MESSAGE_BYTES = 12 * 1024 * 1024
+_MAX_DEPTH = 12  # nesting of forwarded messages and multiparts we follow
+_MSGID = re.compile(r"<([^<>\s]+)>")
+
+
+class _MemoRegistry(HeaderRegistry):
+    """``policy.default``'s header registry, memoised. The parser and the accessors parse
+    the same few headers (Content-Type above all) again and again, and the registry
+    builds a new class on every lookup; parsed headers are immutable, so one parse per
+    distinct (name, value) serves them all. This more than doubles parsing speed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._classes: dict[str, type] = {}
+        self._parsed: dict[tuple[str, str], Any] = {}
+
+    def __getitem__(self, name: str) -> type:
+        cls = self._classes.get(name.lower())
+        if cls is None:
+            cls = self._classes[name.lower()] = super().__getitem__(name)
+        return cls
+
+    def __call__(self, name: str, value: str) -> Any:
+        key = (name, value)
+        header = self._parsed.get(key)
+        if header is None:
+            if len(self._parsed) > 50_000:
+                self._parsed.clear()
+            header = self._parsed[key] = self[name](name, value)
+        return header
+
+
+POLICY = policy.default.clone(header_factory=_MemoRegistry())
+
+
+def normalize_message_id(value: str | None) -> str | None:
+    if not value:
+        return None
+    m = _MSGID.search(value)
+    ident = m.group(1) if m else value.strip().strip("<>").strip()
+    return ident or None
+
+
+def message_uri(message_id: str | None, raw: bytes) -> str:
+    """``mid:<id>`` (RFC 2392) when the message has an id, else a hash of its bytes."""
+    if message_id:
+        return f"mid:{message_id}"
+    return "mail:sha-" + hashlib.blake2b(raw, digest_size=16).hexdigest()
+
+
+def _header(msg: Message, name: str) -> str:
+    """A header as text; a header the modern parser chokes on is decoded by hand."""
+    try:
+        value = msg.get(name)
+        return " ".join(str(value).split()) if value is not None else ""
+    except Exception:
+        pass
+    for key, raw in msg.raw_items():
+        if key.lower() == name.lower():
+            try:
+                return " ".join(
+                    str(email.header.make_header(email.header.decode_header(raw))).split()
+                )
+            except Exception:
+                return " ".join(str(raw).encode("utf-8", "replace").decode("utf-8").split())
+    return ""
+
+
+def _addresses(msg: Message, name: str) -> list[str]:
+    try:
+        header = msg.get(name)
+        if header is not None and getattr(header, "addresses", None) is not None:
+            out = []
+            for a in header.addresses:
+                addr = a.addr_spec if a.username else ""
+                out.append(
+                    f"{a.display_name} <{addr}>"
+                    if a.display_name and addr
+                    else (addr or a.display_name)
+                )
+            return [x for x in out if x]
+    except Exception:
+        pass
+    text = _header(msg, name)
+    return [t.strip() for t in text.split(",") if t.strip()] if text else []
+
+
+def _raw_headers(msg: Message) -> dict[str, str]:
+    """Headers as written (first occurrence), for the ones that need no decoding."""
+    raw: dict[str, str] = {}
+    for key, value in msg.raw_items():
+        raw.setdefault(key.lower(), " ".join(str(value).split()))
+    return raw
+
+
+def _date(value: str) -> datetime | None:
+    if not value:
+        return None
+    try:
+        dt = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
+
+
+@dataclass(slots=True)
+class ParsedMail:
+    message_id: str | None
+    subject: str
+    sender: list[str]
+    to: list[str]
+    cc: list[str]
+    date: datetime | None
+    list_id: str
+    in_reply_to: str | None
+    references: list[str]
+    body: str
+    attachments: list[str] = field(default_factory=list)
+    attachment_texts: list[tuple[str, str]] = field(default_factory=list)
+    quoted_chars: int = 0
+    signature: str = ""
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def thread(self) -> str | None:
+        """The thread's root message id: the first reference names it (RFC 5322 keeps
+        it first), else the parent, else this message starts its own thread."""
+        if self.references:
+            return self.references[0]
+        return self.in_reply_to or self.message_id
+
+    def header_block(self) -> str:
+        lines = [f"From: {', '.join(self.sender) or '(unknown sender)'}"]
+        if self.to:
+            more = f" and {len(self.to) - 3} more" if len(self.to) > 3 else ""
+            lines.append(f"To: {', '.join(self.to[:3])}{more}")
+        if self.date:
+            lines.append(f"Date: {self.date.strftime('%a, %d %b %Y %H:%M %z')}")
+        lines.append(f"Subject: {self.subject or '(no subject)'}")
+        if self.attachments:
+            lines.append(f"Attachments: {', '.join(self.attachments)}")
+        return "\n".join(lines)
+
+    def text(self) -> str:
+        parts = [self.header_block(), self.body]
+        for name, text in self.attachment_texts:
+            parts.append(f"Attachment: {name}\n\n{text}")
+        return "\n\n".join(p for p in parts if p.strip()) + "\n"
+
+    def to_document(self, uri: str, **meta: Any) -> Document:
+        when = self.date.timestamp() if self.date else 0.0
+        return Document(
+            source="mail",
+            uri=uri,
+            title=self.subject or "(no subject)",
+            text=self.text(),
+            meta={
+                "from": self.sender,
+                "to": self.to,
+                "cc": self.cc,
+                # A number, as every source's "date" (the index sorts and filters on it);
+                # the header as written is in date_text.
+                "date": when or None,
+                "date_text": self.date.isoformat() if self.date else None,
+                "subject": self.subject,
+                "message_id": self.message_id,
+                "list_id": self.list_id or None,
+                "in_reply_to": self.in_reply_to,
+                "references": self.references,
+                "thread": self.thread,
+                "attachments": self.attachments,
+                "quoted_chars": self.quoted_chars,
+                "problems": self.problems,
+                **meta,
+            },
+            modified=when,
+        )
+
+
+def _info(part: Message) -> tuple[str, str | None, str | None, str]:
+    """(content type, charset, file name, disposition), parsing each header once: the
+    modern API re-parses a header on every accessor call, which dominated indexing."""
+    try:
+        ct = part.get("content-type")
+        cd = part.get("content-disposition")
+        ctype = part.get_default_type() if ct is None else str(ct.content_type).lower()
+        if ctype.count("/") != 1:
+            ctype = "text/plain"
+        params = dict(ct.params) if ct is not None else {}
+        cd_params = dict(cd.params) if cd is not None else {}
+        disposition = str(cd.content_disposition or "").lower() if cd is not None else ""
+        name = cd_params.get("filename") or params.get("name")
+        charset = params.get("charset")
+    except Exception:  # a header the registry chokes on: the slower, tolerant accessors
+        ctype = part.get_content_type()
+        try:
+            name = part.get_filename()
+        except Exception:
+            name = None
+        disposition = (part.get_content_disposition() or "").lower()
+        charset = part.get_content_charset()
+    name = " ".join(str(name).split()) if name else None
+    return ctype, (str(charset).lower() if charset else None), name, disposition
+
+
+class _Walker:
+    """Collects body text, attachment names and texts from a MIME tree."""
+
+    def __init__(self, mail: ParsedMail) -> None:
+        self.mail = mail
+        self.bodies: list[str] = []
+
+    def note(self, problem: str) -> None:
+        if problem not in self.mail.problems:
+            self.mail.problems.append(problem)
+
+    def _bytes(self, part: Message) -> bytes:
+        try:
+            data = part.get_payload(decode=True)
+        except Exception as e:  # a broken transfer encoding
+            self.note(f"part could not be decoded: {e}")
+            data = None
+        if data is None:
+            payload = part.get_payload()
+            data = payload.encode("utf-8", "surrogateescape") if isinstance(payload, str) else b""
+        return data
+
+    def _text(self, part: Message, charset: str | None) -> str:
+        text, problem = decode_bytes(self._bytes(part), charset)
+        if problem:
+            self.note(problem)
+        return text.replace("\r\n", "\n").replace("\r", "\n")
+
+    def walk(self, part: Message, depth: int = 0) -> None:
+        if depth > _MAX_DEPTH:
+            self.note("MIME nesting too deep: the innermost parts were skipped")
+            return
+        ctype, charset, name, disposition = _info(part)
+        if ctype == "message/rfc822" and part.is_multipart():
+            inner = part.get_payload(0)
+            self.bodies.append(self._forwarded_header(inner))
+            self.walk(inner, depth + 1)
+            return
+        if part.is_multipart():
+            subparts = [p for p in part.get_payload() if isinstance(p, Message)]
+            if ctype == "multipart/alternative" and subparts:
+                self.walk(self._best_alternative(subparts), depth + 1)
+            else:
+                for sub in subparts:
+                    self.walk(sub, depth + 1)
+            return
+        if ctype.startswith("multipart/"):
+            # The parser found no boundary: the body is one blob of text.
+            self.note("malformed MIME boundary: the body was read as plain text")
+            self.bodies.append(self._text(part, charset))
+            return
+        if disposition == "attachment" or (name and not ctype.startswith("text/")):
+            self._attachment(part, name or f"unnamed {ctype}", ctype, charset)
+            return
+        if ctype == "text/html":
+            self.bodies.append(html_to_text(self._text(part, charset)))
+        elif ctype.startswith("text/") and ctype not in ("text/calendar", "text/x-vcard"):
+            body, quoted, signature = strip_quotes(self._text(part, charset))
+            self.mail.quoted_chars += quoted
+            self.mail.signature = self.mail.signature or signature
+            self.bodies.append(body)
+        elif name:
+            self._attachment(part, name, ctype, charset)
+
+    def _best_alternative(self, parts: list[Message]) -> Message:
+        """The plain-text version when it says something, else the richest one."""
+        infos = [(p, _info(p)) for p in parts]
+        for p, (ctype, _, _, _) in infos:
+            if ctype == "text/plain" and self._bytes(p).strip():
+                return p
+        for p, (ctype, _, _, _) in reversed(infos):  # RFC 2046: the last is the richest
+            if ctype == "text/html" or p.is_multipart():
+                return p
+        return parts[-1]
+
+    def _attachment(self, part: Message, name: str, ctype: str, charset: str | None) -> None:
+        self.mail.attachments.append(name)
+        text, problem = attachment_text(name, ctype, self._bytes(part), charset)
+        if problem:
+            self.note(problem)
+        if text:
+            self.mail.attachment_texts.append((name, text))
+
+    @staticmethod
+    def _forwarded_header(inner: Message) -> str:
+        lines = ["---------- Forwarded message ----------"]
+        for h in ("From", "Date", "Subject", "To"):
+            value = _header(inner, h)
+            if value:
+                lines.append(f"{h}: {value}")
+        return "\n".join(lines)
+
+
+def parse_message(raw: bytes) -> ParsedMail:
+    """Parse one message. Never raises for bad input: problems go into ``problems``."""
+    problems: list[str] = []
+    if len(raw) > MAX_MESSAGE_BYTES:
+        problems.append(
+            f"message is {len(raw) // 2**20} MB: only its first "
+            f"{MAX_MESSAGE_BYTES // 2**20} MB were read (the rest is attachment data)"
+        )
+        raw = raw[:MAX_MESSAGE_BYTES]
+    msg: EmailMessage = email.message_from_bytes(raw, policy=POLICY)  # type: ignore[assignment]
+    if not msg.keys():
+        problems.append("message has no headers: indexed as plain text")
+    raw_headers = _raw_headers(msg)
+    references: list[str] = []
+    refs = raw_headers.get("references", "")
+    for ident in _MSGID.findall(refs) or refs.split():  # "<a@x><b@y>" has no spaces
+        ident = normalize_message_id(ident)
+        if ident and ident not in references:
+            references.append(ident)
+    mail = ParsedMail(
+        message_id=normalize_message_id(raw_headers.get("message-id")),
+        subject=_header(msg, "Subject"),
+        sender=_addresses(msg, "From"),
+        to=_addresses(msg, "To"),
+        cc=_addresses(msg, "Cc"),
+        date=_date(raw_headers.get("date", "")),
+        list_id=_header(msg, "List-Id") if "list-id" in raw_headers else "",
+        in_reply_to=normalize_message_id(raw_headers.get("in-reply-to")),
+        references=references,
+        body="",
+        problems=problems,
+    )
+    walker = _Walker(mail)
+    try:
+        walker.walk(msg)
+    except Exception as e:  # the parser's own bugs on hostile input: keep what we have
+        walker.note(f"part of the message could not be parsed: {type(e).__name__}: {e}")
+    mail.body = "\n\n".join(b.strip() for b in walker.bodies if b.strip())
+    return mail

@@ -1,0 +1,215 @@
+"""Text out of mail parts: charsets (declared, mislabelled, unknown), HTML, quoted replies
+and signatures, and text-like attachments (plain, PDF, DOCX)."""
+
+from __future__ import annotations
+
+import codecs
+import io
+import logging
+import re
+
+import html2text
+from charset_normalizer import from_bytes
+
+__all__ = [
+    "MAX_ATTACHMENT_BYTES",
+    "MAX_ATTACHMENT_CHARS",
+    "attachment_text",
+    "decode_bytes",
+    "html_to_text",
+    "strip_quotes",
+]
+
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024  # bigger attachments keep their name, not their text
+MAX_ATTACHMENT_CHARS = 200_000
+# pypdf logs every damaged file at WARNING; we record the reason with the message instead.
+logging.getLogger("pypdf").setLevel(logging.ERROR)
+
+# Labels seen in real mail that Python does not know, or knows as a narrower charset.
+_ALIASES = {
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "x-gbk": "gb18030",
+    "ks_c_5601-1987": "cp949",
+    "iso-8859-8-i": "iso-8859-8",
+    "iso-8859-6-i": "iso-8859-6",
+    "x-mac-arabic": "mac-arabic",
+    "windows-874": "cp874",
+    "x-sjis": "shift_jis",
+    "unicode-1-1-utf-7": "utf-7",
+    "ansi_x3.4-1968": "ascii",
+}
+# Labels so often wrong that valid UTF-8 bytes under them are really UTF-8.
+_WEAK_LABELS = frozenset({"ascii", "latin-1", "iso8859-1", "cp1252", "iso8859-15"})
+
+
+def _codec(label: str | None) -> str | None:
+    if not label:
+        return None
+    label = label.strip().strip("\"'").lower()
+    label = _ALIASES.get(label, label)
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return None
+
+
+def decode_bytes(data: bytes, label: str | None) -> tuple[str, str | None]:
+    """Decode a part's bytes; returns (text, problem) where problem says what was wrong
+    with the declared charset, or None when it was right."""
+    codec = _codec(label)
+    if codec is None or codec in _WEAK_LABELS or codec == "utf-8":
+        try:
+            text = data.decode("utf-8")
+            return text, None
+        except UnicodeDecodeError:
+            pass
+    if codec is not None:
+        try:
+            return data.decode(codec), None
+        except UnicodeDecodeError:
+            problem = f"text is not valid {label}: decoded by detection"
+    else:
+        problem = f"unknown charset {label!r}: decoded by detection" if label else None
+    best = from_bytes(data).best() if data else None
+    if best is not None:
+        return str(best), problem
+    return data.decode(codec or "utf-8", errors="replace"), (
+        f"undecodable text (charset {label or 'not given'}): unreadable bytes replaced"
+    )
+
+
+def _html_converter() -> html2text.HTML2Text:
+    h = html2text.HTML2Text()
+    h.ignore_links = True
+    h.ignore_images = True
+    h.ignore_emphasis = True
+    h.ignore_tables = False
+    h.body_width = 0  # no hard wraps: paragraphs stay whole for the chunker
+    h.unicode_snob = True
+    h.single_line_break = False
+    return h
+
+
+_MD_ESCAPE = re.compile(r"\\([-.+*#_`!\[\]()>])")
+_BLANKS = re.compile(r"\n{3,}")
+
+
+def html_to_text(html: str) -> str:
+    """HTML mail to clean text: no tags, styles, scripts, link targets or images."""
+    try:
+        text = _html_converter().handle(html)
+    except Exception:  # html2text is tolerant, but a crash must not lose the message
+        text = re.sub(r"<[^>]+>", " ", html)
+    text = _MD_ESCAPE.sub(r"\1", text)
+    return _BLANKS.sub("\n\n", text).strip()
+
+
+# Attribution lines that introduce a quoted reply, in the languages we meet most.
+_ATTRIBUTION = re.compile(
+    r"^(On\s.{4,300}?wrote:|Le\s.{4,300}?a écrit\s?:|Am\s.{4,300}?schrieb.{0,100}:|"
+    r"El\s.{4,300}?escribió:|Il\s.{4,300}?ha scritto:|في\s.{4,300}?كتب.{0,100}:|"
+    r".{0,200}<[^>\s]+@[^>\s]+>\s?(wrote|كتب):)\s*$",
+    re.IGNORECASE | re.DOTALL,
+)
+# Outlook and friends put the original below a separator and a From: line.
+_ORIGINAL = re.compile(
+    r"^(-{2,}\s?(Original Message|Ursprüngliche Nachricht|Message d'origine|"
+    r"الرسالة الأصلية)\s?-{2,}|_{20,})\s*$",
+    re.IGNORECASE,
+)
+_SIGNATURE = re.compile(r"^-- ?$")
+_MOBILE_SIGNATURE = re.compile(r"^Sent from my \w+", re.IGNORECASE)
+
+
+def strip_quotes(text: str) -> tuple[str, int, str]:
+    """Remove quoted replies and the signature so search does not drown in repeats.
+
+    Returns (new text, characters of quoted text removed, signature). Inline answers
+    between quoted lines are kept; forwarded messages are not quotes and stay."""
+    lines = text.split("\n")
+    kept: list[str] = []
+    quoted = 0
+    signature = ""
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        stripped = line.strip()
+        if _SIGNATURE.match(line) or _MOBILE_SIGNATURE.match(stripped):
+            rest = "\n".join(lines[i:])
+            # A signature is short; a long tail after "-- " is more likely content.
+            if len(rest) < 1200 or _MOBILE_SIGNATURE.match(stripped):
+                signature = rest.strip()
+                break
+        if _ORIGINAL.match(stripped):
+            quoted += len("\n".join(lines[i:]))
+            break
+        if stripped.startswith(">"):
+            quoted += len(line) + 1
+            i += 1
+            continue
+        # "On Tue, Sara wrote:" (possibly wrapped over two lines) right before a quote.
+        for span in (1, 2):
+            head = " ".join(x.strip() for x in lines[i : i + span])
+            nxt = next((x for x in lines[i + span :] if x.strip()), "")
+            if _ATTRIBUTION.match(head) and nxt.lstrip().startswith(">"):
+                quoted += len(head)
+                i += span
+                break
+        else:
+            kept.append(line)
+            i += 1
+    out = "\n".join(kept).strip()
+    return _BLANKS.sub("\n\n", out), quoted, signature
+
+
+def _pdf_text(data: bytes) -> str:
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(data))
+    return "\n\n".join((page.extract_text() or "").strip() for page in reader.pages)
+
+
+def _docx_text(data: bytes) -> str:
+    import docx
+
+    document = docx.Document(io.BytesIO(data))
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            parts.append(" | ".join(cell.text for cell in row.cells))
+    return "\n".join(parts)
+
+
+_TEXT_SUFFIXES = (".txt", ".md", ".csv", ".log", ".ics", ".vcf", ".json", ".xml", ".org")
+_DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def attachment_text(
+    name: str, content_type: str, data: bytes, charset: str | None
+) -> tuple[str, str | None]:
+    """The text of a text-like attachment; returns (text, problem). Other kinds give
+    ("", None): their name alone is indexed."""
+    lower = name.lower()
+    is_pdf = content_type == "application/pdf" or lower.endswith(".pdf")
+    is_docx = content_type == _DOCX or lower.endswith(".docx")
+    is_text = content_type.startswith("text/") or lower.endswith(_TEXT_SUFFIXES)
+    if not (is_pdf or is_docx or is_text):
+        return "", None
+    if len(data) > MAX_ATTACHMENT_BYTES:
+        return "", (
+            f"attachment {name!r} is {len(data) // 2**20} MB: its name is indexed, "
+            f"its text is not (limit {MAX_ATTACHMENT_BYTES // 2**20} MB)"
+        )
+    try:
+        if is_pdf:
+            text = _pdf_text(data)
+        elif is_docx:
+            text = _docx_text(data)
+        else:
+            text, _ = decode_bytes(data, charset)
+            if content_type == "text/html" or lower.endswith((".html", ".htm")):
+                text = html_to_text(text)
+    except Exception as e:  # a damaged file must not cost the message its other parts
+        return "", f"attachment {name!r} could not be read: {type(e).__name__}: {e}"[:300]
+    return text[:MAX_ATTACHMENT_CHARS].strip(), None
