@@ -124,14 +124,9 @@ def _engines(settings: Settings) -> list[Check]:
     try:
         import llama_cpp
 
-        offload = llama_cpp.llama_supports_gpu_offload()
+        layers = EmbeddedEngine(settings.embedded_model).offload(load=embedded.ok)
         checks.append(
-            Check(
-                "llama.cpp build",
-                "ok",
-                f"llama-cpp-python {llama_cpp.__version__}, GPU offload "
-                f"{'supported' if offload else 'not built in (CPU only)'}",
-            )
+            Check("llama.cpp build", "ok", f"llama-cpp-python {llama_cpp.__version__}: {layers}")
         )
     except ImportError:
         pass
@@ -149,17 +144,45 @@ def _engines(settings: Settings) -> list[Check]:
         checks.append(Check("answering engine", "ok", f"{engine.name} with {engine.model}"))
     except FanousError as e:
         checks.append(Check("answering engine", "fail", e.message, e.fix))
+    else:
+        if engine.name == "ollama":
+            checks.append(_residency(settings))
     return checks
 
 
-def _hardware() -> Check:
+def _residency(settings: Settings) -> Check:
+    """Where Ollama's loaded models sit (``/api/ps``), checked against the GPU we see."""
+    from agent.engines.ollama_manager import shared_manager
+    from agent.hardware import detect
+
+    try:
+        loaded = shared_manager(settings.ollama_host).residency()
+    except FanousError as e:
+        return Check("gpu residency", "warn", e.message, e.fix)
+    if not loaded:
+        return Check("gpu residency", "ok", "no model loaded yet (it loads on the first question)")
+    detail = "; ".join(r.describe() for r in loaded)
+    if detect().best_gpu is not None and any(r.size_vram < r.size for r in loaded):
+        return Check(
+            "gpu residency",
+            "warn",
+            detail,
+            "part of the model runs on the CPU: choose a smaller model (`fanous models "
+            "recommend`), or check Ollama's log for its 'inference compute' line",
+        )
+    return Check("gpu residency", "ok", detail)
+
+
+def _hardware(settings: Settings) -> list[Check]:
+    from agent.catalog import recommend
     from agent.hardware import detect
 
     profile = detect()
     detail = profile.describe()
-    if not profile.gpus:
-        detail += "; no GPU seen, so local models run on the CPU (fine for small ones)"
-    return Check("hardware", "ok", detail)
+    if profile.best_gpu is None:
+        detail += "; no usable GPU seen, so local models run on the CPU (fine for small ones)"
+    rec = recommend(profile, chat_override=settings.ollama_model)
+    return [Check("hardware", "ok", detail), Check("recommended models", "ok", rec.describe())]
 
 
 def _cloud(settings: Settings) -> Check:
@@ -176,7 +199,7 @@ def _cloud(settings: Settings) -> Check:
 def run_checks(ws: Workspace) -> list[Check]:
     return [
         *_paths(ws),
-        _hardware(),
+        *_hardware(ws.settings),
         *_engines(ws.settings),
         _keyring(),
         *_index(ws),

@@ -24,17 +24,24 @@ LOCAL_ENGINES = ("auto", "embedded", "ollama")
 
 
 def create_engine(settings: Settings) -> Engine:
-    """The local engine the settings ask for; "auto" prefers a running Ollama."""
+    """The local engine the settings ask for; "auto" prefers Ollama (started when it is
+    installed but stopped) and falls back to the embedded engine."""
     choice = settings.engine
     if choice not in LOCAL_ENGINES:
         raise ConfigError(
             f"Unknown engine {choice!r}", fix=f"set engine to one of: {', '.join(LOCAL_ENGINES)}"
         )
     if choice in ("auto", "ollama"):
-        from agent.engines.ollama import OllamaEngine, ollama_running
+        from agent.engines.ollama_manager import shared_manager
+        from agent.errors import FanousError
 
-        if choice == "ollama" or ollama_running(settings.ollama_host):
-            engine = OllamaEngine(settings.ollama_host, settings.ollama_model)
+        manager = shared_manager(settings.ollama_host)
+        try:  # running, or installed and now started as our child (stopped at exit)
+            running = manager.ensure_running().state == "running"
+        except FanousError:  # not installed: the embedded engine answers meanwhile
+            running = False
+        if choice == "ollama" or running:
+            engine = manager.engine(settings.ollama_model)
             if choice == "ollama":
                 return engine
             try:

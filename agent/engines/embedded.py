@@ -166,6 +166,29 @@ class EmbeddedEngine:
             return Health(False, e.message, e.fix)
         return Health(True, f"llama.cpp with {self.model} ({path.stat().st_size >> 20} MB)")
 
+    def offload(self, *, load: bool = False) -> str:
+        """Whether the model's layers run on the GPU, in words (for `fanous doctor`).
+
+        With ``load`` the model is loaded to count its layers; otherwise only the build's
+        support and the requested layer count are reported.
+        """
+        try:
+            import llama_cpp
+        except ImportError:
+            return "llama-cpp-python is not installed"
+        if not llama_cpp.llama_supports_gpu_offload():
+            return "this llama.cpp build has no GPU support: all layers run on the CPU"
+        if self._gpu_layers == 0:
+            return "GPU offload is off (gpu_layers=0): all layers run on the CPU"
+        if not load and self._chat_llm is None:
+            return "GPU offload is built in: all layers go to the GPU when the model loads"
+        with self._lock:
+            llm = self._chat_model()
+        layers = llama_cpp.llama_model_n_layer(llm.model)
+        asked = llm.model_params.n_gpu_layers
+        on_gpu = layers if asked < 0 or asked > layers else asked
+        return f"{on_gpu} of {layers} layers offloaded to the GPU"
+
     def warm_up(self) -> float:
         """Load the model now (seconds taken), so the first answer starts fast."""
         started = time.perf_counter()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -23,10 +23,12 @@ from agent.engines.base import CancelToken, ChatChunk, Health, Message, ModelInf
 from agent.errors import EngineError, EngineUnavailable, ModelNotFound
 
 __all__ = [
+    "CLIENT_ERRORS",
     "DEFAULT_HOST",
     "OllamaEngine",
     "context_size",
     "estimate_tokens",
+    "is_loopback",
     "normalize_host",
     "ollama_running",
 ]
@@ -44,7 +46,13 @@ MIN_CONTEXT = 2048
 EMBED_BATCH = 64
 # What the client raises: HTTP errors (ResponseError), refused connections (ConnectionError,
 # or httpx.ConnectError inside a stream), transport errors, and unreadable replies (ValueError).
-_CLIENT_ERRORS = (ollama.ResponseError, ConnectionError, httpx.HTTPError, ValueError)
+CLIENT_ERRORS = _CLIENT_ERRORS = (
+    ollama.ResponseError,
+    ConnectionError,
+    httpx.HTTPError,
+    ValueError,
+)
+_MEMORY_WORDS = ("memory", "alloc")
 
 
 def normalize_host(host: str | None) -> str:
@@ -61,7 +69,7 @@ def normalize_host(host: str | None) -> str:
     return f"{parts.scheme}://{name}:{parts.port or DEFAULT_PORT}{parts.path.rstrip('/')}"
 
 
-def _is_loopback(url: str) -> bool:
+def is_loopback(url: str) -> bool:
     name = urlsplit(url).hostname or ""
     try:
         return name == "localhost" or ipaddress.ip_address(name).is_loopback
@@ -73,7 +81,7 @@ def ollama_running(host: str = DEFAULT_HOST, timeout: float = 0.3) -> bool:
     """True when an Ollama server answers at ``host`` (used to choose the engine)."""
     url = normalize_host(host)
     try:
-        r = httpx.get(f"{url}/api/version", timeout=timeout, trust_env=not _is_loopback(url))
+        r = httpx.get(f"{url}/api/version", timeout=timeout, trust_env=not is_loopback(url))
         return r.status_code == 200 and "version" in r.json()
     except (httpx.HTTPError, ValueError):
         return False
@@ -94,9 +102,21 @@ def context_size(needed_tokens: int) -> int:
     return max(MIN_CONTEXT, 1 << max(needed_tokens - 1, 1).bit_length())
 
 
-def _with_partial(exc: EngineError, partial: str) -> EngineError:
+def _with_partial(exc: EngineError, partial: str, *, retry: bool = False) -> EngineError:
     exc.partial_text = partial  # type: ignore[attr-defined]
+    exc.retryable = retry  # type: ignore[attr-defined]  # the server crashed: worth one retry
     return exc
+
+
+def _smaller_model_fix(model: str) -> str:
+    """Name a smaller model from the catalog that fits this machine, when there is one."""
+    from agent.catalog import smaller_than
+    from agent.hardware import detect
+
+    smaller = smaller_than(model, detect())
+    if smaller:
+        return f"close programs that use the GPU, or switch to a smaller model such as {smaller}"
+    return "close programs that use the GPU, or choose a smaller model"
 
 
 class OllamaEngine:
@@ -115,8 +135,12 @@ class OllamaEngine:
         embed_model: str = "",
         max_answer_tokens: int = 1024,
         keep_alive: float | str | None = None,
+        recover: Callable[[], bool] | None = None,
     ) -> None:
         self.host = normalize_host(host)
+        # Called once after a crash (connection lost, runner died); True when Ollama is
+        # back, e.g. OllamaManager.recover restarting the ``ollama serve`` it started.
+        self.recover = recover
         self.model = model
         self.embed_model = embed_model
         self.max_answer_tokens = max_answer_tokens
@@ -125,7 +149,7 @@ class OllamaEngine:
         self._client = client or ollama.Client(
             host=self.host,
             timeout=httpx.Timeout(timeout, connect=connect_timeout),
-            trust_env=not _is_loopback(self.host),  # never route loopback through a proxy
+            trust_env=not is_loopback(self.host),  # never route loopback through a proxy
         )
 
     def close(self) -> None:
@@ -141,27 +165,32 @@ class OllamaEngine:
     # -- errors ------------------------------------------------------------------------
     def _error(self, exc: BaseException, model: str, partial: str = "") -> EngineError:
         """Turn a client or transport exception into ours; ``partial_text`` keeps the answer
-        streamed before it failed."""
+        streamed before it failed, ``retryable`` says a crash is worth one retry."""
         kind: type[EngineError] = EngineError
+        retry = False
         if isinstance(exc, ollama.ResponseError):
             err, status = exc.error, exc.status_code
+            oom = any(w in err.lower() for w in _MEMORY_WORDS)
             if status == 404:
                 kind, msg = ModelNotFound, f"Ollama has no model {model!r} ({err})"
                 fix = f"pull it: `ollama pull {model}`"
             elif status == 503:
                 msg, fix = f"Ollama is busy with other requests ({err})", "wait a moment and retry"
+            elif oom and (status >= 500 or status == -1):
+                msg = f"Ollama ran out of memory running {model!r}: {err}"
+                fix = _smaller_model_fix(model)
             elif status == -1:
                 msg, fix = f"Ollama stopped in the middle of the answer: {err}", RETRY_FIX
-            elif status >= 500 and any(w in err.lower() for w in ("memory", "alloc")):
-                msg = f"Ollama ran out of memory running {model!r}: {err}"
-                fix = "close programs that use the GPU, or choose a smaller model"
+                retry = True
             elif status >= 500:
                 msg, fix = f"Ollama failed running {model!r}: {err}", RETRY_FIX
+                retry = True
             else:
                 msg = f"Ollama rejected the request ({status}): {err}"
                 fix = "check the model name and options in the settings"
         elif isinstance(exc, ConnectionError | httpx.ConnectError | httpx.ConnectTimeout):
             kind, msg, fix = EngineUnavailable, f"Ollama is not running at {self.host}", INSTALL_FIX
+            retry = True
         elif isinstance(exc, httpx.TimeoutException):
             msg = f"Ollama did not answer in time at {self.host}"
             fix = "retry (the model may still be loading), or choose a smaller model"
@@ -170,8 +199,22 @@ class OllamaEngine:
             fix = "update Ollama to a current version, then retry"
         else:
             msg = f"Ollama closed the connection before the answer was finished ({exc})"
-            fix = CRASH_FIX
-        return _with_partial(kind(msg, fix=fix), partial)
+            fix, retry = CRASH_FIX, True
+        error = _with_partial(kind(msg, fix=fix), partial, retry=retry)
+        if kind is ModelNotFound:
+            error.model = model  # type: ignore[attr-defined]  # so a UI can offer to pull it
+        return error
+
+    def _retry(self, error: EngineError) -> bool:
+        """True when ``error`` is a crash and the ``recover`` hook brought Ollama back."""
+        if self.recover is None or not getattr(error, "retryable", False):
+            return False
+        log.warning("Ollama failed (%s): recovering and retrying once", error.message)
+        try:
+            return bool(self.recover())
+        except Exception:  # a failed recovery means: report the original error
+            log.exception("recovering Ollama failed")
+            return False
 
     # -- models ------------------------------------------------------------------------
     def _list(self) -> list[Any]:
@@ -249,14 +292,38 @@ class OllamaEngine:
         kwargs: dict[str, Any] = {"model": model, "messages": list(messages), "options": opts}
         if self.keep_alive is not None:
             kwargs["keep_alive"] = self.keep_alive
-        parts: list[str] = []
         if not stream:
-            try:
-                resp = self._client.chat(**kwargs, stream=False)
-            except _CLIENT_ERRORS as exc:
-                raise self._error(exc, model) from exc
+            for attempt in (0, 1):
+                try:
+                    resp = self._client.chat(**kwargs, stream=False)
+                    break
+                except _CLIENT_ERRORS as exc:
+                    error = self._error(exc, model)
+                    if attempt or not self._retry(error):
+                        raise error from exc
             yield self._final(resp, resp.message.content or "", opts["num_ctx"])
             return
+        sent: list[str] = []  # the text already handed to the caller
+        try:
+            yield from self._stream(kwargs, opts["num_ctx"], cancel, sent, "")
+        except EngineError as error:
+            if not self._retry(error):
+                raise
+            # The retry regenerates the answer: skip what the caller already has.
+            yield from self._stream(kwargs, opts["num_ctx"], cancel, sent, "".join(sent))
+
+    def _stream(
+        self,
+        kwargs: dict[str, Any],
+        num_ctx: int,
+        cancel: CancelToken | None,
+        sent: list[str],
+        skip: str,
+    ) -> Iterator[ChatChunk]:
+        """One streamed attempt. Text is appended to ``sent`` as it is yielded; a retry
+        passes the text already shown as ``skip`` and yields only what comes after it."""
+        model = kwargs["model"]
+        seen = ""  # this attempt's text
         responses = self._client.chat(**kwargs, stream=True)
         try:
             for resp in responses:
@@ -264,20 +331,38 @@ class OllamaEngine:
                     yield ChatChunk(done=True, finish_reason="cancelled")
                     return
                 if resp.done:
-                    yield self._final(resp, resp.message.content or "", opts["num_ctx"])
+                    if len(seen) < len(skip):
+                        break  # the retry's answer is shorter than what was shown
+                    yield self._final(resp, resp.message.content or "", num_ctx)
                     return
-                if text := resp.message.content:
-                    parts.append(text)
+                text = resp.message.content or ""
+                seen += text
+                if len(seen) <= len(skip):
+                    if not skip.startswith(seen):
+                        break
+                    continue
+                if len(seen) - len(text) < len(skip):  # this piece crosses the shown text
+                    if not seen.startswith(skip):
+                        break
+                    text = seen[len(skip) :]
+                if text:
+                    sent.append(text)
                     yield ChatChunk(text=text)
         except _CLIENT_ERRORS as exc:
-            raise self._error(exc, model, "".join(parts)) from exc
+            raise self._error(exc, model, "".join(sent)) from exc
         finally:
             responses.close()  # leaves the HTTP stream when cancelled or abandoned
         if cancel is not None and cancel.cancelled:
             yield ChatChunk(done=True, finish_reason="cancelled")
             return
+        if skip:
+            diverged = EngineError(
+                "Ollama restarted in the middle of the answer and began a different one",
+                fix="ask again",
+            )
+            raise _with_partial(diverged, "".join(sent))
         ended = EngineError("Ollama's answer ended before it was finished", fix=CRASH_FIX)
-        raise _with_partial(ended, "".join(parts))
+        raise _with_partial(ended, "".join(sent), retry=True)
 
     @staticmethod
     def _final(resp: ollama.ChatResponse, text: str, num_ctx: int) -> ChatChunk:
@@ -303,10 +388,15 @@ class OllamaEngine:
         model = self.resolve_embed_model()
         rows: list[Sequence[float]] = []
         for i in range(0, len(texts), EMBED_BATCH):
-            try:
-                resp = self._client.embed(model=model, input=list(texts[i : i + EMBED_BATCH]))
-            except _CLIENT_ERRORS as exc:
-                raise self._error(exc, model) from exc
+            batch = list(texts[i : i + EMBED_BATCH])
+            for attempt in (0, 1):
+                try:
+                    resp = self._client.embed(model=model, input=batch)
+                    break
+                except _CLIENT_ERRORS as exc:
+                    error = self._error(exc, model)
+                    if attempt or not self._retry(error):
+                        raise error from exc
             rows.extend(resp.embeddings)
         vectors = np.asarray(rows, dtype=np.float32)
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
@@ -314,7 +404,7 @@ class OllamaEngine:
 
     # -- health ------------------------------------------------------------------------
     def health(self, timeout: float = 1.0) -> Health:
-        trust_env = not _is_loopback(self.host)
+        trust_env = not is_loopback(self.host)
         try:
             version = httpx.get(f"{self.host}/api/version", timeout=timeout, trust_env=trust_env)
             tags = httpx.get(f"{self.host}/api/tags", timeout=timeout, trust_env=trust_env)

@@ -10,6 +10,15 @@ deterministic text and real timing fields, records what it received, and fails o
         fake.cut_stream(after=2)                # next stream: 2 chunks, socket closed
         fake.first_token_delay = 0.5            # answers wait before the first chunk
         fake.stop(); fake.start()               # connection refused, then back, same port
+        fake.die_mid_stream(after=2)            # next stream: 2 chunks, then the server dies
+        fake.publish_update("llama3.2:1b")      # the registry has a newer version to pull
+
+Pulls stream per-layer progress in steps and remember what a cut-off pull had completed
+(``partial``), so the next pull resumes from there, as Ollama does with its partial blobs.
+
+``python -m tests.fakes.ollama_server serve`` runs it as a process that listens on
+``OLLAMA_HOST`` like ``ollama serve``; ``write_ollama_executable(folder)`` puts an ``ollama``
+script there that does so, for tests of "installed but not running".
 """
 
 from __future__ import annotations
@@ -17,7 +26,9 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 import re
+import signal
 import socket
 import sys
 import threading
@@ -25,9 +36,18 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any, NamedTuple
 
-__all__ = ["FakeModel", "FakeOllama", "Received", "count_tokens", "embed_text"]
+__all__ = [
+    "FakeModel",
+    "FakeOllama",
+    "Received",
+    "count_tokens",
+    "embed_text",
+    "main",
+    "write_ollama_executable",
+]
 
 MODIFIED_AT = "2025-05-01T12:00:00.000000+00:00"
 EXPIRES_AT = "2099-01-01T00:00:00.000000+00:00"
@@ -50,10 +70,11 @@ class FakeModel:
     size: int = 1_321_098_329
     context_length: int = 131072
     capabilities: list[str] = field(default_factory=lambda: ["completion", "tools"])
+    manifest: str = ""  # the manifest digest when it is not derived from the name
 
     @property
     def digest(self) -> str:
-        return hashlib.sha256(self.name.encode()).hexdigest()
+        return self.manifest or hashlib.sha256(self.name.encode()).hexdigest()
 
     def listing(self) -> Json:
         details = {"parent_model": "", "format": "gguf", "family": self.family}
@@ -131,6 +152,10 @@ class FakeOllama:
         self.loads = 0  # model (re)loads: a changed num_ctx reloads, as in Ollama
         self.disconnects = 0  # streams the client left before their end
         self.port = 0
+        self.pull_steps = 4  # progress lines per layer
+        self.partial: dict[str, int] = {}  # layer digest -> bytes a cut-off pull completed
+        self.prune_on_restart = False  # Ollama without OLLAMA_NOPRUNE drops partial layers
+        self.revisions: dict[str, int] = {}  # model -> the registry's latest revision
         self._failures: list[tuple[int, str | None, str | None]] = []
         self._faults: list[tuple[str, int, str | None]] = []
         self._lock = threading.Lock()
@@ -164,6 +189,8 @@ class FakeOllama:
             with contextlib.suppress(OSError):
                 conn.shutdown(socket.SHUT_RDWR)
         self.loaded.clear()
+        if self.prune_on_restart:
+            self.partial.clear()
 
     def __enter__(self) -> FakeOllama:
         return self.start()
@@ -189,6 +216,24 @@ class FakeOllama:
         """
         with self._lock:
             self._faults.append(("end" if clean_end else "cut", after, None))
+
+    def die_mid_stream(self, *, after: int = 2) -> None:
+        """The next stream sends ``after`` chunks, then the whole server stops (a crash)."""
+        with self._lock:
+            self._faults.append(("die", after, None))
+
+    def publish_update(self, name: str) -> None:
+        """The registry now has a newer ``name``: the next pull gets a new digest."""
+        name = canonical(name)
+        self.revisions[name] = self.revisions.get(name, 0) + 1
+
+    def registry_digest(self, name: str) -> str:
+        """The manifest digest a pull of ``name`` installs now."""
+        name = canonical(name)
+        revision = self.revisions.get(name, 0)
+        return hashlib.sha256(
+            f"{name}@{revision}".encode() if revision else name.encode()
+        ).hexdigest()
 
     def bodies(self, path: str) -> list[Any]:
         """The JSON bodies received on ``path``, oldest first."""
@@ -255,8 +300,11 @@ class _Handler(BaseHTTPRequestHandler):
             self.server.fake.disconnects += 1
             raise _Abort from exc
 
-    def _stream(self, parts: list[Json], final: Json) -> None:
-        """Send ``parts`` then ``final`` as chunked NDJSON, with any injected fault."""
+    def _stream(
+        self, parts: list[Json], final: Json, sent: Callable[[Json], None] | None = None
+    ) -> bool:
+        """Send ``parts`` then ``final`` as chunked NDJSON, with any injected fault; call
+        ``sent`` after each part is written. True when ``final`` went out."""
         fake = self.server.fake
         fault = fake._take_fault()
         time.sleep(fake.first_token_delay)
@@ -267,11 +315,17 @@ class _Handler(BaseHTTPRequestHandler):
         for i, part in enumerate(parts[: fault[1] if fault else None]):
             time.sleep(fake.chunk_delay if i else 0)
             self._chunk(part)
+            if sent is not None:
+                sent(part)
+        if fault and fault[0] == "die":
+            fake.stop()  # from this handler thread: the serving loop runs in another
+            raise _Abort
         if fault and fault[0] == "cut":
             raise _Abort
         if fault is None or fault[0] == "error":
             self._chunk(final if fault is None else {"error": fault[2]})
         self._chunk(None)
+        return fault is None
 
     def _dispatch(self) -> None:
         fake, method, path = self.server.fake, self.command, self.path.split("?", 1)[0]
@@ -404,21 +458,41 @@ class _Handler(BaseHTTPRequestHandler):
         self._json({"models": running})
 
     def pull(self, body: Json) -> None:
+        fake = self.server.fake
         name = canonical(body.get("model") or body.get("name") or "")
         if name == ":latest":
             return self._error(400, "model is required")
         caps = ["embedding"] if "embed" in name else ["completion"]
-        model = FakeModel(name, capabilities=caps)
+        model = FakeModel(name, capabilities=caps, manifest=fake.registry_digest(name))
         parts: list[Json] = [{"status": "pulling manifest"}]
+        steps = max(fake.pull_steps, 1)
         for n, total in enumerate((model.size - 1000, 1000)):
             digest = "sha256:" + hashlib.sha256(f"{name}{n}".encode()).hexdigest()
+            start = fake.partial.get(digest, 0)  # resume what a cut-off pull left
+            done = sorted(
+                {start, *(start + (total - start) * k // steps for k in range(1, steps + 1))}
+            )
             parts += [{"status": f"pulling {digest[7:19]}", "digest": digest, "total": total,
-                       "completed": done} for done in (0, total // 2, total)]  # fmt: skip
+                       "completed": c} for c in done]  # fmt: skip
         parts += [{"status": "verifying sha256 digest"}, {"status": "writing manifest"}]
-        self.server.fake.models[name] = model
-        if body.get("stream", True):
-            return self._stream(parts, {"status": "success"})
-        self._json({"status": "success"})
+
+        def sent(part: Json) -> None:
+            if "completed" in part:
+                fake.partial[part["digest"]] = part["completed"]
+
+        if not body.get("stream", True):
+            for part in parts:
+                sent(part)
+            finished = True
+        else:
+            finished = self._stream(parts, {"status": "success"}, sent)
+        if finished:
+            for part in parts:
+                fake.partial.pop(part.get("digest", ""), None)
+            old = fake.models.get(name)
+            fake.models[name] = replace(old, manifest=model.digest) if old else model
+        if not body.get("stream", True):
+            self._json({"status": "success"})
 
     def delete(self, body: Json) -> None:
         name = body.get("model") or body.get("name") or ""
@@ -432,7 +506,7 @@ class _Handler(BaseHTTPRequestHandler):
             return self._error(400, "source and destination are required")
         if (model := models.get(canonical(src))) is None:
             return self._error(404, f'model "{src}" not found')
-        models[canonical(dst)] = replace(model, name=canonical(dst))
+        models[canonical(dst)] = replace(model, name=canonical(dst), manifest=model.digest)
         self._send(200, b"")
 
 
@@ -453,3 +527,70 @@ _ROUTES: dict[tuple[str, str], Callable[[_Handler, Json], None]] = {
     ("DELETE", "/api/delete"): _Handler.delete,
     ("POST", "/api/copy"): _Handler.copy,
 }
+
+
+# -- as a process: `ollama serve` ---------------------------------------------------------
+def _listen_address() -> tuple[str, int]:
+    host = os.environ.get("OLLAMA_HOST", "127.0.0.1:11434").split("://")[-1]
+    name, _, port = host.rpartition(":")
+    return name or "127.0.0.1", int(port or 11434)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``serve``: listen on ``OLLAMA_HOST`` until SIGTERM, as ``ollama serve`` does.
+
+    ``FAKE_OLLAMA_DIE_AFTER=N`` with ``FAKE_OLLAMA_MARKER=path``: the first stream after
+    which ``path`` does not exist yet writes N chunks, creates ``path`` and kills the
+    process (a crash mid-answer); the restarted process answers normally.
+    """
+    args = sys.argv[1:] if argv is None else argv
+    if args[:1] in (["-v"], ["--version"]):
+        print("ollama version is 0.12.3")
+        return 0
+    if args[:1] != ["serve"]:
+        print(f"Error: unknown command {' '.join(args)!r} for the Ollama double", file=sys.stderr)
+        return 1
+    host, port = _listen_address()
+    fake = FakeOllama()
+    fake.port = port
+    try:
+        fake.start()
+    except OSError:
+        print(f"Error: listen tcp {host}:{port}: bind: address already in use", file=sys.stderr)
+        return 1
+    marker = os.environ.get("FAKE_OLLAMA_MARKER")
+    if (after := os.environ.get("FAKE_OLLAMA_DIE_AFTER")) and marker and not Path(marker).exists():
+        original = _Handler._chunk
+        count = {"n": 0}
+
+        def dying(self: _Handler, obj: Any | None) -> None:
+            if obj is not None and count["n"] >= int(after):
+                Path(marker).write_text("died")
+                os._exit(2)
+            count["n"] += 1
+            original(self, obj)
+
+        _Handler._chunk = dying  # type: ignore[method-assign]
+    print(f"Listening on {host}:{port} (version {fake.version})", file=sys.stderr, flush=True)
+    stopped = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    signal.signal(signal.SIGINT, lambda *_: stopped.set())
+    stopped.wait()
+    fake.stop()
+    return 0
+
+
+def write_ollama_executable(folder: Path) -> Path:
+    """An ``ollama`` script in ``folder`` that runs this double (put ``folder`` on PATH)."""
+    root = Path(__file__).resolve().parents[2]
+    script = folder / "ollama"
+    script.write_text(
+        f"#!/bin/sh\nPYTHONPATH='{root}' exec '{sys.executable}' -m tests.fakes.ollama_server"
+        ' "$@"\n'
+    )
+    script.chmod(0o755)
+    return script
+
+
+if __name__ == "__main__":
+    sys.exit(main())

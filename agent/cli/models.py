@@ -1,0 +1,191 @@
+"""`fanous models`: list the local models, pull, remove, roll back, and recommend.
+
+``fanous models`` (and ``--json``) lists what can answer; the subcommands manage Ollama's
+models, starting ``ollama serve`` when Ollama is installed but not running.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+from typing import Any
+
+from agent.cli.common import open_workspace, print_json
+from agent.errors import FanousError
+
+__all__ = ["register"]
+
+
+def _manager(ws: Any) -> Any:
+    from agent.engines.ollama_manager import shared_manager
+
+    return shared_manager(ws.settings.ollama_host, store=ws.store)
+
+
+def cmd_models(args: argparse.Namespace) -> int:
+    from agent.engines.embedded import EmbeddedEngine
+    from agent.engines.ollama import OllamaEngine
+
+    ws = open_workspace()
+    s = ws.settings
+    active = ws.engine  # with engine "auto" this starts an installed but stopped Ollama
+    embedded = [
+        {"engine": "embedded", "name": m.name, "size_bytes": m.size_bytes, **m.details}
+        for m in EmbeddedEngine(s.embedded_model).models()
+    ]
+    ollama_engine = OllamaEngine(s.ollama_host, s.ollama_model)
+    try:
+        ollama = [
+            {"engine": "ollama", "name": m.name, "size_bytes": m.size_bytes}
+            for m in ollama_engine.models()
+        ]
+    except FanousError:
+        ollama = []
+    data: dict[str, Any] = {
+        "active": {"engine": active.name, "model": active.model},
+        "models": embedded + ollama,
+    }
+    loaded = []
+    if ollama:
+        with contextlib.suppress(FanousError):
+            loaded = _manager(ws).residency()
+    data["loaded"] = [
+        {"name": r.name, "size_bytes": r.size, "vram_bytes": r.size_vram, "where": r.describe()}
+        for r in loaded
+    ]
+    if args.json:
+        print_json(data)
+        return 0
+    print(f"Answering with: {active.name} / {active.model}")
+    for m in data["models"]:
+        size = f"{m['size_bytes'] / 2**20:.0f} MB" if m.get("size_bytes") else ""
+        print(f"  {m['engine']:<9} {m['name']:<32} {size}")
+    for r in loaded:
+        print(f"  loaded: {r.describe()}")
+    if not ollama:
+        print("  (Ollama is not running: only the embedded models are available)")
+    return 0
+
+
+class _PullBar:
+    """Bytes downloaded on one line of stderr when it is a terminal; stages otherwise."""
+
+    def __init__(self) -> None:
+        self.live = sys.stderr.isatty()
+        self.last_status = ""
+
+    def __call__(self, p: Any) -> None:
+        if self.live and p.total:
+            width = 30
+            filled = int(width * (p.fraction or 0))
+            sys.stderr.write(
+                f"\r{p.status[:24]:<24} [{'#' * filled}{'.' * (width - filled)}] "
+                f"{p.completed / 2**20:.0f}/{p.total / 2**20:.0f} MB"
+            )
+            sys.stderr.flush()
+        elif not p.total and p.status != self.last_status:
+            if self.live:
+                sys.stderr.write("\r\033[K")
+            print(p.status, file=sys.stderr)
+        self.last_status = p.status
+
+
+def cmd_pull(args: argparse.Namespace) -> int:
+    from agent.engines.base import CancelToken
+
+    ws = open_workspace()
+    manager = _manager(ws)
+    manager.ensure_running()
+    cancel = CancelToken()
+    try:
+        result = manager.pull(args.name, progress=None if args.json else _PullBar(), cancel=cancel)
+    except KeyboardInterrupt:
+        cancel.cancel()
+        print(f"\nPull stopped; `fanous models pull {args.name}` resumes it.", file=sys.stderr)
+        return 130
+    if args.json:
+        print_json(_result(result))
+        return 0
+    if result.resumed_bytes:
+        print(f"resumed: {result.resumed_bytes / 2**20:.0f} MB were already downloaded")
+    if result.status == "unchanged":
+        print(f"{result.name} is already up to date")
+    elif result.status == "updated":
+        print(f"{result.name} updated; `fanous models rollback {result.name}` undoes it")
+    else:
+        print(f"{result.name} installed")
+    return 0
+
+
+def _result(result: Any) -> dict[str, Any]:
+    names = ("name", "status", "digest", "previous_digest", "pinned", "resumed_bytes")
+    return {n: getattr(result, n) for n in names}
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    ws = open_workspace()
+    manager = _manager(ws)
+    manager.ensure_running()
+    removed = manager.remove(args.name)
+    if args.json:
+        print_json({"removed": removed})
+    else:
+        print(f"removed {', '.join(removed)}")
+    return 0
+
+
+def cmd_rollback(args: argparse.Namespace) -> int:
+    ws = open_workspace()
+    manager = _manager(ws)
+    manager.ensure_running()
+    result = manager.rollback(args.name)
+    if args.json:
+        print_json(_result(result))
+    else:
+        print(f"{result.name} is back at {str(result.digest)[:12]} (from {result.pinned})")
+    return 0
+
+
+def cmd_recommend(args: argparse.Namespace) -> int:
+    from agent.catalog import recommend
+    from agent.hardware import detect
+
+    ws = open_workspace()
+    profile = detect()
+    rec = recommend(profile, chat_override=ws.settings.ollama_model)
+    if args.json:
+        print_json({"hardware": profile.to_json(), "recommendation": rec.to_json()})
+        return 0
+    print(f"Hardware: {profile.describe()}")
+    print(f"Chat model: {rec.chat.name} (context {rec.chat.context}) — {rec.chat.reason}")
+    print(f"Embedding model: {rec.embed.name} — {rec.embed.reason}")
+    print(f"Without Ollama: the built-in {rec.embedded_fallback}")
+    if not rec.chat.overridden:
+        print(f"Get it: fanous models pull {rec.chat.name}")
+    return 0
+
+
+def _add_json(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="print machine-readable JSON")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    models = sub.add_parser("models", help="list, pull, remove and roll back local models")
+    _add_json(models)
+    models.set_defaults(run=cmd_models)
+    actions = models.add_subparsers(dest="models_command", metavar="ACTION")
+    for name, helptext, run in (
+        ("pull", "download a model into Ollama (or update it); Ctrl-C, then pull to resume",
+         cmd_pull),
+        ("remove", "delete a model from Ollama", cmd_remove),
+        ("rollback", "go back to the version a model had before its last update",
+         cmd_rollback),
+    ):  # fmt: skip
+        action = actions.add_parser(name, help=helptext)
+        action.add_argument("name", help="an Ollama model name, e.g. llama3.2:3b")
+        _add_json(action)
+        action.set_defaults(run=run)
+    rec = actions.add_parser("recommend", help="the best models for this machine, and why")
+    _add_json(rec)
+    rec.set_defaults(run=cmd_recommend)
