@@ -1,0 +1,327 @@
+"""Cloud engines: the provider table, the price table, HTTP plumbing shared by the
+OpenAI-compatible and Anthropic engines, and ``create_cloud_engine(settings)``.
+
+Keys come from the OS keyring (``agent.secrets``), one entry per provider, named after it;
+they are handed to an engine and never stored, printed or logged. TLS is always verified.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import time
+import tomllib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+import tomli_w
+
+from agent.config import Settings
+from agent.errors import (
+    ConfigError,
+    EngineError,
+    EngineUnavailable,
+    ModelNotFound,
+    NeedsKeyError,
+)
+
+__all__ = [
+    "DEFAULT_PRICES",
+    "PROVIDERS",
+    "Exchange",
+    "Price",
+    "Provider",
+    "create_cloud_engine",
+    "http_error",
+    "iter_sse",
+    "load_prices",
+    "send",
+]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Provider:
+    name: str
+    protocol: str  # "openai" (Chat Completions) or "anthropic" (Messages)
+    base_url: str
+    model: str
+    label: str
+
+
+PROVIDERS: dict[str, Provider] = {
+    p.name: p
+    for p in (
+        Provider("openai", "openai", "https://api.openai.com/v1", "gpt-4o-mini", "OpenAI"),
+        Provider("anthropic", "anthropic", "https://api.anthropic.com", "claude-3-5-haiku-latest",
+                 "Anthropic"),
+        Provider("openrouter", "openai", "https://openrouter.ai/api/v1", "openai/gpt-4o-mini",
+                 "OpenRouter"),
+        Provider("groq", "openai", "https://api.groq.com/openai/v1", "llama-3.3-70b-versatile",
+                 "Groq"),
+        Provider("deepseek", "openai", "https://api.deepseek.com/v1", "deepseek-chat",
+                 "DeepSeek"),
+        Provider("together", "openai", "https://api.together.xyz/v1",
+                 "meta-llama/Llama-3.3-70B-Instruct-Turbo", "Together"),
+        Provider("mistral", "openai", "https://api.mistral.ai/v1", "mistral-small-latest",
+                 "Mistral"),
+        # Any other OpenAI-compatible server (vLLM, LM Studio…): set cloud_base_url.
+        Provider("custom", "openai", "", "", "an OpenAI-compatible server"),
+    )
+}  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Price:
+    """US dollars per million tokens."""
+
+    input: float
+    output: float
+
+    def cost(self, prompt_tokens: int | None, completion_tokens: int | None) -> float:
+        return ((prompt_tokens or 0) * self.input + (completion_tokens or 0) * self.output) / 1e6
+
+
+# Published list prices (USD / 1M tokens) at the time of writing; the user's copy in
+# prices.toml wins. "*" prices unknown models high, so the budget still holds.
+DEFAULT_PRICES: dict[str, Price] = {
+    "*": Price(3.0, 15.0),
+    "gpt-4o-mini": Price(0.15, 0.60),
+    "gpt-4o": Price(2.50, 10.0),
+    "gpt-4.1-mini": Price(0.40, 1.60),
+    "openai/gpt-4o-mini": Price(0.15, 0.60),
+    "claude-3-5-haiku-latest": Price(0.80, 4.0),
+    "claude-sonnet-4-0": Price(3.0, 15.0),
+    "deepseek-chat": Price(0.27, 1.10),
+    "llama-3.3-70b-versatile": Price(0.59, 0.79),
+    "meta-llama/Llama-3.3-70B-Instruct-Turbo": Price(0.88, 0.88),
+    "mistral-small-latest": Price(0.20, 0.60),
+}
+
+
+def load_prices(config_dir: Path) -> dict[str, Price]:
+    """The user-editable price table (``prices.toml`` in the config dir), written with the
+    defaults on first use. Unknown models fall back to the ``"*"`` row."""
+    path = config_dir / "prices.toml"
+    if not path.exists():
+        config_dir.mkdir(parents=True, exist_ok=True)
+        table = {k: {"input": v.input, "output": v.output} for k, v in DEFAULT_PRICES.items()}
+        header = '# USD per million tokens, per model. Edit freely; "*" is any other model.\n'
+        path.write_text(header + tomli_w.dumps(table), encoding="utf-8")
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        prices = {k: Price(float(v["input"]), float(v["output"])) for k, v in raw.items()}
+    except (tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as e:
+        raise ConfigError(
+            f"The price table {path} is not valid ({e})",
+            fix="each model needs `input = …` and `output = …` in USD per million tokens; "
+            "delete the file to get the defaults back",
+        ) from e
+    return {**DEFAULT_PRICES, **prices}
+
+
+def price_for(prices: dict[str, Price], model: str) -> Price:
+    return prices.get(model) or prices.get(model.split("/")[-1]) or prices["*"]
+
+
+@dataclass(slots=True)
+class Exchange:
+    """What one request moved: filled while it runs, read by the ledger."""
+
+    host: str = ""
+    bytes_sent: int = 0
+    bytes_received: int = 0
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+    estimated: bool = False
+    attempts: int = 0
+
+
+RETRY_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504, 529})
+
+
+def _error_text(response: httpx.Response) -> str:
+    try:
+        data = response.json()
+    except ValueError:
+        return response.text[:200].strip()
+    if isinstance(data, dict):
+        err = data.get("error", data.get("detail"))
+        if isinstance(err, dict):
+            return str(err.get("message") or err.get("type") or err)[:300]
+        if err:
+            return str(err)[:300]
+    return str(data)[:300]
+
+
+def http_error(provider: str, response: httpx.Response, model: str) -> EngineError | NeedsKeyError:
+    """The actionable error for a failed HTTP status."""
+    status, detail = response.status_code, _error_text(response)
+    label = PROVIDERS[provider].label if provider in PROVIDERS else provider
+    if status in (401, 403):
+        return NeedsKeyError(
+            f"The API key was rejected by {label} (HTTP {status}: {detail})",
+            fix=f"replace it with `fanous keys set {provider}` (check it is active and has "
+            "access to the model)",
+        )
+    if status == 404:
+        return ModelNotFound(
+            f"{label} does not know the model {model!r} (HTTP 404: {detail})",
+            fix="set cloud_model in the settings to a model your account can use",
+        )
+    if status == 429:
+        return EngineError(
+            f"{label} is rate-limiting this key (HTTP 429: {detail})",
+            fix="wait a minute and ask again, or check your plan's limits and credit",
+        )
+    if status >= 500:
+        return EngineUnavailable(
+            f"{label} is having trouble (HTTP {status}: {detail})",
+            fix="ask again in a few minutes; the question can also stay local",
+        )
+    return EngineError(
+        f"{label} refused the request (HTTP {status}: {detail})",
+        fix="check cloud_model and cloud_base_url in the settings",
+    )
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    value = response.headers.get("retry-after")
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def send(
+    client: httpx.Client,
+    request: httpx.Request,
+    *,
+    provider: str,
+    model: str,
+    exchange: Exchange,
+    max_retries: int = 3,
+    backoff: float = 0.5,
+    sleep: Callable[[float], None] = time.sleep,
+) -> httpx.Response:
+    """Send with retries and exponential backoff (honouring Retry-After) on 429/5xx and
+    refused connections; returns an open streaming response with a 2xx status."""
+    exchange.host = request.url.host
+    body = request.content
+    for attempt in range(max_retries + 1):
+        exchange.attempts = attempt + 1
+        exchange.bytes_sent += len(body) + sum(len(k) + len(v) + 4 for k, v in request.headers.raw)
+        try:
+            response = client.send(request, stream=True)
+        except (httpx.ConnectError, httpx.ConnectTimeout) as e:
+            if attempt < max_retries:
+                sleep(backoff * 2**attempt)
+                continue
+            raise EngineUnavailable(
+                f"Cannot reach {request.url.host} ({type(e).__name__}: {e})",
+                fix="check your internet connection (or the cloud_base_url setting); the "
+                "question can stay local meanwhile",
+            ) from e
+        except httpx.TimeoutException as e:
+            raise EngineError(
+                f"{request.url.host} did not answer in time", fix="ask again in a moment"
+            ) from e
+        if response.is_success:
+            return response
+        response.read()
+        exchange.bytes_received += len(response.content)
+        if response.status_code in RETRY_STATUSES and attempt < max_retries:
+            wait = _retry_after(response)
+            delay = min(wait if wait is not None else backoff * 2**attempt, 30.0)
+            response.close()
+            log.info("%s: HTTP %s, retrying in %.1f s", provider, response.status_code, delay)
+            sleep(delay * (1 + random.random() * 0.1))
+            continue
+        response.close()
+        raise http_error(provider, response, model)
+    raise AssertionError("unreachable")
+
+
+def iter_sse(lines: Iterable[str]) -> Iterator[tuple[str, str]]:
+    """Server-sent events as (event, data); ``event`` is "message" when unnamed."""
+    event, data = "", []
+    for line in lines:
+        if not line:
+            if data:
+                yield event or "message", "\n".join(data)
+            event, data = "", []
+            continue
+        if line.startswith(":"):
+            continue
+        name, _, value = line.partition(":")
+        value = value.removeprefix(" ")
+        if name == "event":
+            event = value
+        elif name == "data":
+            data.append(value)
+    if data:
+        yield event or "message", "\n".join(data)
+
+
+def json_event(data: str) -> dict[str, Any]:
+    try:
+        obj = json.loads(data)
+    except ValueError as e:
+        raise EngineError(
+            f"The cloud model sent an unreadable event: {data[:80]!r}", fix="ask again"
+        ) from e
+    return obj if isinstance(obj, dict) else {}
+
+
+def create_cloud_engine(
+    settings: Settings,
+    *,
+    key: str | None = None,
+    get_key: Callable[[str], str | None] | None = None,
+    client: httpx.Client | None = None,
+    prices: dict[str, Price] | None = None,
+) -> Any:
+    """The cloud engine the settings name, with its key from the keyring."""
+    name = settings.cloud_provider
+    provider = PROVIDERS.get(name)
+    if provider is None:
+        raise ConfigError(
+            f"Unknown cloud provider {name!r}",
+            fix=f"set cloud_provider to one of: {', '.join(PROVIDERS)}",
+        )
+    base_url = settings.cloud_base_url or provider.base_url
+    model = settings.cloud_model or provider.model
+    if not base_url or not model:
+        raise ConfigError(
+            f"The {name} provider needs cloud_base_url and cloud_model in the settings",
+            fix='set both, e.g. cloud_base_url = "http://gpu-box:8000/v1"',
+        )
+    if urlsplit(base_url).scheme not in ("http", "https"):
+        raise ConfigError(f"cloud_base_url {base_url!r} is not an http(s) URL")
+    if key is None:
+        if get_key is None:
+            from agent.secrets import get_secret as get_key
+        key = get_key(name)
+    if not key:
+        raise NeedsKeyError(
+            f"No API key for {provider.label} in the keyring",
+            fix=f"add one with `fanous keys set {name}`",
+        )
+    price = price_for(prices or DEFAULT_PRICES, model)
+    if provider.protocol == "anthropic":
+        from agent.engines.anthropic import AnthropicEngine
+
+        return AnthropicEngine(
+            base_url=base_url, model=model, api_key=key, client=client, price=price
+        )
+    from agent.engines.openai_compat import OpenAICompatEngine
+
+    return OpenAICompatEngine(
+        provider=name, base_url=base_url, model=model, api_key=key, client=client, price=price
+    )

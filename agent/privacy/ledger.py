@@ -1,0 +1,100 @@
+"""The egress ledger: one row per question whose request left the machine (retries summed).
+
+Rows say when, to whom, how many bytes each way, how many values were pseudonymised,
+tokens and cost — never the text. The monthly budget is read from here.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from agent.store import Store
+
+__all__ = ["LedgerEntry", "entries", "export", "month_spend", "month_start", "record"]
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerEntry:
+    at: float
+    provider: str
+    model: str
+    host: str
+    bytes_sent: int
+    bytes_received: int = 0
+    redactions: int = 0
+    passages: int = 0
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+    cost_usd: float = 0.0
+    status: str = "ok"
+    reason: str = ""
+    id: int | None = None
+
+    def to_json(self) -> dict[str, object]:
+        data = asdict(self)
+        data["time"] = dt.datetime.fromtimestamp(self.at, dt.UTC).isoformat(timespec="seconds")
+        return data
+
+
+_COLUMNS = [f for f in LedgerEntry.__dataclass_fields__ if f != "id"]
+
+
+def record(store: Store, entry: LedgerEntry) -> int:
+    with store.atomic() as conn:
+        values = [getattr(entry, c) for c in _COLUMNS]
+        cur = conn.execute(
+            f"INSERT INTO egress_ledger ({', '.join(_COLUMNS)}) "
+            f"VALUES ({', '.join('?' * len(_COLUMNS))})",
+            values,
+        )
+        return int(cur.lastrowid)
+
+
+def entries(store: Store, *, since: float | None = None, limit: int | None = None) -> list:
+    sql = f"SELECT id, {', '.join(_COLUMNS)} FROM egress_ledger"
+    params: list[object] = []
+    if since is not None:
+        sql += " WHERE at >= ?"
+        params.append(since)
+    sql += " ORDER BY at DESC, id DESC"
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(limit)
+    rows = store.conn.execute(sql, params).fetchall()
+    return [LedgerEntry(**dict(zip(_COLUMNS, row[1:], strict=True)), id=row[0]) for row in rows]
+
+
+def month_start(now: float | None = None) -> float:
+    t = dt.datetime.fromtimestamp(time.time() if now is None else now, dt.UTC)
+    return t.replace(day=1, hour=0, minute=0, second=0, microsecond=0).timestamp()
+
+
+def month_spend(store: Store, *, now: float | None = None) -> float:
+    """US dollars spent on the cloud since the start of this (UTC) month."""
+    row = store.conn.execute(
+        "SELECT COALESCE(SUM(cost_usd), 0) FROM egress_ledger WHERE at >= ?",
+        (month_start(now),),
+    ).fetchone()
+    return float(row[0])
+
+
+def export(store: Store, path: str | Path) -> int:
+    """Write the whole ledger as CSV or JSON (by the file's suffix); return the rows."""
+    rows = [e.to_json() for e in reversed(entries(store))]
+    path = Path(path)
+    if path.suffix.lower() == ".json":
+        path.write_text(json.dumps(rows, indent=2), encoding="utf-8")
+    else:
+        buf = io.StringIO()
+        fields = ["id", "time", *_COLUMNS]
+        writer = csv.DictWriter(buf, fieldnames=fields, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+        path.write_text(buf.getvalue(), encoding="utf-8")
+    return len(rows)
