@@ -7,6 +7,7 @@ and we say which package to install.
 from __future__ import annotations
 
 import importlib.util
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,9 +46,13 @@ def _package_dir(package: str) -> Path | None:
     # find_spec locates the package without importing it (its __init__ may pull in
     # other libraries we do not want).
     spec = importlib.util.find_spec(package)
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    return Path(next(iter(spec.submodule_search_locations)))
+    if spec is not None and spec.submodule_search_locations:
+        return Path(next(iter(spec.submodule_search_locations)))
+    # In the installed app (PyInstaller) the model file is bundled as data, not as a module.
+    bundle = getattr(sys, "_MEIPASS", None)
+    if bundle and (Path(bundle) / package).is_dir():
+        return Path(bundle) / package
+    return None
 
 
 def resolve_model_path(name_or_path: str) -> Path:
