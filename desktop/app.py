@@ -9,22 +9,47 @@ from agent.config import APP_NAME
 from agent.errors import FanousError
 from agent.workspace import Workspace, setup_logging
 from desktop.main_window import MainWindow
-from desktop.qt import QApplication, QMessageBox
+from desktop.onboarding import maybe_onboard
+from desktop.qt import QApplication, QGuiApplication, QLocale, QMessageBox, Qt
+from desktop.tray import app_icon, install_tray
 
-__all__ = ["build_window", "create_app", "main"]
+__all__ = ["build_window", "create_app", "layout_direction_for", "main"]
 
 ORGANIZATION = "Fanous"
+_RTL_LANGUAGES = {
+    QLocale.Language.Arabic,
+    QLocale.Language.Persian,
+    QLocale.Language.Hebrew,
+    QLocale.Language.Urdu,
+}
+
+
+def layout_direction_for(locale: QLocale) -> Qt.LayoutDirection:
+    """Right to left for Arabic (and the other RTL scripts), else left to right."""
+    if locale.language() in _RTL_LANGUAGES:
+        return Qt.LayoutDirection.RightToLeft
+    return Qt.LayoutDirection.LeftToRight
 
 
 def create_app(argv: list[str] | None = None) -> QApplication:
-    """The running QApplication, created (and named) on first use."""
+    """The running QApplication, created (and named) on first use.
+
+    Qt 6 scales for high-DPI screens by itself; fractional factors (125 %, 150 %) are
+    passed through rather than rounded, so text stays sharp and sized as the system says.
+    Colours follow the system's light or dark scheme (Qt 6.5+ reads it from the platform
+    and repaints on a change); the layout runs right to left when the locale is Arabic."""
     app = QApplication.instance()
     if not isinstance(app, QApplication):
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+            Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+        )
         app = QApplication(list(sys.argv if argv is None else argv))
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)
     app.setOrganizationName(ORGANIZATION)
     app.setDesktopFileName("fanous")
+    app.setWindowIcon(app_icon())
+    app.setLayoutDirection(layout_direction_for(QLocale()))
     return app
 
 
@@ -48,6 +73,8 @@ def main(argv: list[str] | None = None, *, workspace: Workspace | None = None) -
         setup_logging(workspace.paths)
         window = build_window(workspace)
         window.show()
+        install_tray(window)  # parented to the window, which keeps it alive
+        maybe_onboard(window)
         return app.exec()
     finally:
         if owned:

@@ -8,6 +8,7 @@ to the ``Op``'s signals, which always arrive on the main thread. The callable ge
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -39,6 +40,17 @@ class OpContext:
     def token(self, text: str) -> None:
         self._op._raw_token.emit(text)
 
+    def ask(self, question: object) -> object:
+        """Ask the UI (``Op.asked``) and wait for its ``Op.reply``; None when cancelled
+        first. For the rare step that needs the user mid-way (confirm a cloud request)."""
+        op = self._op
+        op._replied.clear()
+        op._raw_asked.emit(question)
+        while not op._replied.wait(0.05):
+            if self.cancelled:
+                return None
+        return op._reply
+
     def progress(self, done: int, total: int, label: str = "") -> None:
         now = time.monotonic()
         if done in (1, total) or now - self._last_progress >= _PROGRESS_INTERVAL_S:
@@ -52,6 +64,7 @@ class Op(QObject):
 
     progressed = Signal(int, int, str)
     token = Signal(str)
+    asked = Signal(object)  # the worker waits for reply()
     succeeded = Signal(object)
     failed = Signal(object)  # the exception
     finished = Signal()
@@ -60,6 +73,7 @@ class Op(QObject):
     # the calls to its thread, whatever kind of callable the UI connects downstream.
     _raw_progress = Signal(int, int, str)
     _raw_token = Signal(str)
+    _raw_asked = Signal(object)
     _raw_succeeded = Signal(object)
     _raw_failed = Signal(object)
     _raw_finished = Signal()
@@ -69,8 +83,11 @@ class Op(QObject):
         self._fn = fn
         self.context = OpContext(self)
         self.done = False
+        self._replied = threading.Event()
+        self._reply: object = None
         self._raw_progress.connect(self._on_progress)
         self._raw_token.connect(self._on_token)
+        self._raw_asked.connect(self._on_asked)
         self._raw_succeeded.connect(self._on_succeeded)
         self._raw_failed.connect(self._on_failed)
         self._raw_finished.connect(self._on_finished)
@@ -82,6 +99,11 @@ class Op(QObject):
     def cancel(self) -> None:
         """Ask the job to stop; it does so at its next check (a token, a file)."""
         self.context.cancel.cancel()
+
+    def reply(self, value: object) -> None:
+        """Answer the worker's ``asked`` question (from the UI thread)."""
+        self._reply = value
+        self._replied.set()
 
     def run(self) -> None:
         """Runs on the worker thread."""
@@ -105,6 +127,10 @@ class Op(QObject):
     @Slot(str)
     def _on_token(self, text: str) -> None:
         self.token.emit(text)
+
+    @Slot(object)
+    def _on_asked(self, question: object) -> None:
+        self.asked.emit(question)
 
     @Slot(object)
     def _on_succeeded(self, result: object) -> None:

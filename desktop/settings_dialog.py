@@ -1,35 +1,84 @@
-"""Settings: cloud escalation and the notes folders.
+"""Settings, as pages: Sources, Models, Cloud, Privacy, Appearance.
 
 The dialog only edits a copy of the choices; the main window applies them, because
-removing a folder touches the index and that work belongs on a background thread.
+removing a folder touches the index and a key goes to the keyring, and that work belongs
+on a background thread. Each page is its own small widget so later work (mail accounts,
+model pulls) adds to one page without touching the others.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from agent.config import Settings
+from agent.engines import LOCAL_ENGINES
+from agent.engines.packaged import PACKAGED_MODELS
+from agent.workspace import Workspace
+from desktop.mail_box import MailAccountsBox
+from desktop.models_box import OllamaModelsBox
+from desktop.ops import Ops
 from desktop.qt import (
+    QApplication,
     QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
+    QDoubleSpinBox,
     QFileDialog,
+    QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
+    QLineEdit,
     QListWidget,
+    QPlainTextEdit,
     QPushButton,
+    QStackedWidget,
+    Qt,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-__all__ = ["SettingsChoice", "SettingsDialog", "choose_folder_dialog"]
+__all__ = [
+    "PAGES",
+    "SettingsChoice",
+    "SettingsDialog",
+    "choose_folder_dialog",
+    "cloud_providers",
+    "recommendation_text",
+    "recommended_chat",
+]
+
+PAGES = ("Sources", "Models", "Cloud", "Privacy", "Appearance")
 
 CLOUD_EXPLAINED = (
     "With cloud escalation off, every question is answered on this computer and nothing "
     "leaves it. When it is on, hard questions may go to a cloud model with your own API "
-    "key. Cloud providers arrive in a later version; until then answers stay local."
+    "key; what is sent is minimised, and every request is written to the egress ledger "
+    "(Privacy page)."
 )
+# Settings the pages edit besides the folders and the key; copied field by field.
+_EDITED = (
+    "cloud_escalation",
+    "engine",
+    "embedded_model",
+    "ollama_host",
+    "ollama_model",
+    "cloud_provider",
+    "cloud_base_url",
+    "cloud_model",
+    "monthly_budget_usd",
+    "confirm_each_escalation",
+    "offline",
+    "never_send_sources",
+)
+_ENGINE_FIELDS = ("engine", "embedded_model", "ollama_host", "ollama_model")
 
 
 def choose_folder_dialog(parent: QWidget | None) -> str | None:
@@ -38,10 +87,85 @@ def choose_folder_dialog(parent: QWidget | None) -> str | None:
     return folder or None
 
 
+def cloud_providers() -> dict[str, str]:
+    """Provider name -> label, from the cloud engines' table."""
+    try:
+        from agent.engines.cloud import PROVIDERS
+    except ImportError:  # an older core: the two protocols the settings name
+        return {"openai": "OpenAI-compatible", "anthropic": "Anthropic"}
+    return {name: p.label for name, p in PROVIDERS.items()}
+
+
+def recommendation_text(profile: Any) -> str:
+    """What the model catalog recommends for this hardware, in words."""
+    if profile is None:
+        return "Detecting the hardware…"
+    try:
+        from agent.catalog import recommend
+
+        rec = recommend(profile)
+        return (
+            f"For this machine: {rec.chat.name} with Ollama ({rec.chat.reason}); without "
+            f"Ollama the embedded {rec.embedded_fallback} answers."
+        )
+    except Exception:  # the catalog is optional for this page: say what runs now
+        return "The embedded model runs on this machine without anything to install."
+
+
+def recommended_chat(profile: Any) -> str:
+    """The Ollama model the catalog recommends for this hardware, or ""."""
+    if profile is None:
+        return ""
+    try:
+        from agent.catalog import recommend
+
+        return recommend(profile).chat.name
+    except Exception:  # no recommendation: the field stays empty for the user to fill
+        return ""
+
+
 @dataclass(slots=True)
 class SettingsChoice:
     cloud_escalation: bool
     notes_folders: list[str] = field(default_factory=list)
+    values: dict[str, Any] = field(default_factory=dict)  # the other edited settings
+    api_key: str = ""  # typed on the Cloud page; goes to the keyring, never to the file
+    key_provider: str = ""
+
+    def apply_to(self, settings: Settings) -> bool:
+        """Write the edited values (not the folders) into ``settings``; True when the
+        local engine must be chosen again."""
+        values = {**self.values, "cloud_escalation": self.cloud_escalation}
+        engine_changed = any(
+            k in values and values[k] != getattr(settings, k) for k in _ENGINE_FIELDS
+        )
+        for key, value in values.items():
+            if hasattr(settings, key):
+                setattr(settings, key, value)
+        return engine_changed
+
+    def save_secrets(self) -> None:
+        """Store the API key in the OS keyring (runs on a worker: D-Bus can be slow)."""
+        if self.api_key and self.key_provider:
+            from agent.secrets import set_secret
+
+            set_secret(self.key_provider, self.api_key)
+
+
+def _form() -> tuple[QWidget, QFormLayout]:
+    page = QWidget()
+    form = QFormLayout(page)
+    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+    return page, form
+
+
+def _note(text: str, name: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    if name:
+        label.setObjectName(name)
+    return label
 
 
 class SettingsDialog(QDialog):
@@ -51,24 +175,69 @@ class SettingsDialog(QDialog):
         parent: QWidget | None = None,
         *,
         choose_folder: Callable[[QWidget | None], str | None] = choose_folder_dialog,
+        hardware: Any = None,
+        ledger: Callable[[Callable[[list[Any]], None]], None] | None = None,
+        workspace: Workspace | None = None,
+        keyring_ops: Ops | None = None,
+        store_ops: Ops | None = None,
     ) -> None:
+        """``workspace`` and the two ``Ops`` (keyring, store) enable the mail accounts."""
         super().__init__(parent)
         self.setWindowTitle("Fanous settings")
         self.setObjectName("settingsDialog")
+        self._settings = settings
         self._choose_folder = choose_folder
+        self._hardware = hardware
+        self.mail: MailAccountsBox | None = None
+        if workspace is not None and keyring_ops is not None and store_ops is not None:
+            self.mail = MailAccountsBox(workspace, keyring_ops=keyring_ops, store_ops=store_ops)
 
-        self.cloud_checkbox = QCheckBox("Cloud escalation")
-        self.cloud_checkbox.setObjectName("cloudEscalation")
-        self.cloud_checkbox.setAccessibleName("Cloud escalation")
-        self.cloud_checkbox.setChecked(settings.cloud_escalation)
-        explained = QLabel(CLOUD_EXPLAINED)
-        explained.setWordWrap(True)
-        explained.setObjectName("cloudExplained")
+        self.nav = QListWidget()
+        self.nav.setObjectName("settingsPages")
+        self.nav.setAccessibleName("Settings pages")
+        self.nav.addItems(list(PAGES))
+        self.nav.setFixedWidth(130)
+        self.stack = QStackedWidget()
+        for build in (
+            self._sources_page,
+            self._models_page,
+            self._cloud_page,
+            self._privacy_page,
+            self._appearance_page,
+        ):
+            self.stack.addWidget(build())
+        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.nav.setCurrentRow(0)
+        self.show_hardware(hardware)
+        self._closed = False
+        self.finished.connect(lambda _result: setattr(self, "_closed", True))
+        if ledger is not None:  # read on a worker; the dialog may be gone by then
+            ledger(lambda rows: None if self._closed else self.show_ledger(rows))
 
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        body = QHBoxLayout()
+        body.addWidget(self.nav)
+        body.addWidget(self.stack, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(body, 1)
+        layout.addWidget(buttons)
+        self.resize(760, 640)
+
+    def show_page(self, name: str) -> None:
+        self.nav.setCurrentRow(PAGES.index(name))
+
+    # -- pages ---------------------------------------------------------------------------
+
+    def _sources_page(self) -> QWidget:
+        page = QWidget()
         self.folder_list = QListWidget()
         self.folder_list.setObjectName("notesFolders")
         self.folder_list.setAccessibleName("Notes folders")
-        self.folder_list.addItems(settings.notes_folders)
+        self.folder_list.addItems(self._settings.notes_folders)
         add = QPushButton("Add…")
         add.setObjectName("addFolder")
         add.setAccessibleName("Add notes folder")
@@ -81,13 +250,6 @@ class SettingsDialog(QDialog):
         self.folder_list.currentRowChanged.connect(
             lambda row: self.remove_button.setEnabled(row >= 0)
         )
-
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-
         folder_buttons = QVBoxLayout()
         folder_buttons.addWidget(add)
         folder_buttons.addWidget(self.remove_button)
@@ -95,19 +257,203 @@ class SettingsDialog(QDialog):
         folders = QHBoxLayout()
         folders.addWidget(self.folder_list, 1)
         folders.addLayout(folder_buttons)
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.cloud_checkbox)
-        layout.addWidget(explained)
-        layout.addSpacing(8)
+        layout = QVBoxLayout(page)
         layout.addWidget(QLabel("Notes folders"))
         layout.addLayout(folders)
-        layout.addWidget(buttons)
-        self.resize(520, 360)
+        if self.mail is not None:
+            layout.addWidget(self.mail)
+        layout.addWidget(
+            _note("Mail on disk (mbox, Maildir, .eml) is added with `fanous index --mail PATH`.")
+        )
+        return page
+
+    def _models_page(self) -> QWidget:
+        page, form = _form()
+        s = self._settings
+        self.engine_combo = QComboBox()
+        self.engine_combo.setObjectName("engineChoice")
+        self.engine_combo.setAccessibleName("Local engine")
+        self.engine_combo.addItems(list(LOCAL_ENGINES))
+        self.engine_combo.setCurrentText(s.engine)
+        self.embedded_combo = QComboBox()
+        self.embedded_combo.setObjectName("embeddedModel")
+        self.embedded_combo.setAccessibleName("Embedded model")
+        self.embedded_combo.setEditable(True)  # a path to any .gguf works too
+        self.embedded_combo.addItems(list(PACKAGED_MODELS))
+        self.embedded_combo.setCurrentText(s.embedded_model)
+        self.ollama_host = QLineEdit(s.ollama_host)
+        self.ollama_host.setObjectName("ollamaHost")
+        self.ollama_host.setAccessibleName("Ollama address")
+        self.ollama_model = QLineEdit(s.ollama_model)
+        self.ollama_model.setObjectName("ollamaModel")
+        self.ollama_model.setAccessibleName("Ollama model")
+        self.ollama_model.setPlaceholderText("the first chat model Ollama has")
+        self.hardware_label = _note("", "hardwareSummary")
+        self.recommend_label = _note("", "modelRecommendation")
+        form.addRow("Engine", self.engine_combo)
+        form.addRow("Embedded model", self.embedded_combo)
+        form.addRow("Ollama address", self.ollama_host)
+        form.addRow("Ollama model", self.ollama_model)
+        form.addRow("This machine", self.hardware_label)
+        form.addRow("Recommended", self.recommend_label)
+        form.addRow(
+            _note("auto: Ollama when it runs, else the embedded model. Nothing is downloaded.")
+        )
+        self.ollama = OllamaModelsBox(s.ollama_host, recommended=recommended_chat(self._hardware))
+        self.finished.connect(lambda _result: self.ollama.shutdown())
+        outer = QWidget()
+        layout = QVBoxLayout(outer)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(page)
+        layout.addWidget(self.ollama, 1)
+        return outer
+
+    def _cloud_page(self) -> QWidget:
+        page, form = _form()
+        s = self._settings
+        self.cloud_checkbox = QCheckBox("Cloud escalation")
+        self.cloud_checkbox.setObjectName("cloudEscalation")
+        self.cloud_checkbox.setAccessibleName("Cloud escalation")
+        self.cloud_checkbox.setChecked(s.cloud_escalation)
+        self.provider_combo = QComboBox()
+        self.provider_combo.setObjectName("cloudProvider")
+        self.provider_combo.setAccessibleName("Cloud provider")
+        for name, label in cloud_providers().items():
+            self.provider_combo.addItem(label, name)
+        at = self.provider_combo.findData(s.cloud_provider)
+        self.provider_combo.setCurrentIndex(max(at, 0))
+        self.base_url = QLineEdit(s.cloud_base_url)
+        self.base_url.setObjectName("cloudBaseUrl")
+        self.base_url.setAccessibleName("Cloud base URL")
+        self.base_url.setPlaceholderText("the provider's own endpoint")
+        self.cloud_model = QLineEdit(s.cloud_model)
+        self.cloud_model.setObjectName("cloudModel")
+        self.cloud_model.setAccessibleName("Cloud model")
+        self.cloud_model.setPlaceholderText("the provider's default model")
+        self.api_key = QLineEdit()
+        self.api_key.setObjectName("apiKey")
+        self.api_key.setAccessibleName("API key")
+        self.api_key.setEchoMode(QLineEdit.EchoMode.Password)
+        self.api_key.setPlaceholderText("stored in the OS keyring; leave empty to keep")
+        self.budget = QDoubleSpinBox()
+        self.budget.setObjectName("monthlyBudget")
+        self.budget.setAccessibleName("Monthly budget in US dollars")
+        self.budget.setRange(0, 10_000)
+        self.budget.setPrefix("$ ")
+        self.budget.setValue(s.monthly_budget_usd)
+        self.confirm_each = QCheckBox("Show what will be sent and ask each time")
+        self.confirm_each.setObjectName("confirmEach")
+        self.confirm_each.setAccessibleName("Confirm each escalation")
+        self.confirm_each.setChecked(s.confirm_each_escalation)
+        form.addRow(self.cloud_checkbox)
+        form.addRow(_note(CLOUD_EXPLAINED, "cloudExplained"))
+        form.addRow("Provider", self.provider_combo)
+        form.addRow("Base URL", self.base_url)
+        form.addRow("Model", self.cloud_model)
+        form.addRow("API key", self.api_key)
+        form.addRow("Monthly budget", self.budget)
+        form.addRow(self.confirm_each)
+        return page
+
+    def _privacy_page(self) -> QWidget:
+        page = QWidget()
+        s = self._settings
+        self.offline_checkbox = QCheckBox("Offline: nothing leaves this computer")
+        self.offline_checkbox.setObjectName("offline")
+        self.offline_checkbox.setAccessibleName("Offline")
+        self.offline_checkbox.setChecked(s.offline)
+        self.never_send = QPlainTextEdit("\n".join(s.never_send_sources))
+        self.never_send.setObjectName("neverSend")
+        self.never_send.setAccessibleName("Never send these sources")
+        self.never_send.setPlaceholderText("One folder or address per line")
+        self.never_send.setMaximumHeight(70)
+        self.ledger_table = QTableWidget(0, 6)
+        self.ledger_table.setObjectName("egressLedger")
+        self.ledger_table.setAccessibleName("Egress ledger")
+        self.ledger_table.setHorizontalHeaderLabels(
+            ["When", "Provider", "Model", "Sent", "Cost", "Status"]
+        )
+        self.ledger_table.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents
+        )
+        self.ledger_table.horizontalHeader().setStretchLastSection(True)
+        self.ledger_table.verticalHeader().hide()
+        self.ledger_status = _note("Nothing has left this computer.", "ledgerStatus")
+        layout = QVBoxLayout(page)
+        layout.addWidget(self.offline_checkbox)
+        layout.addWidget(QLabel("Never send passages from:"))
+        layout.addWidget(self.never_send)
+        layout.addWidget(QLabel("Egress ledger: every request that left this computer"))
+        layout.addWidget(self.ledger_table, 1)
+        layout.addWidget(self.ledger_status)
+        return page
+
+    def _appearance_page(self) -> QWidget:
+        page, form = _form()
+        app = QApplication.instance()
+        scheme = "system default"
+        direction = "left to right"
+        if isinstance(app, QApplication):
+            scheme = app.styleHints().colorScheme().name.lower()
+            if app.layoutDirection() == Qt.LayoutDirection.RightToLeft:
+                direction = "right to left"
+        form.addRow("Colours", _note(f"Follow the system (now: {scheme})", "colorScheme"))
+        form.addRow("Layout", _note(f"Follows the system language ({direction})", "direction"))
+        form.addRow(
+            _note(
+                "Each message follows the direction of its own text: Arabic questions and "
+                "answers read right to left. Scaling follows the screen's DPI."
+            )
+        )
+        return page
+
+    # -- data ----------------------------------------------------------------------------
+
+    def show_hardware(self, profile: Any) -> None:
+        self.hardware_label.setText(profile.describe() if profile is not None else "Detecting…")
+        self.recommend_label.setText(recommendation_text(profile))
+
+    def show_ledger(self, entries: list[Any]) -> None:
+        self.ledger_table.setRowCount(len(entries))
+        for row, e in enumerate(entries):
+            cells = [
+                time.strftime("%Y-%m-%d %H:%M", time.localtime(e.at)),
+                e.provider,
+                e.model,
+                f"{e.bytes_sent:,} B",
+                f"${e.cost_usd:.4f}",
+                e.status,
+            ]
+            for col, text in enumerate(cells):
+                self.ledger_table.setItem(row, col, QTableWidgetItem(text))
+        if entries:
+            self.ledger_status.setText(f"{len(entries)} request(s) recorded.")
 
     def choice(self) -> SettingsChoice:
         folders = [self.folder_list.item(i).text() for i in range(self.folder_list.count())]
-        return SettingsChoice(self.cloud_checkbox.isChecked(), folders)
+        never = [line.strip() for line in self.never_send.toPlainText().splitlines()]
+        values = {
+            "engine": self.engine_combo.currentText(),
+            "embedded_model": self.embedded_combo.currentText().strip(),
+            "ollama_host": self.ollama_host.text().strip(),
+            "ollama_model": self.ollama_model.text().strip(),
+            "cloud_provider": self.provider_combo.currentData(),
+            "cloud_base_url": self.base_url.text().strip(),
+            "cloud_model": self.cloud_model.text().strip(),
+            "monthly_budget_usd": float(self.budget.value()),
+            "confirm_each_escalation": self.confirm_each.isChecked(),
+            "offline": self.offline_checkbox.isChecked(),
+            "never_send_sources": [line for line in never if line],
+        }
+        known = {f.name for f in dataclasses.fields(Settings)}
+        values = {k: v for k, v in values.items() if k in known and k in _EDITED}
+        return SettingsChoice(
+            self.cloud_checkbox.isChecked(),
+            folders,
+            values,
+            api_key=self.api_key.text().strip(),
+            key_provider=str(self.provider_combo.currentData() or ""),
+        )
 
     def _add_folder(self) -> None:
         folder = self._choose_folder(self)

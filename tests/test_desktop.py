@@ -42,8 +42,20 @@ def open_window(qtbot: Any, tmp_path: Path) -> Iterator[Callable[..., MainWindow
     second call is a restart). Startup indexing has finished when it returns."""
     opened: list[tuple[MainWindow, Workspace]] = []
 
-    def make(engine: Any = None, *, folders: Sequence[Path] = (), **seams: Any) -> MainWindow:
-        workspace = Workspace(Paths.resolve(tmp_path / "home"), engine=engine or FakeEngine())
+    def make(
+        engine: Any = None,
+        *,
+        folders: Sequence[Path] = (),
+        engine_setting: str | None = None,
+        **seams: Any,
+    ) -> MainWindow:
+        """``engine_setting`` (e.g. "embedded"): a real engine picked from the settings."""
+        real = engine_setting is not None
+        workspace = Workspace(
+            Paths.resolve(tmp_path / "home"), engine=None if real else engine or FakeEngine()
+        )
+        if real:
+            workspace.settings.engine = engine_setting
         for folder in folders:
             workspace.add_notes_folder(str(folder))
         window = build_window(workspace, **seams)
@@ -129,7 +141,7 @@ def test_cloud_toggle_updates_indicator_and_survives_restart(qtbot: Any, open_wi
     window = open_window()
     assert window.route_indicator.text() == "Local" and not window.action_cloud.isChecked()
 
-    dialog = window.open_settings()
+    dialog = window.open_settings("Cloud")
     assert not dialog.cloud_checkbox.isChecked()  # off on first run
     box = dialog.cloud_checkbox  # click its box: the widget is wider than box and label
     qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2))

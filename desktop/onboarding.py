@@ -1,0 +1,220 @@
+"""First run: what this machine can do, which model answers, which notes to read.
+
+A wizard over the main window, every page skippable: the hardware is detected on a
+worker, the recommended local model is named (the embedded one answers with nothing to
+install), folders are picked and the indexing runs in the background with its progress
+shown here and in the status bar. Finishing or cancelling records ``onboarded`` in the
+settings, so it is shown once.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from agent.errors import FanousError
+from desktop.models_box import OllamaModelsBox
+from desktop.qt import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QProgressBar,
+    QPushButton,
+    Qt,
+    QVBoxLayout,
+    QWizard,
+    QWizardPage,
+)
+from desktop.settings_dialog import recommendation_text, recommended_chat
+
+if TYPE_CHECKING:
+    from desktop.main_window import MainWindow
+
+__all__ = ["Onboarding", "maybe_onboard"]
+
+
+def _label(text: str = "", name: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    if name:
+        label.setObjectName(name)
+    return label
+
+
+class _MachinePage(QWizardPage):
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTitle("Welcome to Fanous")
+        self.setSubTitle("Your notes, answered on this computer. Nothing leaves it.")
+        self.hardware = _label("Detecting this machine…", "onboardingHardware")
+        self.model = _label("", "onboardingModel")
+        layout = QVBoxLayout(self)
+        layout.addWidget(_label("This machine", ""))
+        layout.addWidget(self.hardware)
+        layout.addSpacing(8)
+        layout.addWidget(_label("The local model", ""))
+        layout.addWidget(self.model)
+        layout.addStretch(1)
+
+    def show_hardware(self, profile: Any) -> None:
+        self.hardware.setText(profile.describe())
+        self.model.setText(
+            recommendation_text(profile)
+            + "\nThe embedded model is ready now; it needs no download and no setup."
+        )
+
+
+class _ModelPage(QWizardPage):
+    """The embedded model answers now; with Ollama, pull the recommended one."""
+
+    def __init__(self, host: str) -> None:
+        super().__init__()
+        self.setTitle("A bigger local model (optional)")
+        self.setSubTitle(
+            "The built-in model already answers. With Ollama, a larger model fits this "
+            "machine: pull it here, or skip and do it later in Settings › Models."
+        )
+        self.host = host
+        self.box: OllamaModelsBox | None = None
+        self._layout = QVBoxLayout(self)
+
+    def initializePage(self) -> None:
+        if self.box is None:  # built when shown: it looks for Ollama on a worker
+            wizard = self.wizard()
+            hardware = wizard.window_.hardware if isinstance(wizard, Onboarding) else None
+            self.box = OllamaModelsBox(self.host, recommended=recommended_chat(hardware))
+            self._layout.addWidget(self.box)
+            self._layout.addStretch(1)
+
+
+class _FoldersPage(QWizardPage):
+    def __init__(self, wizard: Onboarding) -> None:
+        super().__init__()
+        self._wizard = wizard
+        self.setTitle("Your notes")
+        self.setSubTitle("Pick the folders Fanous may read (Markdown, text, Obsidian vaults).")
+        self.folders = QListWidget()
+        self.folders.setObjectName("onboardingFolders")
+        self.folders.setAccessibleName("Notes folders to index")
+        add = QPushButton("Add folder…")
+        add.setObjectName("onboardingAddFolder")
+        add.setAccessibleName("Add notes folder")
+        add.clicked.connect(wizard.add_folder)
+        row = QHBoxLayout()
+        row.addWidget(add)
+        row.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.folders, 1)
+        layout.addLayout(row)
+        layout.addWidget(_label("You can add or remove folders later in Settings › Sources."))
+
+
+class _IndexPage(QWizardPage):
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTitle("Reading your notes")
+        self.setSubTitle("This runs in the background: you can finish now and ask right away.")
+        self.progress = QProgressBar()
+        self.progress.setObjectName("onboardingProgress")
+        self.progress.setAccessibleName("Indexing progress")
+        self.progress.setRange(0, 1)
+        self.status = _label("No folders picked: add some later from File › Add notes folder…")
+        self.status.setObjectName("onboardingIndexStatus")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.status)
+        layout.addStretch(1)
+
+
+class Onboarding(QWizard):
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window_ = window
+        self.setObjectName("onboarding")
+        self.setWindowTitle("Set up Fanous")
+        self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
+        self.setOption(QWizard.WizardOption.HaveCustomButton1, True)
+        self.setButtonText(QWizard.WizardButton.CustomButton1, "Skip setup")
+        self.button(QWizard.WizardButton.CustomButton1).setObjectName("skipSetup")
+        self.customButtonClicked.connect(lambda _which: self.reject())
+        self.machine = _MachinePage()
+        self.model_page = _ModelPage(window.workspace.settings.ollama_host)
+        self.folders_page = _FoldersPage(self)
+        self.index_page = _IndexPage()
+        for page in (self.machine, self.model_page, self.folders_page, self.index_page):
+            self.addPage(page)
+        self.currentIdChanged.connect(self._entered)
+        self.finished.connect(lambda _result: self._remember())
+        self._indexed = False
+        self.resize(620, 440)
+        if window.hardware is not None:
+            self.machine.show_hardware(window.hardware)
+        else:
+            window.probes.run(lambda _ctx: _detect(), on_success=self._hardware)
+
+    def _hardware(self, profile: Any) -> None:
+        self.machine.show_hardware(profile)
+
+    def add_folder(self, folder: str | None = None) -> None:
+        folder = folder or self.window_._choose_folder(self)
+        if not folder:
+            return
+        try:
+            root = self.window_.workspace.add_notes_folder(folder)
+        except FanousError as e:
+            self.folders_page.folders.addItem(f"{folder}: {e.message}")
+            return
+        widget = self.folders_page.folders
+        if root not in [widget.item(i).text() for i in range(widget.count())]:
+            widget.addItem(root)
+
+    def folders(self) -> list[str]:
+        widget = self.folders_page.folders
+        chosen = [widget.item(i).text() for i in range(widget.count())]
+        return [f for f in chosen if f in self.window_.workspace.settings.notes_folders]
+
+    def _entered(self, page_id: int) -> None:
+        if self.page(page_id) is self.index_page and not self._indexed:
+            self._indexed = True
+            folders = self.folders()
+            if not folders:
+                return
+            op = self.window_.reindex(folders)
+            if op is None:
+                return
+            page = self.index_page
+            page.status.setText("Indexing…")
+            op.progressed.connect(self._progress)
+            op.succeeded.connect(lambda outcome: page.status.setText(outcome.status()))
+            op.failed.connect(lambda error: page.status.setText(str(error)))
+
+    def _progress(self, done: int, total: int, folder: str) -> None:
+        self.index_page.progress.setRange(0, max(total, 1))
+        self.index_page.progress.setValue(done)
+        self.index_page.status.setText(f"Indexing {done}/{total} files in {folder}…")
+
+    def _remember(self) -> None:
+        if self.model_page.box is not None:
+            self.model_page.box.shutdown()  # a pull runs on: stop it with the wizard
+        settings = self.window_.workspace.settings
+        if not settings.onboarded:
+            settings.onboarded = True
+            try:
+                self.window_.workspace.save_settings()
+            except FanousError as e:
+                self.window_.show_error(e)
+
+
+def _detect() -> Any:
+    from agent.hardware import detect
+
+    return detect()
+
+
+def maybe_onboard(window: MainWindow) -> Onboarding | None:
+    """Open the wizard (non-blocking) unless it was shown before."""
+    if window.workspace.settings.onboarded:
+        return None
+    wizard = Onboarding(window)
+    wizard.open()
+    return wizard

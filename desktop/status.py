@@ -1,0 +1,151 @@
+"""The status bar's permanent fields: engine and model, GPU, index state, route.
+
+They display; ``probe`` asks the engine, the hardware and the index on workers (the
+store's worker for what touches the database, another for the hardware).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from agent.engines.ollama_manager import Residency
+from agent.hardware import HardwareProfile, detect
+from agent.index.search import index_stats
+from agent.workspace import Workspace
+from desktop.chat_widgets import RouteIndicator, describe_error
+from desktop.ops import OpContext, Ops
+from desktop.qt import QHBoxLayout, QLabel, QProgressBar, QStatusBar, QWidget
+
+__all__ = ["StatusFields", "describe_gpu"]
+
+
+def describe_gpu(profile: HardwareProfile) -> tuple[str, str]:
+    """A short label and a longer tooltip for the accelerator a model would run on."""
+    gpu = profile.best_gpu
+    if gpu is None:
+        return "CPU only", profile.describe()
+    return f"GPU: {gpu.name} ({gpu.backend})", profile.describe()
+
+
+class StatusFields(QWidget):
+    def __init__(self, bar: QStatusBar) -> None:
+        super().__init__(bar)
+        self.engine = QLabel("Engine: …")
+        self.engine.setObjectName("engineStatus")
+        self.engine.setAccessibleName("Engine and model")
+        self.gpu = QLabel("GPU: …")
+        self.gpu.setObjectName("gpuStatus")
+        self.gpu.setAccessibleName("GPU in use")
+        self.index = QLabel("Index: …")
+        self.index.setObjectName("indexStatus")
+        self.index.setAccessibleName("Index state")
+        self.progress = QProgressBar()
+        self.progress.setObjectName("indexProgress")
+        self.progress.setAccessibleName("Indexing progress")
+        self.progress.setMaximumWidth(140)
+        self.progress.setMaximumHeight(14)
+        self.progress.setTextVisible(False)
+        self.progress.hide()
+        self.route = RouteIndicator()
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(12)
+        for widget in (self.engine, self.gpu, self.index, self.progress, self.route):
+            layout.addWidget(widget)
+        bar.addPermanentWidget(self)
+
+    def show_engine(self, name: str, model: str) -> None:
+        self.engine.setText(f"{name} · {model}")
+        self.engine.setToolTip(f"Local engine: {name}\nModel: {model}")
+
+    def show_engine_problem(self, message: str) -> None:
+        self.engine.setText("Engine: not ready")
+        self.engine.setToolTip(message)
+
+    def show_hardware(self, profile: HardwareProfile) -> None:
+        label, detail = describe_gpu(profile)
+        self.gpu.setText(label)
+        self.gpu.setToolTip(detail)
+
+    def show_residency(self, loaded: list[Residency]) -> None:
+        """Where Ollama keeps the loaded model: the GPU actually in use for answers."""
+        if not loaded:
+            return
+        first = loaded[0]
+        share = round(first.gpu_fraction * 100)
+        self.gpu.setText(f"GPU: {share} % of {first.name}" if share else "Model on CPU")
+        self.gpu.setToolTip("\n".join(r.describe() for r in loaded))
+
+    def probe_residency(self, host: str, probe_ops: Ops) -> None:
+        """Ask Ollama (``/api/ps``) where its loaded models sit; errors just leave the
+        label as it was."""
+
+        def look(_ctx: OpContext) -> list[Residency]:
+            from agent.engines.ollama_manager import shared_manager
+
+            return shared_manager(host).residency()
+
+        probe_ops.run(look, on_success=self.show_residency)
+
+    def show_index(self, stats: dict[str, Any]) -> None:
+        by_source: dict[str, int] = {}
+        for root in stats.get("roots", []):
+            by_source[root["source"]] = by_source.get(root["source"], 0) + root["documents"]
+        notes = by_source.pop("notes", 0)
+        messages = sum(by_source.values())  # mail: mbox, Maildir, IMAP
+        text = f"{notes:,} notes indexed"
+        if messages:
+            text = f"{notes:,} notes, {messages:,} messages indexed"
+        self.index.setText(text)
+        tip = f"{stats.get('documents', 0):,} documents, {stats.get('chunks', 0):,} passages"
+        problems = len(stats.get("errors", []))
+        if problems:
+            tip += f"\n{problems} file(s) could not be read"
+        self.index.setToolTip(tip)
+
+    def show_progress(self, done: int, total: int) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+        self.progress.show()
+        self.index.setText(f"Indexing {done:,}/{total:,}")
+
+    def end_progress(self) -> None:
+        self.progress.hide()
+
+    def probe(
+        self,
+        workspace: Workspace,
+        store_ops: Ops,
+        probe_ops: Ops,
+        *,
+        on_error: Callable[[Exception], None],
+        on_hardware: Callable[[HardwareProfile], None],
+        on_store_open: Callable[[], None],
+    ) -> None:
+        def engine_and_index(_ctx: OpContext) -> tuple[str, str, dict[str, Any]]:
+            stats = index_stats(workspace.store)  # opens (and migrates) the database first
+            engine = workspace.engine
+            return engine.name, engine.model, stats
+
+        def done(result: tuple[str, str, dict[str, Any]]) -> None:
+            name, model, stats = result
+            self.show_engine(name, model)
+            self.show_index(stats)
+
+        def failed(error: Exception) -> None:
+            self.show_engine_problem(describe_error(error)[0])
+            on_error(error)
+
+        store_ops.run(
+            engine_and_index, on_success=done, on_failure=failed, on_finished=on_store_open
+        )
+
+        def hardware(profile: HardwareProfile) -> None:
+            self.show_hardware(profile)
+            on_hardware(profile)
+
+        probe_ops.run(lambda _ctx: detect(), on_success=hardware)
+
+    def probe_index(self, workspace: Workspace, store_ops: Ops) -> None:
+        store_ops.run(lambda _ctx: index_stats(workspace.store), on_success=self.show_index)

@@ -1,0 +1,69 @@
+"""The system tray icon: quick ask, show the window, quit.
+
+Some desktops have no tray (GNOME without the AppIndicator extension, offscreen tests):
+``install_tray`` then returns None and the app works without it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from desktop.qt import QAction, QIcon, QInputDialog, QMenu, QSystemTrayIcon
+
+if TYPE_CHECKING:
+    from desktop.main_window import MainWindow
+
+__all__ = ["app_icon", "install_tray", "quick_ask"]
+
+_ICONS = Path(__file__).resolve().parent.parent / "resources" / "icons"
+
+
+def app_icon() -> QIcon:
+    """The lantern at every size we ship; an empty icon when resources are missing."""
+    icon = QIcon()
+    for size in (16, 24, 32, 48, 64, 128, 256):
+        path = _ICONS / f"fanous-{size}.png"
+        if path.exists():
+            icon.addFile(str(path))
+    return icon
+
+
+def quick_ask(window: MainWindow) -> None:
+    """Ask one question from the tray; the answer appears in the main window."""
+    question, ok = QInputDialog.getText(None, "Ask Fanous", "Question:")
+    if ok and question.strip():
+        show_window(window)
+        window.send(question)
+
+
+def show_window(window: MainWindow) -> None:
+    window.showNormal()
+    window.raise_()
+    window.activateWindow()
+
+
+def install_tray(window: MainWindow) -> QSystemTrayIcon | None:
+    if not QSystemTrayIcon.isSystemTrayAvailable():
+        return None
+    tray = QSystemTrayIcon(app_icon(), window)
+    tray.setToolTip("Fanous")
+    menu = QMenu(window)
+    ask = QAction("Quick ask…", menu)
+    ask.triggered.connect(lambda _checked=False: quick_ask(window))
+    show = QAction("Show Fanous", menu)
+    show.triggered.connect(lambda _checked=False: show_window(window))
+    quit_action = QAction("Quit", menu)
+    quit_action.triggered.connect(lambda _checked=False: window.close())
+    menu.addActions([ask, show])
+    menu.addSeparator()
+    menu.addAction(quit_action)
+    tray.setContextMenu(menu)
+
+    def activated(reason: QSystemTrayIcon.ActivationReason) -> None:
+        if reason == QSystemTrayIcon.ActivationReason.Trigger:
+            show_window(window)
+
+    tray.activated.connect(activated)
+    tray.show()
+    return tray

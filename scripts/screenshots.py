@@ -1,0 +1,163 @@
+"""Take the README's screenshots from the real app: run by ``scripts/screenshots``.
+
+A throw-away Fanous home, a sample notes folder (English and Arabic), the real embedded
+model answering; each main screen is grabbed to ``resources/screenshots/*.png``.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from agent.config import Paths  # noqa: E402
+from agent.workspace import Workspace  # noqa: E402
+from desktop.app import create_app  # noqa: E402
+from desktop.main_window import MainWindow  # noqa: E402
+from desktop.onboarding import Onboarding  # noqa: E402
+from desktop.qt import QApplication, QLocale, Qt, QWidget  # noqa: E402
+
+OUT = ROOT / "resources" / "screenshots"
+SAMPLE_NOTES = {
+    "travel/hydra.md": "# Travel\n\n## Ferry to Hydra\n\nThe ferry to Hydra leaves at 7:40 "
+    "from pier 3 in Piraeus. Tickets cost 12 euros at the kiosk; the trip takes two hours.\n\n"
+    "## Packing\n\n- passport\n- sun hat\n- 20 euros in cash for the water taxi\n",
+    "work/standup.md": "# Work\n\n## Standup\n\nThe team standup is every weekday at 9:15 in "
+    "room Cedar. Bring blockers, not status.\n",
+    "home/garden.md": "# Garden\n\nWater the olive tree every Sunday. The lemon tree needs "
+    "citrus feed in April.\n",
+    "recipes/hummus.md": "# Hummus\n\nSoak 250 g chickpeas overnight, cook 1 hour, blend with "
+    "3 tbsp tahini, 1 lemon, 1 garlic clove and salt.\n",
+    "سفر/القاهرة.md": "# السفر\n\n## القطار إلى الإسكندرية\n\nيغادر القطار إلى الإسكندرية من "
+    "محطة رمسيس في الساعة الثامنة صباحا. سعر التذكرة مئة جنيه.\n",
+}
+
+
+def pump(app: QApplication, seconds: float) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.01)
+
+
+def wait(app: QApplication, condition, timeout: float = 120) -> None:
+    end = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > end:
+            raise TimeoutError("the app did not get there in time")
+        app.processEvents()
+        time.sleep(0.01)
+
+
+def save(widget: QWidget, name: str) -> None:
+    path = OUT / f"{name}.png"
+    widget.grab().save(str(path))
+    print(f"wrote {path.relative_to(ROOT)}")
+
+
+def ask(app: QApplication, window: MainWindow, question: str) -> None:
+    window.prompt.setPlainText(question)
+    window.send()
+    wait(app, lambda: not window.is_answering)
+    pump(app, 0.3)
+
+
+def write_notes(root: Path) -> Path:
+    for rel, text in SAMPLE_NOTES.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+def open_window(app: QApplication, home: Path, notes: Path) -> MainWindow:
+    workspace = Workspace(Paths.resolve(home))
+    workspace.settings.engine = "embedded"  # the real packaged model, never the network
+    workspace.settings.onboarded = True
+    workspace.save_settings()
+    workspace.add_notes_folder(str(notes))
+    window = MainWindow(workspace)
+    window.resize(1240, 760)
+    window.show()
+    wait(app, lambda: not window.is_indexing and window.hardware is not None)
+    pump(app, 0.5)
+    return window
+
+
+def main() -> int:
+    OUT.mkdir(parents=True, exist_ok=True)
+    app = create_app(["fanous"])
+    tmp = Path(tempfile.mkdtemp(prefix="fanous-shots-"))
+    notes = write_notes(tmp / "Notes")
+
+    # First run: the onboarding over an empty window.
+    first = Workspace(Paths.resolve(tmp / "first"))
+    first.settings.engine = "embedded"
+    window = MainWindow(first, choose_folder=lambda _parent: str(notes))
+    window.resize(1240, 760)
+    window.show()
+    wizard = Onboarding(window)
+    wizard.show()
+    wait(
+        app,
+        lambda: "CPU" in wizard.machine.hardware.text() or "GPU" in wizard.machine.hardware.text(),
+    )
+    pump(app, 0.3)
+    save(wizard, "onboarding-1-machine")
+    wizard.next()
+    wait(app, lambda: wizard.model_page.box.status.text() != "Looking for Ollama…")
+    pump(app, 0.3)
+    save(wizard, "onboarding-2-model")
+    wizard.next()
+    wizard.add_folder()
+    pump(app, 0.2)
+    save(wizard, "onboarding-3-folders")
+    wizard.next()
+    wait(app, lambda: not window.is_indexing)
+    pump(app, 0.3)
+    save(wizard, "onboarding-4-indexing")
+    wizard.accept()
+    window.close()
+    first.close()
+
+    # Daily use: two earlier conversations in the list, then one asked live.
+    window = open_window(app, tmp / "home", notes)
+    ask(app, window, "How do I make hummus?")
+    window.new_chat()
+    ask(app, window, "When is the standup?")
+    window.new_chat()
+    ask(app, window, "When does the ferry to Hydra leave?")
+    ask(app, window, "What should I pack for Hydra?")
+    wait(app, lambda: len(window.conversations.titles()) == 3)
+    window.show_turn_source(0, 0)
+    wait(app, lambda: window.sources.highlighted_text() != "")
+    pump(app, 0.5)
+    save(window, "main-window")
+
+    dialog = window.open_settings()
+    for page in ("Sources", "Models", "Cloud", "Privacy"):
+        dialog.show_page(page)
+        pump(app, 0.3)
+        save(dialog, f"settings-{page.lower()}")
+    dialog.reject()
+    window.close()
+    window.workspace.close()
+
+    # Arabic: the whole layout right to left, as with an Arabic system locale.
+    QLocale.setDefault(QLocale("ar_EG"))
+    app.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
+    window = open_window(app, tmp / "home-ar", notes)
+    ask(app, window, "متى يغادر القطار إلى الإسكندرية؟")
+    pump(app, 0.5)
+    save(window, "main-window-arabic")
+    window.close()
+    window.workspace.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
