@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from agent.config import Settings
-from agent.engines.base import CancelToken, Engine
-from agent.errors import EngineError
+from agent.engines.base import CancelToken, Engine, Message
+from agent.errors import EngineError, EngineUnavailable, FanousError
 from agent.index.search import Hit, search
+from agent.index.vectors import Embedder
+from agent.privacy.ledger import LedgerEntry, month_spend, record
+from agent.privacy.minimise import known_names
+from agent.privacy.outbound import Outbound, prepare
+from agent.privacy.stream import AnswerFilter
 from agent.prompting import build_messages, rank_by_support
 from agent.router import Route, decide
 from agent.store import Store
@@ -43,6 +48,10 @@ class Answer:
     completion_tokens: int | None = None
     finish_reason: str | None = None
     conversation_id: int | None = None
+    prompt_tokens: int | None = None
+    draft: str | None = None  # the local draft, when a weak one was escalated
+    cost_usd: float = 0.0  # what the cloud request cost (0 for local answers)
+    redactions: int = 0  # values pseudonymised before anything left
 
     @property
     def tokens_per_second(self) -> float | None:
@@ -60,6 +69,13 @@ class Answer:
                 "reason": self.route.reason,
                 "engine": self.engine,
                 "model": self.model,
+            },
+            "routing": {
+                "signal": self.route.signal,
+                "task": self.route.task,
+                "cost_usd": round(self.cost_usd, 6),
+                "redactions": self.redactions,
+                "escalated_draft": self.draft,
             },
             "sources": [s.to_json() for s in self.sources],
             "timing": {
@@ -93,8 +109,8 @@ def _store_turn(store: Store, answer: Answer) -> int:
         )
         conn.execute(
             "INSERT INTO messages (conversation_id, role, content, route, route_reason, "
-            "engine, model, sources, completion_tokens, seconds, created) "
-            "VALUES (?, 'assistant', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "engine, model, sources, prompt_tokens, completion_tokens, seconds, created) "
+            "VALUES (?, 'assistant', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 cid,
                 answer.text,
@@ -103,12 +119,132 @@ def _store_turn(store: Store, answer: Answer) -> int:
                 answer.engine,
                 answer.model,
                 json.dumps([s.to_json() for s in answer.sources]),
+                answer.prompt_tokens,
                 answer.completion_tokens,
                 answer.seconds,
                 time.time(),
             ),
         )
     return cid
+
+
+def _local_window(engine: Engine) -> int:
+    return int(getattr(engine, "n_ctx", 0) or getattr(engine, "context_window", 0) or 4096)
+
+
+def _stream(
+    engine: Engine,
+    messages: list[Message],
+    answer: Answer,
+    *,
+    options: dict[str, Any],
+    started: float,
+    on_token: Callable[[str], None] | None,
+    cancel: CancelToken | None,
+    restore: Callable[[str], str] = lambda s: s,
+) -> str:
+    """Stream one engine's answer through the safety filter; return the shown text.
+    Raises ``EngineError`` with ``partial_text`` (already restored) when it fails."""
+    parts: list[str] = []
+    safe = AnswerFilter(restore)
+
+    def emit(text: str) -> None:
+        if text:
+            parts.append(text)
+            if on_token:
+                on_token(text)
+
+    try:
+        for chunk in engine.chat(messages, options=options, cancel=cancel):
+            if chunk.text:
+                if answer.first_token_seconds is None:
+                    answer.first_token_seconds = time.perf_counter() - started
+                emit(safe.feed(chunk.text))
+            if chunk.done:
+                answer.prompt_tokens = chunk.prompt_tokens
+                answer.completion_tokens = chunk.completion_tokens
+                answer.finish_reason = chunk.finish_reason
+    except EngineError as e:
+        emit(safe.flush())  # every chunk the engine sent has been fed already
+        e.partial_text = "".join(parts)  # type: ignore[attr-defined]
+        raise
+    emit(safe.flush())
+    return "".join(parts).strip()
+
+
+def _cloud_engine(
+    cloud: Engine | Callable[[], Engine] | None,
+) -> tuple[Engine | None, str | None]:
+    """The cloud engine, or why there is none (shown as the route's reason)."""
+    if cloud is None:
+        return None, "no cloud provider is set up"
+    if callable(cloud) and not hasattr(cloud, "chat"):
+        try:
+            return cloud(), None
+        except FanousError as e:
+            return None, e.message[:1].lower() + e.message[1:] + (f" ({e.fix})" if e.fix else "")
+    return cloud, None  # type: ignore[return-value]
+
+
+def _ask_cloud(
+    cloud: Engine,
+    out: Outbound,
+    answer: Answer,
+    *,
+    store: Store,
+    options: dict[str, Any],
+    started: float,
+    on_token: Callable[[str], None] | None,
+    cancel: CancelToken | None,
+) -> None:
+    """Send the prepared request, restore the answer, and write the ledger row whatever
+    happens. A stream cut short keeps its partial answer, marked."""
+    status, error = "ok", None
+    try:
+        answer.text = _stream(
+            cloud, out.messages, answer, options=options, started=started,
+            on_token=on_token, cancel=cancel, restore=out.pseudonymiser.restore,
+        )  # fmt: skip
+    except EngineError as e:
+        partial = (getattr(e, "partial_text", "") or "").strip()
+        if not partial:
+            status, error = "error", e
+        else:
+            status = "cut"
+            marker = f"\n\n[answer cut off: {e.message}]"
+            if on_token:
+                on_token(marker)
+            answer.text = partial + marker
+            answer.finish_reason = "cut"
+    except BaseException:
+        status = "error"
+        raise
+    finally:
+        ex = getattr(cloud, "last_exchange", None)
+        cost = cloud.cost() if hasattr(cloud, "cost") else 0.0  # type: ignore[attr-defined]
+        answer.cost_usd = cost
+        answer.redactions = out.redactions
+        record(
+            store,
+            LedgerEntry(
+                at=time.time(),
+                provider=getattr(cloud, "provider", cloud.name),
+                model=cloud.model,
+                host=getattr(ex, "host", "") or "",
+                bytes_sent=getattr(ex, "bytes_sent", 0) or out.bytes,
+                bytes_received=getattr(ex, "bytes_received", 0),
+                redactions=out.redactions,
+                passages=len(out.passages),
+                prompt_tokens=getattr(ex, "prompt_tokens", None) or answer.prompt_tokens,
+                completion_tokens=getattr(ex, "completion_tokens", None)
+                or answer.completion_tokens,
+                cost_usd=cost,
+                status=status,
+                reason=answer.route.reason,
+            ),
+        )
+    if error is not None:
+        raise error
 
 
 def turn(
@@ -123,12 +259,39 @@ def turn(
     root: str | None = None,
     source: str | None = None,
     force: Literal["local", "cloud"] | None = None,
+    cloud: Engine | Callable[[], Engine] | None = None,
+    confirm: Callable[[Outbound], bool] | None = None,
+    names: Iterable[str] | None = None,
+    embedder: Embedder | None = None,
 ) -> Answer:
     """Answer one question from the index. Raises ``EngineError`` when the model fails;
-    the partial text streamed so far has already reached ``on_token``."""
+    the partial text streamed so far has already reached ``on_token``.
+
+    ``cloud`` is the cloud engine (or a factory that may raise ``NeedsKeyError``), used
+    only when the router escalates. ``confirm`` sees exactly what would be sent and
+    returns False to keep the question local. ``names`` are extra names to pseudonymise
+    (those in indexed mail headers are always included)."""
     started = time.perf_counter()
-    hits = search(store, question, limit=settings.context_passages, source=source, root=root)
-    route = decide(settings, force=force)
+    hits = search(
+        store,
+        question,
+        limit=settings.context_passages,
+        source=source,
+        root=root,
+        embedder=embedder,  # hybrid (keyword + vector, fused) when there is one
+    )
+    escalation = settings.cloud_escalation and not settings.offline and force != "local"
+    cloud_engine, problem = _cloud_engine(cloud) if escalation else (None, None)
+    spent = month_spend(store) if escalation else 0.0
+    window = _local_window(engine)
+
+    def route_for(draft: str | None = None) -> Route:
+        return decide(
+            settings, force=force, question=question, hits=hits, draft=draft,
+            spent_usd=spent, local_window=window, cloud_problem=problem,
+        )  # fmt: skip
+
+    route = route_for()
     answer = Answer(
         question=question,
         text="",
@@ -137,31 +300,79 @@ def turn(
         model=engine.model,
         conversation_id=conversation_id,
     )
+    options = {"max_tokens": settings.max_answer_tokens}
     if not hits:
         answer.text = NOTHING_FOUND
         if on_token:
             on_token(answer.text)
     else:
-        parts: list[str] = []
-        options = {"max_tokens": settings.max_answer_tokens}
-        try:
-            for chunk in engine.chat(
-                build_messages(question, hits), options=options, cancel=cancel
-            ):
-                if chunk.text:
-                    if answer.first_token_seconds is None:
-                        answer.first_token_seconds = time.perf_counter() - started
-                    parts.append(chunk.text)
-                    if on_token:
-                        on_token(chunk.text)
-                if chunk.done:
-                    answer.completion_tokens = chunk.completion_tokens
-                    answer.finish_reason = chunk.finish_reason
-        except EngineError as e:
-            e.partial_text = "".join(parts)  # type: ignore[attr-defined]
-            raise
-        answer.text = "".join(parts).strip()
+        if route.kind == "local":
+            answer.text = _stream(
+                engine, build_messages(question, hits), answer, options=options,
+                started=started, on_token=on_token, cancel=cancel,
+            )  # fmt: skip
+            if route.draft_first and cloud_engine is not None and not (cancel and cancel.cancelled):
+                again = route_for(answer.text)
+                answer.route = route = again if again.kind == "cloud" else route
+                if again.kind == "cloud":
+                    answer.draft = answer.text
+        if route.kind == "cloud" and cloud_engine is not None:
+            _escalate(
+                cloud_engine, answer, question, hits, store=store, engine=engine,
+                settings=settings, options=options, started=started, on_token=on_token,
+                cancel=cancel, confirm=confirm, names=names,
+            )  # fmt: skip
         answer.sources = [Source(h, s) for h, s in rank_by_support(answer.text, hits)]
     answer.seconds = time.perf_counter() - started
     answer.conversation_id = _store_turn(store, answer)
     return answer
+
+
+def _escalate(
+    cloud: Engine,
+    answer: Answer,
+    question: str,
+    hits: list[Hit],
+    *,
+    store: Store,
+    engine: Engine,
+    settings: Settings,
+    options: dict[str, Any],
+    started: float,
+    on_token: Callable[[str], None] | None,
+    cancel: CancelToken | None,
+    confirm: Callable[[Outbound], bool] | None,
+    names: Iterable[str] | None,
+) -> None:
+    """Prepare, confirm, send; or fall back to the local answer, saying why."""
+    everyone = known_names(store) | set(names or ())
+    out = prepare(
+        question, hits, never_send=settings.never_send_sources, names=everyone,
+        limit=settings.context_passages,
+    )  # fmt: skip
+    local_reason = None
+    if not out.passages:
+        local_reason = "the passages it needs are marked never-send"
+    elif (confirm or settings.confirm_each_escalation) and not (confirm and confirm(out)):
+        local_reason = "you declined sending it to the cloud"
+    if local_reason is None:
+        if answer.draft is not None and on_token:
+            on_token(f"\n\n[asking {cloud.name}: {answer.route.reason}]\n\n")
+        answer.engine, answer.model = cloud.name, cloud.model
+        try:
+            _ask_cloud(
+                cloud, out, answer, store=store, options=options, started=started,
+                on_token=on_token, cancel=cancel,
+            )  # fmt: skip
+            return
+        except EngineUnavailable as e:  # network down, provider down: answer locally
+            local_reason = f"the cloud could not be reached ({e.message}); answered locally"
+            answer.engine, answer.model = engine.name, engine.model
+    answer.route = Route("local", local_reason, "fallback", answer.route.task)
+    if answer.draft is not None:  # the local draft was already shown
+        answer.text = answer.draft
+        return
+    answer.text = _stream(
+        engine, build_messages(question, hits), answer, options=options,
+        started=started, on_token=on_token, cancel=cancel,
+    )  # fmt: skip

@@ -70,7 +70,21 @@ class Settings:
     ollama_model: str = ""  # empty: the first chat model Ollama has
     # Off on first run: with it off nothing leaves the machine.
     cloud_escalation: bool = False
+    # Which cloud answers escalated tasks: "openai" (any OpenAI-compatible Chat Completions
+    # server: OpenAI, OpenRouter, Groq, vLLM...) or "anthropic". The key is in the keyring.
+    cloud_provider: str = "openai"
+    cloud_base_url: str = ""  # empty: the provider's own endpoint
+    cloud_model: str = ""  # empty: the provider's default model
+    monthly_budget_usd: float = 5.0  # escalation stops once the ledger reaches it
+    confirm_each_escalation: bool = False  # show exactly what will be sent, ask first
+    offline: bool = False  # on: nothing leaves the machine, whatever else is set
+    never_send_sources: list[str] = field(default_factory=list)  # folders/uris kept local
     notes_folders: list[str] = field(default_factory=list)
+    onboarded: bool = False  # the desktop app's first-run guide was shown (done or skipped)
+    # Mail on disk (mbox files, Maildirs, .eml folders) and IMAP accounts (host, port,
+    # user, security, folders, trusted_cert). Mail passwords live in the keyring only.
+    mail_paths: list[str] = field(default_factory=list)
+    mail_accounts: list[dict] = field(default_factory=list)
     # How many retrieved passages go into a prompt. Small models do best with few.
     context_passages: int = 3
     max_answer_tokens: int = 256
@@ -86,6 +100,8 @@ class Settings:
             if key not in known:
                 continue  # settings from a newer version: ignore, keep working
             default = getattr(cls(), key)
+            if isinstance(default, float) and type(value) is int:
+                value = float(value)  # "budget = 5" in TOML is an int
             if not isinstance(value, type(default)):
                 raise ConfigError(
                     f"Setting {key!r} should be {type(default).__name__}, found {value!r}",

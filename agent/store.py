@@ -132,6 +132,169 @@ def m002_conversations(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX messages_conversation ON messages(conversation_id)")
 
 
+@migration
+def m003_notes_metadata_and_vectors(db: sqlite_utils.Database) -> None:
+    from agent.documents import content_hash
+    from agent.index.normalize import normalize
+
+    # Filters: folder (relative to the root), tags, a date (front matter, else mtime).
+    db.execute("ALTER TABLE documents ADD COLUMN folder TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE documents ADD COLUMN doc_date REAL")
+    db.execute(
+        """
+        CREATE TABLE doc_tags (
+            doc_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            tag TEXT NOT NULL,
+            PRIMARY KEY (tag, doc_id)
+        ) WITHOUT ROWID"""
+    )
+    db.execute("CREATE INDEX doc_tags_doc ON doc_tags(doc_id)")
+    # The keyword index reads a normalised copy (Arabic folded, CJK bigrams); the
+    # text hash keys embeddings so an unchanged passage is never embedded twice.
+    db.execute("ALTER TABLE chunks ADD COLUMN search_text TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE chunks ADD COLUMN search_heading TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE chunks ADD COLUMN text_hash TEXT NOT NULL DEFAULT ''")
+    rows = db.execute("SELECT id, text, heading_path FROM chunks").fetchall()
+    db.conn.executemany(
+        "UPDATE chunks SET search_text=?, search_heading=?, text_hash=? WHERE id=?",
+        [(normalize(t), normalize(h), content_hash(t), i) for i, t, h in rows],
+    )
+    db.execute("CREATE INDEX chunks_text_hash ON chunks(text_hash)")
+    db.execute("DROP TRIGGER chunks_ai")
+    db.execute("DROP TRIGGER chunks_ad")
+    db.execute("DROP TABLE chunks_fts")
+    db.execute(
+        """
+        CREATE VIRTUAL TABLE chunks_fts USING fts5(
+            search_text, search_heading,
+            content='chunks', content_rowid='id',
+            tokenize='unicode61 remove_diacritics 2'
+        )"""
+    )
+    db.execute(
+        """
+        CREATE TRIGGER chunks_ai AFTER INSERT ON chunks BEGIN
+            INSERT INTO chunks_fts(rowid, search_text, search_heading)
+            VALUES (new.id, new.search_text, new.search_heading);
+        END"""
+    )
+    db.execute(
+        """
+        CREATE TRIGGER chunks_ad AFTER DELETE ON chunks BEGIN
+            INSERT INTO chunks_fts(chunks_fts, rowid, search_text, search_heading)
+            VALUES ('delete', old.id, old.search_text, old.search_heading);
+        END"""
+    )
+    db.execute("INSERT INTO chunks_fts(chunks_fts) VALUES ('rebuild')")
+    # One vector per (model, passage text): L2-normalised float32 bytes.
+    db.execute(
+        """
+        CREATE TABLE embeddings (
+            model TEXT NOT NULL,
+            text_hash TEXT NOT NULL,
+            vec BLOB NOT NULL,
+            PRIMARY KEY (model, text_hash)
+        ) WITHOUT ROWID"""
+    )
+    # Counters the search cache reads instead of counting rows.
+    db.execute("CREATE TABLE index_state (key TEXT PRIMARY KEY, value INTEGER NOT NULL)")
+
+
+@migration
+def m004_mail(db: sqlite_utils.Database) -> None:
+    # The fields mail search filters on (from:, to:, subject:, after:/before:) and the
+    # thread a message belongs to; one row per stored message.
+    db.execute(
+        """
+        CREATE TABLE mail_messages (
+            doc_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+            message_id TEXT,
+            thread TEXT,
+            date REAL,
+            sender TEXT NOT NULL DEFAULT '',      -- casefolded "Name <addr>, ..."
+            recipients TEXT NOT NULL DEFAULT '',  -- To and Cc, casefolded
+            subject TEXT NOT NULL DEFAULT '',
+            list_id TEXT,
+            in_reply_to TEXT
+        )"""
+    )
+    db.execute("CREATE INDEX mail_messages_thread ON mail_messages(thread)")
+    db.execute("CREATE INDEX mail_messages_date ON mail_messages(date)")
+    db.execute("CREATE INDEX mail_messages_message_id ON mail_messages(message_id)")
+    # Every place a message was seen (a file, an mbox entry, an IMAP UID): the message
+    # is stored once and leaves the index when its last location is gone.
+    db.execute(
+        """
+        CREATE TABLE mail_locations (
+            root TEXT NOT NULL,
+            location TEXT NOT NULL,
+            uri TEXT NOT NULL,
+            path TEXT,
+            mtime_ns INTEGER NOT NULL DEFAULT 0,
+            size INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (root, location)
+        )"""
+    )
+    db.execute("CREATE INDEX mail_locations_uri ON mail_locations(uri)")
+    # IMAP: what the last sync of each account folder saw.
+    db.execute(
+        """
+        CREATE TABLE mail_sync (
+            account TEXT NOT NULL,
+            folder TEXT NOT NULL,
+            uidvalidity INTEGER NOT NULL,
+            last_uid INTEGER NOT NULL DEFAULT 0,
+            messages INTEGER NOT NULL DEFAULT 0,
+            synced_at REAL NOT NULL,
+            PRIMARY KEY (account, folder)
+        )"""
+    )
+
+
+@migration
+def m005_model_digests(db: sqlite_utils.Database) -> None:
+    # Every digest a local model had (pulled, updated, rolled back, removed); ``pinned``
+    # is the local tag that keeps an older digest's files so an update can be undone.
+    db.execute(
+        """
+        CREATE TABLE model_digests (
+            id INTEGER PRIMARY KEY,
+            engine TEXT NOT NULL,       -- ollama
+            name TEXT NOT NULL,         -- llama3.2:1b
+            digest TEXT NOT NULL,
+            pinned TEXT,                -- llama3.2:1b-fanous-<digest12>, or NULL
+            event TEXT NOT NULL,        -- pulled | updated | rolled_back | removed
+            recorded REAL NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX model_digests_name ON model_digests(engine, name)")
+
+
+@migration
+def m006_egress_ledger(db: sqlite_utils.Database) -> None:
+    # Every request that left the machine: what, where, how much. Never its text.
+    db.execute(
+        """
+        CREATE TABLE egress_ledger (
+            id INTEGER PRIMARY KEY,
+            at REAL NOT NULL,
+            provider TEXT NOT NULL,
+            model TEXT NOT NULL,
+            host TEXT NOT NULL,
+            bytes_sent INTEGER NOT NULL,
+            bytes_received INTEGER NOT NULL DEFAULT 0,
+            redactions INTEGER NOT NULL DEFAULT 0,
+            passages INTEGER NOT NULL DEFAULT 0,
+            prompt_tokens INTEGER,
+            completion_tokens INTEGER,
+            cost_usd REAL NOT NULL DEFAULT 0,
+            status TEXT NOT NULL,      -- ok | error | cut (partial answer kept)
+            reason TEXT NOT NULL DEFAULT ''
+        )"""
+    )
+    db.execute("CREATE INDEX egress_ledger_at ON egress_ledger(at)")
+
+
 class Store:
     """A facade over one SQLite connection. ``Store(":memory:")`` works for tests."""
 

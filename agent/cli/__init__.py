@@ -12,12 +12,12 @@ import sys
 from collections.abc import Sequence
 
 from agent import __version__
-from agent.cli import core
+from agent.cli import cloud, core, mail, models, package
 from agent.errors import FanousError
 
 __all__ = ["main"]
 
-COMMAND_GROUPS = [core]
+COMMAND_GROUPS = [core, models, package, mail, cloud]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,10 +1,12 @@
-"""The core subcommands: index, ask, search, models, doctor."""
+"""The core subcommands: index, ask, search, doctor (models: agent/cli/models.py)."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from agent import __version__
@@ -40,11 +42,21 @@ def _root_of(folder: str | None) -> str | None:
 
 def cmd_index(args: argparse.Namespace) -> int:
     ws = open_workspace()
+    if args.mail:  # mbox / Maildir / .eml paths: agent/cli/mail.py
+        from agent.cli.mail import index_mail_paths
+
+        code = index_mail_paths(ws, args.mail, as_json=args.json)
+        if not args.notes:
+            if not args.no_embed:
+                _embed(ws, quiet=args.json)
+            return code
     folders = [ws.add_notes_folder(f) for f in args.notes] or ws.settings.notes_folders
     if not folders:
         print("No notes folders yet: fanous index --notes ~/Notes", file=sys.stderr)
         return 1
     reports = _index_notes(ws, folders, quiet=args.json)
+    if not args.no_embed:
+        _embed(ws, quiet=args.json)
     if args.json:
         print_json(
             [
@@ -61,7 +73,83 @@ def cmd_index(args: argparse.Namespace) -> int:
                 for r in reports
             ]
         )
+    if args.watch:
+        return _watch(ws, folders, embed=not args.no_embed)
     return 0
+
+
+def _embed(ws: Any, *, quiet: bool) -> None:
+    """Embed new passages for hybrid search; Ctrl-C stops it, the next run resumes."""
+    if ws.embedder is None:
+        return
+    if not quiet and sys.stderr.isatty():
+        print(
+            "Embedding passages for hybrid search (keyword search works already; Ctrl-C "
+            "pauses, the next `fanous index` resumes)…",
+            file=sys.stderr,
+        )
+    bar = ProgressLine("Embedding")
+    try:
+        done = ws.embed_pending(progress=lambda n, total: bar(n, total, "passages"))
+    except KeyboardInterrupt:
+        print("\nEmbedding paused; `fanous index` resumes it.", file=sys.stderr)
+        return
+    except FanousError as e:
+        print(f"Embedding skipped ({e}); keyword search works.", file=sys.stderr)
+        return
+    finally:
+        bar.close()
+    if done and not quiet:
+        print(f"embedded {done} passages for hybrid search", file=sys.stderr)
+
+
+def _watch(ws: Any, folders: Sequence[str], *, embed: bool) -> int:
+    """Keep the index current as notes change, until Ctrl-C."""
+    import time
+
+    from agent.index.live import LiveIndex
+    from connectors.notes import NotesFolder
+
+    def report(r: Any) -> None:
+        print(f"{r.root}: {r.summary()}", file=sys.stderr)
+        for path, reason in r.errors[:20]:
+            print(f"  ! {path}: {reason}", file=sys.stderr)
+
+    lives = [
+        LiveIndex(
+            str(ws.paths.database),
+            NotesFolder(f),
+            embedder=ws.embedder if embed else None,
+            after_index=report,
+        ).start()
+        for f in folders
+    ]
+    print(f"Watching {len(lives)} folder(s) for changes; Ctrl-C to stop.", file=sys.stderr)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for live in lives:
+            live.stop()
+    return 0
+
+
+def _date(text: str, *, end: bool = False) -> float:
+    """An ISO date or date-time (local time) as seconds since the epoch; a bare date
+    given as --before covers that whole day."""
+    import datetime as dt
+
+    try:
+        value = dt.datetime.fromisoformat(text)
+    except ValueError as e:
+        raise FanousError(
+            f"{text!r} is not a date", fix="write dates as YYYY-MM-DD or YYYY-MM-DDTHH:MM"
+        ) from e
+    if end and len(text) <= 10:
+        value += dt.timedelta(days=1)
+    return value.timestamp()
 
 
 def cmd_search(args: argparse.Namespace) -> int:
@@ -70,8 +158,21 @@ def cmd_search(args: argparse.Namespace) -> int:
     ws = open_workspace()
     if args.notes:
         _index_notes(ws, [args.notes], quiet=True)
+    folder = args.folder
+    if folder and (os.path.isabs(folder) or os.path.isdir(folder)):
+        folder = str(Path(folder).expanduser().resolve())
     hits = search(
-        ws.store, args.query, limit=args.limit, source=args.source, root=_root_of(args.notes)
+        ws.store,
+        args.query,
+        limit=args.limit,
+        source=args.source,
+        root=_root_of(args.notes),
+        folder=folder,
+        tag=args.tag,
+        after=_date(args.after) if args.after else None,
+        before=_date(args.before, end=True) if args.before else None,
+        mode=args.mode,
+        embedder=ws.embedder if args.mode != "keyword" else None,
     )
     if args.json:
         print_json(
@@ -83,13 +184,14 @@ def cmd_search(args: argparse.Namespace) -> int:
     for n, hit in enumerate(hits, start=1):
         where = hit.path or hit.uri
         heading = f" — {hit.heading_path}" if hit.heading_path else ""
-        print(f"{n}. [{hit.score:.2f}] {where}{heading} (chars {hit.start}–{hit.end})")
+        print(f"{n}. [{hit.score:.4g}] {where}{heading} (chars {hit.start}–{hit.end})")
         snippet = " ".join(hit.text.split())
         print(f"   {snippet[:200]}{'…' if len(snippet) > 200 else ''}")
     return 0
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
+    from agent.cli.cloud import confirm_on_terminal
     from agent.engines.base import CancelToken
 
     ws = open_workspace()
@@ -108,6 +210,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
             cancel=cancel,
             root=_root_of(args.notes),
             source=args.source,
+            force=args.force,
+            confirm=confirm_on_terminal if ws.settings.confirm_each_escalation else None,
         )
     except KeyboardInterrupt:
         cancel.cancel()
@@ -127,38 +231,6 @@ def cmd_ask(args: argparse.Namespace) -> int:
         f"\n({answer.route.kind}: {answer.route.reason}; {answer.engine} {answer.model}{speed})",
         file=sys.stderr,
     )
-    return 0
-
-
-def cmd_models(args: argparse.Namespace) -> int:
-    from agent.engines.embedded import EmbeddedEngine
-    from agent.engines.ollama import OllamaEngine
-
-    ws = open_workspace()
-    s = ws.settings
-    embedded = [
-        {"engine": "embedded", "name": m.name, "size_bytes": m.size_bytes, **m.details}
-        for m in EmbeddedEngine(s.embedded_model).models()
-    ]
-    ollama_engine = OllamaEngine(s.ollama_host, s.ollama_model)
-    try:
-        ollama = [
-            {"engine": "ollama", "name": m.name, "size_bytes": m.size_bytes}
-            for m in ollama_engine.models()
-        ]
-    except FanousError:
-        ollama = []
-    active = ws.engine
-    data = {"active": {"engine": active.name, "model": active.model}, "models": embedded + ollama}
-    if args.json:
-        print_json(data)
-        return 0
-    print(f"Answering with: {active.name} / {active.model}")
-    for m in data["models"]:
-        size = f"{m['size_bytes'] / 2**20:.0f} MB" if m.get("size_bytes") else ""
-        print(f"  {m['engine']:<9} {m['name']:<32} {size}")
-    if not ollama:
-        print("  (Ollama is not running: only the embedded models are available)")
     return 0
 
 
@@ -187,7 +259,25 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="a notes folder to add and index (repeatable); "
         "without it, re-index every folder added before",
     )
+    index.add_argument(
+        "--mail",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="an mbox file, a Maildir, an .eml file or a folder of them to add and index "
+        "(repeatable)",
+    )
     index.add_argument("--json", action="store_true", help="print a machine-readable report")
+    index.add_argument(
+        "--watch",
+        action="store_true",
+        help="after indexing, keep watching the folders and index every change live",
+    )
+    index.add_argument(
+        "--no-embed",
+        action="store_true",
+        help="skip embedding passages (keyword search only until the next index)",
+    )
     index.set_defaults(run=cmd_index)
 
     for name, helptext, arg in (
@@ -201,13 +291,33 @@ def register(sub: argparse._SubParsersAction) -> None:
         )
         c.add_argument("--source", choices=["notes", "mail"], help="only this kind of source")
         c.add_argument("--json", action="store_true", help="print machine-readable JSON")
+        if name == "ask":
+            where = c.add_mutually_exclusive_group()
+            where.add_argument(
+                "--cloud", dest="force", action="store_const", const="cloud",
+                help="ask the cloud model (when cloud escalation is on)",
+            )  # fmt: skip
+            where.add_argument(
+                "--local", dest="force", action="store_const", const="local",
+                help="keep this question on this machine",
+            )  # fmt: skip
         if name == "search":
             c.add_argument("--limit", type=int, default=10, help="how many passages")
+            c.add_argument(
+                "--mode",
+                choices=["hybrid", "keyword", "vector"],
+                help="how to rank: hybrid (keywords and meaning, fused; the default when "
+                "the embedding model is installed), keyword (BM25) or vector",
+            )
+            c.add_argument(
+                "--folder",
+                help="only notes under this folder (a path, or "
+                "a folder name relative to a notes root)",
+            )
+            c.add_argument("--tag", help="only notes with this tag (nested tags included)")
+            c.add_argument("--after", metavar="DATE", help="only notes dated on or after")
+            c.add_argument("--before", metavar="DATE", help="only notes dated on or before")
         c.set_defaults(run=cmd_ask if name == "ask" else cmd_search)
-
-    models = sub.add_parser("models", help="list local models and the one in use")
-    models.add_argument("--json", action="store_true")
-    models.set_defaults(run=cmd_models)
 
     doctor = sub.add_parser("doctor", help="check engine, GPU, keyring, index and paths")
     doctor.add_argument("--json", action="store_true")
