@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+import weakref
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -69,7 +70,7 @@ class EmbeddedEngine:
         if gpu_layers is None:
             gpu_layers = -1 if llama_supports_gpu_offload() else 0
         try:
-            return Llama(
+            llm = Llama(
                 model_path=str(self.model_path),
                 n_ctx=self.n_ctx,
                 n_threads=self.n_threads,
@@ -84,6 +85,10 @@ class EmbeddedEngine:
                 f"The local model {self.model} could not be loaded: {e}",
                 fix="check the file is a valid GGUF model, or pick another model in Settings",
             ) from e
+        # Free the model when this engine goes, or at exit before module teardown:
+        # llama-cpp-python's own __del__ fails noisily once its globals are gone.
+        weakref.finalize(self, llm.close)
+        return llm
 
     def _chat_model(self) -> Any:
         if self._chat_llm is None:

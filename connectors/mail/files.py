@@ -114,6 +114,10 @@ class MailPath:
                     continue
                 try:
                     if entry.is_dir(follow_symlinks=False):
+                        if not os.access(entry.path, os.R_OK | os.X_OK):
+                            # Say so: a folder we cannot look into must not read as empty.
+                            on_error(entry.path, "folder not readable: permission denied")
+                            continue
                         # Maildir++ keeps sub-folders as hidden ".Name" folders.
                         if not entry.name.startswith(".") or _is_maildir(entry.path):
                             stack.append(entry.path)
