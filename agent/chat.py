@@ -17,7 +17,7 @@ from agent.privacy.ledger import LedgerEntry, month_spend, record
 from agent.privacy.minimise import known_names
 from agent.privacy.outbound import Outbound, prepare
 from agent.privacy.stream import AnswerFilter
-from agent.prompting import build_messages, rank_by_support
+from agent.prompting import STOP_SEQUENCES, build_messages, rank_by_support
 from agent.router import Route, decide
 from agent.store import Store
 
@@ -300,7 +300,7 @@ def turn(
         model=engine.model,
         conversation_id=conversation_id,
     )
-    options = {"max_tokens": settings.max_answer_tokens}
+    options = {"max_tokens": settings.max_answer_tokens, "stop": STOP_SEQUENCES}
     if not hits:
         answer.text = NOTHING_FOUND
         if on_token:

@@ -268,6 +268,8 @@ class OllamaEngine:
     ) -> dict[str, Any]:
         """``options`` plus an explicit ``num_ctx`` that holds the prompt and the answer."""
         opts = dict(options or {})
+        if "max_tokens" in opts:  # the engine-neutral name; Ollama calls it num_predict
+            opts.setdefault("num_predict", opts.pop("max_tokens"))
         answer = opts.get("num_predict")
         answer = answer if isinstance(answer, int) and answer > 0 else self.max_answer_tokens
         needed = context_size(estimate_tokens(messages) + answer)
