@@ -4,8 +4,10 @@ operations the CLI and the UI share — add, list, remove, index, sync."""
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Protocol
 
 from agent import secrets
@@ -19,12 +21,15 @@ from connectors.mail.imap import ImapAccount, ImapSource
 
 __all__ = [
     "ImapAccount",
+    "StoredMessage",
     "add_account",
     "add_mail_path",
     "find_account",
     "index_mail_path",
     "list_accounts",
+    "load_message",
     "remove_account",
+    "remove_mail_path",
     "sync_account",
     "sync_all",
     "sync_state",
@@ -46,6 +51,14 @@ def add_mail_path(ws: _Workspace, path: str) -> str:
         ws.settings.mail_paths.append(root)
         ws.save_settings()
     return root
+
+
+def remove_mail_path(ws: _Workspace, path: str) -> int:
+    """Stop reading a mail path: settings first, then the messages only it had."""
+    if path in ws.settings.mail_paths:
+        ws.settings.mail_paths.remove(path)
+        ws.save_settings()
+    return forget_mail_source(ws.store, path)
 
 
 def index_mail_path(
@@ -168,3 +181,48 @@ def sync_all(
         except FanousError as e:
             results.append((account.name, e))
     return results
+
+
+@dataclass(frozen=True, slots=True)
+class StoredMessage:
+    """A message as indexed: its header fields and its text (header lines, body,
+    attachment text), rebuilt from the stored passages so citation spans line up."""
+
+    uri: str
+    title: str
+    sender: str
+    to: str
+    date: str
+    subject: str
+    text: str
+
+
+def load_message(store: Store, uri: str) -> StoredMessage | None:
+    """The indexed message ``uri`` (``mid:…``), from the store alone: nothing is fetched."""
+    row = store.conn.execute(
+        "SELECT id, title, meta FROM documents WHERE uri = ? AND source = 'mail'", (uri,)
+    ).fetchone()
+    if row is None:
+        return None
+    doc_id, title, meta_json = row
+    parts: list[str] = []
+    length = 0
+    for text, start in store.conn.execute(
+        "SELECT text, start FROM chunks WHERE doc_id = ? ORDER BY start, ordinal", (doc_id,)
+    ):
+        if start > length:  # the blank lines between passages
+            parts.append("\n" * (start - length))
+            length = start
+        tail = text[length - start :]  # passages may overlap
+        parts.append(tail)
+        length += len(tail)
+    meta = json.loads(meta_json or "{}")
+    return StoredMessage(
+        uri=uri,
+        title=title,
+        sender=", ".join(meta.get("from") or []),
+        to=", ".join(meta.get("to") or []),
+        date=str(meta.get("date_text") or ""),
+        subject=str(meta.get("subject") or title),
+        text="".join(parts),
+    )

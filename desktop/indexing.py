@@ -1,16 +1,19 @@
-"""The background indexing job of the window, and how its outcome reads to a user."""
+"""The background indexing jobs of the window (notes, mail), and how an outcome reads to
+a user."""
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from typing import Any
 
+from agent import mail_accounts
 from agent.errors import FanousError
 from agent.index.indexer import IndexReport
 from agent.workspace import Workspace
 from desktop.ops import OpContext
 
-__all__ = ["IndexOutcome", "index_folders"]
+__all__ = ["IndexOutcome", "index_folders", "sync_mail_sources"]
 
 _SHOWN_ERRORS = 3
 
@@ -62,3 +65,27 @@ def index_folders(workspace: Workspace, folders: list[str], ctx: OpContext) -> I
             break
     outcome.stopped = ctx.cancelled
     return outcome
+
+
+def sync_mail_sources(
+    workspace: Workspace, paths: list[str] | None, ctx: OpContext
+) -> list[tuple[str, Any]]:
+    """Runs on a worker: ``fanous sync`` (every mail path and IMAP account) when ``paths``
+    is None, else index those mail paths; (name, report or the error) for each source."""
+    if paths is None:
+        results = mail_accounts.sync_all(workspace, progress=ctx.progress)
+    else:
+        results = []
+        for path in paths:  # one unreadable path must not stop the others
+            try:
+                report = mail_accounts.index_mail_path(
+                    workspace, path, progress=ctx.progress, should_stop=lambda: ctx.cancelled
+                )
+            except FanousError as e:
+                results.append((path, e))
+            else:
+                results.append((path, report))
+    changed = any(getattr(r, "changed", 0) for _name, r in results)
+    if changed and workspace.background_embedding:
+        workspace._embed_in_background()  # as after a notes run: search never waits
+    return results

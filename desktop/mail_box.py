@@ -1,17 +1,21 @@
-"""IMAP accounts in Settings › Sources: list, add (the password goes to the OS keyring,
-never the settings file), remove. Adding talks to the keyring and removing prunes the
-index, so both run on workers; syncing the mail is ``fanous sync`` for now."""
+"""Mail sources in Settings › Sources and the first-run wizard: IMAP accounts (add: the
+password goes to the OS keyring through the core, never the settings file; remove) and
+mail on disk (mbox, Maildir, a folder of .eml; add: indexed in the background; remove).
+Adding talks to the keyring and removing prunes the index, so both run on workers; the
+sync itself is the main window's (``sync_mail``: progress in the status bar)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from agent import mail_accounts
 from agent.workspace import Workspace
 from desktop.chat_widgets import describe_error
-from desktop.ops import Ops
+from desktop.ops import Op, Ops
 from desktop.qt import (
     QComboBox,
+    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -25,7 +29,20 @@ from desktop.qt import (
     QWidget,
 )
 
-__all__ = ["MailAccountsBox"]
+__all__ = ["MailAccountsBox", "MailPathsBox", "SyncMail", "choose_mail_path_dialog"]
+
+# sync_mail(None) syncs every mail source; sync_mail([path]) indexes those paths only.
+SyncMail = Callable[[list[str] | None], object]
+
+
+def choose_mail_path_dialog(parent: QWidget | None, kind: str) -> str | None:
+    """The real picker: a folder (Maildir, .eml files) or a file (mbox, .eml)."""
+    if kind == "folder":
+        return QFileDialog.getExistingDirectory(parent, "Add a mail folder") or None
+    path, _filter = QFileDialog.getOpenFileName(
+        parent, "Add a mail file", "", "Mail (*.mbox *.mbx *.eml *.mbs);;All files (*)"
+    )
+    return path or None
 
 
 class MailAccountsBox(QGroupBox):
@@ -50,6 +67,8 @@ class MailAccountsBox(QGroupBox):
         self.user = self._line("imapUser", "User name", "you@example.com")
         self.password = self._line("imapPassword", "Password", "stored in the OS keyring")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.folders = self._line("imapFolders", "Folders", "INBOX; * for all, comma separated")
+        self.folders.setText("INBOX")
         self.port = QSpinBox()
         self.port.setObjectName("imapPort")
         self.port.setAccessibleName("Port")
@@ -84,6 +103,7 @@ class MailAccountsBox(QGroupBox):
         form.addRow("Port", port_row)
         form.addRow("User", self.user)
         form.addRow("Password", self.password)
+        form.addRow("Folders", self.folders)
         buttons = QHBoxLayout()
         buttons.addWidget(self.message, 1)
         buttons.addWidget(self.remove_button)
@@ -123,8 +143,13 @@ class MailAccountsBox(QGroupBox):
         if not host or not user or not password:
             self.message.setText("Server, user name and password are all needed")
             return
+        folders = [f.strip() for f in self.folders.text().split(",") if f.strip()]
         account = mail_accounts.ImapAccount(
-            host=host, user=user, port=self.port.value(), security=self.security.currentData()
+            host=host,
+            user=user,
+            port=self.port.value(),
+            security=self.security.currentData(),
+            folders=folders or ["INBOX"],
         )
         workspace = self._workspace
         self.password.clear()
@@ -132,7 +157,7 @@ class MailAccountsBox(QGroupBox):
         self._keyring_ops.run(
             lambda _ctx: mail_accounts.add_account(workspace, account, password),
             on_success=lambda a: self.message.setText(
-                f"Added {a.name}; sync it with `fanous sync`"
+                f"Added {a.name}; the password is in the keyring. Sync it with “Sync mail now”."
             ),
             on_failure=self._fail,
             on_finished=self.refresh,
@@ -147,6 +172,103 @@ class MailAccountsBox(QGroupBox):
             lambda _ctx: mail_accounts.remove_account(workspace, name),
             on_success=lambda r: self.message.setText(
                 f"Removed {r[0].name} and {r[1]} messages only it had"
+            ),
+            on_failure=self._fail,
+            on_finished=self.refresh,
+        )
+
+
+class MailPathsBox(QGroupBox):
+    """Mail on disk: each path added is indexed at once in the background."""
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        *,
+        store_ops: Ops,
+        sync_mail: SyncMail | None = None,
+        choose_path: Callable[[QWidget | None, str], str | None] = choose_mail_path_dialog,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__("Mail on disk (mbox, Maildir, .eml)", parent)
+        self.setObjectName("mailPaths")
+        self._workspace = workspace
+        self._store_ops = store_ops
+        self._sync_mail = sync_mail
+        self._choose_path = choose_path
+        self.paths = QListWidget()
+        self.paths.setObjectName("mailPathList")
+        self.paths.setAccessibleName("Mail on disk")
+        self.paths.setMaximumHeight(70)
+        self.add_folder_button = QPushButton("Add folder…")
+        self.add_folder_button.setObjectName("addMailFolder")
+        self.add_folder_button.setAccessibleName("Add a Maildir or a folder of .eml files")
+        self.add_folder_button.clicked.connect(lambda _checked=False: self.add(kind="folder"))
+        self.add_file_button = QPushButton("Add file…")
+        self.add_file_button.setObjectName("addMailFile")
+        self.add_file_button.setAccessibleName("Add an mbox or .eml file")
+        self.add_file_button.clicked.connect(lambda _checked=False: self.add(kind="file"))
+        self.remove_button = QPushButton("Remove")
+        self.remove_button.setObjectName("removeMailPath")
+        self.remove_button.setAccessibleName("Remove mail on disk")
+        self.remove_button.clicked.connect(lambda _checked=False: self.remove())
+        self.message = QLabel()
+        self.message.setObjectName("mailPathMessage")
+        self.message.setWordWrap(True)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.message, 1)
+        buttons.addWidget(self.remove_button)
+        buttons.addWidget(self.add_file_button)
+        buttons.addWidget(self.add_folder_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.paths)
+        layout.addLayout(buttons)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.paths.clear()
+        self.paths.addItems(self._workspace.settings.mail_paths)
+
+    def names(self) -> list[str]:
+        return [self.paths.item(i).text() for i in range(self.paths.count())]
+
+    def _fail(self, error: Any) -> None:
+        message, fix = describe_error(error)
+        self.message.setText(f"{message} — {fix}" if fix else message)
+
+    def add(self, path: str | None = None, *, kind: str = "folder") -> None:
+        path = path or self._choose_path(self, kind)
+        if not path:
+            return
+        try:  # a stat or two: checks the path is mail before it is kept
+            root = mail_accounts.add_mail_path(self._workspace, path)
+        except Exception as e:  # an actionable FanousError, or an unreadable path
+            self._fail(e)
+            return
+        self.refresh()
+        self.message.setText(f"Indexing {root} in the background…")
+        op = self._sync_mail([root]) if self._sync_mail is not None else None
+        if isinstance(op, Op):
+            op.succeeded.connect(self._indexed)
+            op.failed.connect(self._fail)
+
+    def _indexed(self, results: list[tuple[str, Any]]) -> None:
+        for name, result in results:
+            if isinstance(result, Exception):
+                self._fail(result)
+            else:
+                self.message.setText(f"{name}: {result.summary()}")
+
+    def remove(self) -> None:
+        item = self.paths.currentItem()
+        if item is None:
+            return
+        path, workspace = item.text(), self._workspace
+        self._store_ops.run(
+            lambda _ctx: mail_accounts.remove_mail_path(workspace, path),
+            on_success=lambda n: self.message.setText(
+                f"Removed {path} and {n} messages only it had"
             ),
             on_failure=self._fail,
             on_finished=self.refresh,

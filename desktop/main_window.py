@@ -5,7 +5,8 @@ handlers here only update widgets. Three queues, so nothing waits behind the wro
 ``ops`` (one worker: the workspace's store, engine and index), ``history`` (its own
 database connection: the conversation list stays usable during a long indexing) and
 ``probes`` (hardware detection, which never touches the store). Seams (``choose_folder``,
-``open_url``) let tests drive the window without native dialogs or a file manager.
+``choose_mail_path``, ``open_url``) let tests drive the window without native dialogs or
+a file manager.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from agent import conversations
+from agent import conversations, mail_accounts
 from agent.chat import Answer
 from agent.errors import FanousError
 from agent.workspace import Workspace
@@ -21,7 +22,8 @@ from desktop.chat_widgets import MessageBanner, PromptEdit, describe_error
 from desktop.confirm_send import ConfirmSend
 from desktop.conversation_list import ConversationList
 from desktop.history import History
-from desktop.indexing import IndexOutcome, index_folders
+from desktop.indexing import IndexOutcome, index_folders, sync_mail_sources
+from desktop.mail_box import choose_mail_path_dialog
 from desktop.ops import Op, OpContext, Ops
 from desktop.qt import (
     QAction,
@@ -43,6 +45,7 @@ from desktop.settings_dialog import SettingsChoice, SettingsDialog, choose_folde
 from desktop.sources_panel import SourceRef, SourcesPanel
 from desktop.status import StatusFields
 from desktop.transcript import Transcript, route_line
+from desktop.tray import app_icon
 
 __all__ = ["MainWindow"]
 
@@ -58,6 +61,7 @@ class MainWindow(QMainWindow):
         ops: Ops | None = None,
         choose_folder: Callable[[QWidget | None], str | None] = choose_folder_dialog,
         open_url: Callable[[QUrl], bool] = QDesktopServices.openUrl,
+        choose_mail_path: Callable[[QWidget | None, str], str | None] = choose_mail_path_dialog,
     ) -> None:
         super().__init__()
         self.workspace = workspace
@@ -69,6 +73,7 @@ class MainWindow(QMainWindow):
         self.probes = Ops(self)
         self._choose_folder = choose_folder
         self._open_url = open_url
+        self._choose_mail_path = choose_mail_path
         self._answer_op: Op | None = None
         self._answer_settled = False  # the current answer ended with a result or an error
         self._index_ops: set[Op] = set()
@@ -79,6 +84,7 @@ class MainWindow(QMainWindow):
         self.hardware = None
 
         self.setWindowTitle("Fanous")
+        self.setWindowIcon(app_icon())
         self.setObjectName("mainWindow")
         self.resize(1180, 720)
         self._build_actions()
@@ -186,6 +192,7 @@ class MainWindow(QMainWindow):
         self.sources = SourcesPanel()
         self.sources.setObjectName("sourcesPanel")
         self.sources.open_requested.connect(self.open_note)
+        self.sources.load_mail = self._load_mail
 
         buttons = QVBoxLayout()
         buttons.addWidget(self.send_button)
@@ -463,6 +470,45 @@ class MainWindow(QMainWindow):
                 )
             )
 
+    def _load_mail(self, uri: str, show: Callable[[Any], None]) -> None:
+        """A cited message, read from the index on the history connection (never fetched)."""
+        self.history.run(lambda store: mail_accounts.load_message(store, uri), show)
+
+    # -- mail ----------------------------------------------------------------------------
+
+    def sync_mail(self, paths: list[str] | None = None) -> Op:
+        """Fetch new IMAP mail and re-read mail on disk (``paths``: only those), on the
+        store's worker like the notes indexing; progress goes to the status bar."""
+        workspace = self.workspace
+
+        self.statusBar().showMessage("Syncing mail…")
+        op = self.ops.run(lambda ctx: sync_mail_sources(workspace, paths, ctx))
+        self._index_ops.add(op)
+        op.progressed.connect(
+            lambda done, total, _where: (
+                self.statusBar().showMessage(f"Syncing mail: {done}/{total} messages…"),
+                self.status.show_progress(done, total),
+            )
+        )
+        op.succeeded.connect(self._on_mail_synced)
+        op.failed.connect(self.show_error)
+        op.finished.connect(lambda: self._on_index_finished(op))
+        self._update_busy()
+        return op
+
+    def _on_mail_synced(self, results: list[tuple[str, Any]]) -> None:
+        if not results:
+            self.statusBar().showMessage(
+                "No mail sources yet: add an account or mail on disk in Settings › Sources",
+                _MESSAGE_MS,
+            )
+            return
+        done = [f"{name}: {r.summary()}" for name, r in results if not isinstance(r, Exception)]
+        self.statusBar().showMessage("Mail synced: " + "; ".join(done), _MESSAGE_MS)
+        failed = [r for _name, r in results if isinstance(r, Exception)]
+        if failed:
+            self.show_error(failed[0])
+
     # -- notes folders -----------------------------------------------------------------
 
     def add_notes_folder(self, folder: str | None = None) -> None:
@@ -524,6 +570,9 @@ class MainWindow(QMainWindow):
             workspace=self.workspace,
             keyring_ops=self.probes,
             store_ops=self.ops,
+            sync_mail=self.sync_mail,
+            choose_mail_path=self._choose_mail_path,
+            open_url=self._open_url,
         )
         if page:
             dialog.show_page(page)

@@ -1,6 +1,8 @@
 """Ollama's models in Settings › Models: installed, pull (with progress and cancel),
 remove, roll back an update. Every call to Ollama runs on this box's own worker, so a
-multi-gigabyte pull never holds up the window or the index."""
+multi-gigabyte pull never holds up the window or the index. When Ollama is absent the box
+explains how to install it on this system, with a button that opens the official download
+page in the browser; nothing is ever downloaded or run from here."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from agent.engines.ollama_manager import OllamaManager, PullProgress, PullResult
 from desktop.chat_widgets import describe_error
 from desktop.ops import Op, OpContext, Ops
 from desktop.qt import (
+    QDesktopServices,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -19,6 +22,7 @@ from desktop.qt import (
     QProgressBar,
     QPushButton,
     Qt,
+    QUrl,
     QVBoxLayout,
     QWidget,
 )
@@ -36,6 +40,7 @@ class OllamaModelsBox(QGroupBox):
         *,
         recommended: str = "",
         manager: Callable[[str], OllamaManager] = OllamaManager,
+        open_url: Callable[[QUrl], bool] = QDesktopServices.openUrl,
     ) -> None:
         super().__init__("Ollama models", parent)
         self.setObjectName("ollamaModels")
@@ -45,6 +50,8 @@ class OllamaModelsBox(QGroupBox):
         self._ops = Ops(self)
         self._pull: Op | None = None
         self.last_result: PullResult | None = None
+        self._open_url = open_url
+        self.install_url = ""  # the official page for this system, once found absent
 
         self.status = QLabel("Looking for Ollama…")
         self.status.setObjectName("ollamaStatus")
@@ -67,6 +74,12 @@ class OllamaModelsBox(QGroupBox):
         self.progress.setAccessibleName("Pull progress")
         self.progress.setRange(0, _STEPS)
         self.progress.hide()
+        self.download_button = QPushButton("Open download page")
+        self.download_button.setObjectName("openOllamaDownload")
+        self.download_button.setAccessibleName("Open the Ollama download page in the browser")
+        self.download_button.setToolTip("Opens ollama.com in your browser; nothing is downloaded")
+        self.download_button.clicked.connect(lambda _checked=False: self.open_download_page())
+        self.download_button.hide()
 
         pull_row = QHBoxLayout()
         pull_row.addWidget(self.name, 1)
@@ -78,6 +91,10 @@ class OllamaModelsBox(QGroupBox):
         manage_row.addWidget(self.remove_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.status)
+        download_row = QHBoxLayout()
+        download_row.addWidget(self.download_button)
+        download_row.addStretch(1)
+        layout.addLayout(download_row)
         layout.addWidget(self.installed)
         layout.addLayout(manage_row)
         layout.addLayout(pull_row)
@@ -120,12 +137,20 @@ class OllamaModelsBox(QGroupBox):
         status, installed = result
         text = status.detail + (f"\nWhat to do: {status.fix}" if status.fix else "")
         self.status.setText(text)
+        # Absent: the per-OS steps are in the text (the embedded model answers meanwhile).
+        self.install_url = (status.install_url or "") if status.state == "absent" else ""
+        self.download_button.setVisible(bool(self.install_url))
         selected = self._selected()  # a refresh must not lose the user's selection
         self.installed.clear()
         self.installed.addItems(sorted(installed))
         if selected in installed:
             self.installed.setCurrentRow(sorted(installed).index(selected))
         self._set_busy(self._pull is not None, running=status.state == "running")
+
+    def open_download_page(self) -> None:
+        """Hand the official page to the browser: the user installs, Fanous never does."""
+        if self.install_url:
+            self._open_url(QUrl(self.install_url))
 
     @property
     def busy(self) -> bool:

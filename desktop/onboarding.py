@@ -1,10 +1,12 @@
-"""First run: what this machine can do, which model answers, which notes to read.
+"""First run: what this machine can do, which model answers, which notes and mail to read.
 
 A wizard over the main window, every page skippable: the hardware is detected on a
 worker, the recommended local model is named (the embedded one answers with nothing to
-install), folders are picked and the indexing runs in the background with its progress
-shown here and in the status bar. Finishing or cancelling records ``onboarded`` in the
-settings, so it is shown once.
+install; without Ollama the model page explains how to install it, with a button that
+opens the official download page), folders are picked, mail accounts and mail on disk
+added (the same boxes as Settings › Sources: passwords go to the keyring), and the
+indexing runs in the background with its progress shown here and in the status bar.
+Finishing or cancelling records ``onboarded`` in the settings, so it is shown once.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from agent.errors import FanousError
+from desktop.mail_box import MailAccountsBox, MailPathsBox
 from desktop.models_box import OllamaModelsBox
 from desktop.qt import (
     QHBoxLayout,
@@ -81,8 +84,10 @@ class _ModelPage(QWizardPage):
     def initializePage(self) -> None:
         if self.box is None:  # built when shown: it looks for Ollama on a worker
             wizard = self.wizard()
-            hardware = wizard.window_.hardware if isinstance(wizard, Onboarding) else None
-            self.box = OllamaModelsBox(self.host, recommended=recommended_chat(hardware))
+            window = wizard.window_ if isinstance(wizard, Onboarding) else None
+            hardware = window.hardware if window is not None else None
+            seams: dict[str, Any] = {"open_url": window._open_url} if window is not None else {}
+            self.box = OllamaModelsBox(self.host, recommended=recommended_chat(hardware), **seams)
             self._layout.addWidget(self.box)
             self._layout.addStretch(1)
 
@@ -107,6 +112,30 @@ class _FoldersPage(QWizardPage):
         layout.addWidget(self.folders, 1)
         layout.addLayout(row)
         layout.addWidget(_label("You can add or remove folders later in Settings › Sources."))
+
+
+class _MailPage(QWizardPage):
+    """IMAP accounts and mail on disk; a path added here is indexed in the background."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__()
+        self.setTitle("Your mail (optional)")
+        self.setSubTitle(
+            "Add an IMAP account (the password goes to this computer's keyring) or mail "
+            "on disk: an mbox file, a Maildir, or a folder of .eml files."
+        )
+        ws = window.workspace
+        self.accounts = MailAccountsBox(ws, keyring_ops=window.probes, store_ops=window.ops)
+        self.paths = MailPathsBox(
+            ws,
+            store_ops=window.ops,
+            sync_mail=window.sync_mail,
+            choose_path=window._choose_mail_path,
+        )
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.accounts)
+        layout.addWidget(self.paths)
+        layout.addWidget(_label("Accounts are fetched with Settings › Sources › Sync mail now."))
 
 
 class _IndexPage(QWizardPage):
@@ -140,13 +169,15 @@ class Onboarding(QWizard):
         self.machine = _MachinePage()
         self.model_page = _ModelPage(window.workspace.settings.ollama_host)
         self.folders_page = _FoldersPage(self)
+        self.mail_page = _MailPage(window)
         self.index_page = _IndexPage()
-        for page in (self.machine, self.model_page, self.folders_page, self.index_page):
+        pages = (self.machine, self.model_page, self.folders_page, self.mail_page, self.index_page)
+        for page in pages:
             self.addPage(page)
         self.currentIdChanged.connect(self._entered)
         self.finished.connect(lambda _result: self._remember())
         self._indexed = False
-        self.resize(620, 440)
+        self.resize(640, 560)
         if window.hardware is not None:
             self.machine.show_hardware(window.hardware)
         else:

@@ -18,13 +18,14 @@ from agent.config import Settings
 from agent.engines import LOCAL_ENGINES
 from agent.engines.packaged import PACKAGED_MODELS
 from agent.workspace import Workspace
-from desktop.mail_box import MailAccountsBox
+from desktop.mail_box import MailAccountsBox, MailPathsBox, SyncMail, choose_mail_path_dialog
 from desktop.models_box import OllamaModelsBox
 from desktop.ops import Ops
 from desktop.qt import (
     QApplication,
     QCheckBox,
     QComboBox,
+    QDesktopServices,
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
@@ -41,6 +42,7 @@ from desktop.qt import (
     Qt,
     QTableWidget,
     QTableWidgetItem,
+    QUrl,
     QVBoxLayout,
     QWidget,
 )
@@ -180,17 +182,33 @@ class SettingsDialog(QDialog):
         workspace: Workspace | None = None,
         keyring_ops: Ops | None = None,
         store_ops: Ops | None = None,
+        sync_mail: SyncMail | None = None,
+        choose_mail_path: Callable[[QWidget | None, str], str | None] = choose_mail_path_dialog,
+        open_url: Callable[[QUrl], bool] = QDesktopServices.openUrl,
     ) -> None:
-        """``workspace`` and the two ``Ops`` (keyring, store) enable the mail accounts."""
+        """``workspace`` and the two ``Ops`` (keyring, store) enable the mail sources;
+        ``sync_mail`` (the window's) runs "Sync mail now" and indexes added mail paths."""
         super().__init__(parent)
         self.setWindowTitle("Fanous settings")
         self.setObjectName("settingsDialog")
         self._settings = settings
         self._choose_folder = choose_folder
         self._hardware = hardware
+        self._open_url = open_url
         self.mail: MailAccountsBox | None = None
+        self.mail_paths: MailPathsBox | None = None
+        self.sync_button: QPushButton | None = None
         if workspace is not None and keyring_ops is not None and store_ops is not None:
             self.mail = MailAccountsBox(workspace, keyring_ops=keyring_ops, store_ops=store_ops)
+            self.mail_paths = MailPathsBox(
+                workspace, store_ops=store_ops, sync_mail=sync_mail, choose_path=choose_mail_path
+            )
+        if sync_mail is not None:
+            self.sync_button = QPushButton("Sync mail now")
+            self.sync_button.setObjectName("syncMail")
+            self.sync_button.setAccessibleName("Sync mail now")
+            self.sync_button.setToolTip("Fetch new IMAP mail and re-read mail on disk")
+            self.sync_button.clicked.connect(lambda _checked=False: sync_mail(None))
 
         self.nav = QListWidget()
         self.nav.setObjectName("settingsPages")
@@ -262,9 +280,13 @@ class SettingsDialog(QDialog):
         layout.addLayout(folders)
         if self.mail is not None:
             layout.addWidget(self.mail)
-        layout.addWidget(
-            _note("Mail on disk (mbox, Maildir, .eml) is added with `fanous index --mail PATH`.")
-        )
+        if self.mail_paths is not None:
+            layout.addWidget(self.mail_paths)
+        if self.sync_button is not None:
+            row = QHBoxLayout()
+            row.addWidget(_note("Progress shows in the status bar; the window stays usable."), 1)
+            row.addWidget(self.sync_button)
+            layout.addLayout(row)
         return page
 
     def _models_page(self) -> QWidget:
@@ -299,7 +321,9 @@ class SettingsDialog(QDialog):
         form.addRow(
             _note("auto: Ollama when it runs, else the embedded model. Nothing is downloaded.")
         )
-        self.ollama = OllamaModelsBox(s.ollama_host, recommended=recommended_chat(self._hardware))
+        self.ollama = OllamaModelsBox(
+            s.ollama_host, recommended=recommended_chat(self._hardware), open_url=self._open_url
+        )
         self.finished.connect(lambda _result: self.ollama.shutdown())
         outer = QWidget()
         layout = QVBoxLayout(outer)

@@ -4,12 +4,16 @@ A citation is (path, span): the panel reads the note on a worker thread, shows i
 and selects the cited characters; when the file changed since it was indexed and the span
 no longer holds the passage, it looks the passage up, and failing that shows the passage
 alone. "Open in the default app" hands the file to the desktop.
+
+A cited mail message is read from the index itself (``load_mail``, set by the window:
+nothing is fetched from a server and no remote content is loaded): its sender, date and
+subject above, its text below with the passage highlighted; mail has no "open" button.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -52,8 +56,14 @@ class SourceRef:
     text: str = ""  # the passage, when known (stored messages keep only the span)
 
     @property
+    def is_mail(self) -> bool:
+        return self.uri.startswith(("mid:", "mail:"))
+
+    @property
     def name(self) -> str:
-        return os.path.basename(self.path) if self.path else self.title
+        if self.is_mail or not self.path:  # a message's path is its mailbox: use the subject
+            return self.title
+        return os.path.basename(self.path)
 
     @property
     def label(self) -> str:
@@ -149,6 +159,8 @@ class SourcesPanel(QWidget):
         layout.addWidget(self.location)
         layout.addWidget(self.preview, 3)
         self._shown: SourceRef | None = None
+        # (uri, show) -> calls show(message or None) later; the window reads the store.
+        self.load_mail: Callable[[str, Callable[[Any], None]], None] | None = None
 
     def show_sources(self, sources: Sequence[Source | Mapping[str, Any]], select: int = 0) -> None:
         self.clear()
@@ -184,9 +196,14 @@ class SourcesPanel(QWidget):
         self._shown = ref
         self.preview.setExtraSelections([])
         self.preview.setPlainText(ref.text if ref else "")
-        self.open_button.setEnabled(bool(ref and ref.path))
+        self.open_button.setEnabled(bool(ref and ref.path and not ref.is_mail))
         if ref is None:
             self.location.clear()
+            return
+        if ref.is_mail:
+            self.location.setText(f"Mail: {ref.title}")
+            if self.load_mail is not None:
+                self.load_mail(ref.uri, lambda message, r=ref: self._show_mail(r, message))
             return
         where = ref.path or ref.uri
         self.location.setText(f"{where}  ·  characters {ref.start}–{ref.end}")
@@ -207,7 +224,24 @@ class SourcesPanel(QWidget):
                 self.preview.setPlainText(note)
             self.location.setText(self.location.text() + "  ·  the note changed since")
             return
-        self.preview.setPlainText(note)
+        self._highlight(note, span)
+
+    def _show_mail(self, ref: SourceRef, message: Any) -> None:
+        if ref != self._shown or message is None:
+            return  # the user moved on, or the message left the index
+        self.location.setText(
+            f"From: {message.sender or '(unknown sender)'}\n"
+            f"Date: {message.date or '(no date)'}\n"
+            f"Subject: {message.subject or '(no subject)'}"
+        )
+        span = locate(message.text, ref)
+        if span is None:
+            self.preview.setPlainText(message.text)
+            return
+        self._highlight(message.text, span)
+
+    def _highlight(self, text: str, span: tuple[int, int]) -> None:
+        self.preview.setPlainText(text)
         cursor = QTextCursor(self.preview.document())
         cursor.setPosition(span[0])
         cursor.setPosition(span[1], QTextCursor.MoveMode.KeepAnchor)

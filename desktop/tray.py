@@ -6,6 +6,7 @@ Some desktops have no tray (GNOME without the AppIndicator extension, offscreen 
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,16 +15,24 @@ from desktop.qt import QAction, QIcon, QInputDialog, QMenu, QSystemTrayIcon
 if TYPE_CHECKING:
     from desktop.main_window import MainWindow
 
-__all__ = ["app_icon", "install_tray", "quick_ask"]
+__all__ = ["app_icon", "icons_dir", "install_tray", "quick_ask"]
 
-_ICONS = Path(__file__).resolve().parent.parent / "resources" / "icons"
+
+def icons_dir() -> Path:
+    """resources/icons: in the installed app under the bundle's folder (PyInstaller's
+    ``sys._MEIPASS``, as agent/engines/packaged.py finds the model), else the checkout's."""
+    bundle = getattr(sys, "_MEIPASS", None)
+    if bundle and (Path(bundle) / "resources" / "icons").is_dir():
+        return Path(bundle) / "resources" / "icons"
+    return Path(__file__).resolve().parent.parent / "resources" / "icons"
 
 
 def app_icon() -> QIcon:
     """The lantern at every size we ship; an empty icon when resources are missing."""
     icon = QIcon()
+    folder = icons_dir()
     for size in (16, 24, 32, 48, 64, 128, 256):
-        path = _ICONS / f"fanous-{size}.png"
+        path = folder / f"fanous-{size}.png"
         if path.exists():
             icon.addFile(str(path))
     return icon
