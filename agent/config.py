@@ -76,6 +76,9 @@ class Settings:
     cloud_base_url: str = ""  # empty: the provider's own endpoint
     cloud_model: str = ""  # empty: the provider's default model
     monthly_budget_usd: float = 5.0  # escalation stops once the ledger reaches it
+    # How eager the router is (0-1): a task goes to the cloud when its score (kind, context
+    # against the local window, a failed local draft) reaches this. Lower sends more.
+    escalation_threshold: float = 0.5
     confirm_each_escalation: bool = False  # show exactly what will be sent, ask first
     offline: bool = False  # on: nothing leaves the machine, whatever else is set
     never_send_sources: list[str] = field(default_factory=list)  # folders/uris kept local

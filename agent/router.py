@@ -2,13 +2,18 @@
 
 With cloud escalation off (or the offline switch on) every task is local, always. With it
 on, in this order: the user's per-message override, never-send sources, the monthly
-budget, whether a cloud engine is ready, then the task itself — its kind (reasoning and
-code go to the cloud), the context it needs against the local model's window, and the
-local draft (a draft that does not answer or cites nothing escalates).
+budget, whether a cloud engine is ready — hard rules, never weighed — then the task
+itself. Its signals add up to a score in [0, 1] (``score``): the task's kind (reasoning
+and code gain most from a large model), the share of the local model's window its
+context fills (a jump when it does not fit), and the local draft (one that does not
+answer or cites nothing). The task escalates when the score reaches
+``settings.escalation_threshold``: lower sends more to the cloud, higher keeps more local.
+The default (0.5) escalates reasoning and code, and easy tasks only when their context
+overflows the window or their draft fails.
 
 Only the user's own words and settings can send a task to the cloud: when a retrieved
 passage talks to the model (``looks_like_instructions``), the signals it could steer —
-context size and the draft — are ignored and the task stays local.
+context size and the draft — count for nothing and only the question is scored.
 """
 
 from __future__ import annotations
@@ -24,12 +29,16 @@ from agent.privacy.injection import looks_like_instructions
 from agent.privacy.minimise import is_never_send
 
 __all__ = [
+    "DEFAULT_THRESHOLD",
+    "KIND_SCORE",
     "TASK_KINDS",
     "Route",
+    "Score",
     "classify",
     "decide",
     "draft_problem",
     "needed_tokens",
+    "score",
 ]
 
 TaskKind = Literal["summarise", "extract", "rewrite", "reason", "code"]
@@ -37,6 +46,19 @@ TASK_KINDS: tuple[TaskKind, ...] = ("summarise", "extract", "rewrite", "reason",
 HARD_KINDS = frozenset({"reason", "code"})
 # Leave room in the window for the system prompt and the answer.
 WINDOW_SHARE = 0.75
+DEFAULT_THRESHOLD = 0.5  # Settings.escalation_threshold's default
+# The score's parts. With the default threshold: a hard kind alone escalates; an easy one
+# (at most 0.3 + 0.15 for a full window) only with an overflowing window or a failed draft.
+KIND_SCORE: dict[str, float] = {
+    "code": 0.7, "reason": 0.6, "summarise": 0.3, "rewrite": 0.2, "extract": 0.1,
+}  # fmt: skip
+CONTEXT_SCORE = 0.15  # times the share of the usable window the context fills (up to 1)
+OVERFLOW_SCORE = 0.4  # the passages do not fit the local window at all
+DRAFT_SCORE: dict[str, float] = {
+    "was empty": 0.5, "did not answer": 0.5, "cites nothing from your notes": 0.45,
+}  # fmt: skip
+_LABEL = {"reason": "reasoning/planning", "code": "code", "summarise": "summary",
+          "rewrite": "rewrite", "extract": "look-up", "": "simple"}  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,9 +68,29 @@ class Route:
     signal: str = "default"  # which signal decided: off, offline, override, budget, ...
     task: str = ""  # the task kind, when it was looked at
     draft_first: bool = False  # local, but a weak draft may still escalate
+    score: float | None = None  # the task's score, when the task itself decided
 
     def to_json(self) -> dict[str, object]:
-        return {"kind": self.kind, "reason": self.reason, "signal": self.signal, "task": self.task}
+        out: dict[str, object] = {
+            "kind": self.kind, "reason": self.reason, "signal": self.signal, "task": self.task,
+        }  # fmt: skip
+        if self.score is not None:
+            out["score"] = round(self.score, 3)
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    """A task's score and its parts; ``total`` is what meets the threshold."""
+
+    kind: float = 0.0
+    context: float = 0.0
+    overflow: float = 0.0
+    draft: float = 0.0
+
+    @property
+    def total(self) -> float:
+        return min(1.0, self.kind + self.context + self.overflow + self.draft)
 
 
 def _words(*alternatives: str) -> re.Pattern[str]:
@@ -120,6 +162,38 @@ def draft_problem(draft: str, hits: Sequence[Hit]) -> str | None:
     return None
 
 
+def score(
+    question: str,
+    hits: Sequence[Hit] = (),
+    *,
+    draft: str | None = None,
+    local_window: int = 4096,
+    answer_tokens: int = 256,
+) -> Score:
+    """How much the task stands to gain from the cloud. Passages that talk to the model
+    (``looks_like_instructions``) zero every part they could steer: only the question
+    counts then."""
+    task = classify(question) if question else ""
+    kind = KIND_SCORE.get(task, KIND_SCORE["extract"])  # no question: the plainest kind
+    if any(looks_like_instructions(h.text) for h in hits):
+        return Score(kind)
+    fill = needed_tokens(question, hits, answer_tokens=answer_tokens) / (
+        max(1, local_window) * WINDOW_SHARE
+    )
+    problem = draft_problem(draft, hits) if draft is not None else None
+    return Score(
+        kind,
+        CONTEXT_SCORE * min(fill, 1.0),
+        OVERFLOW_SCORE if fill > 1.0 else 0.0,
+        DRAFT_SCORE.get(problem, 0.0) if problem else 0.0,
+    )
+
+
+def _threshold(settings: Settings) -> float:
+    t = settings.escalation_threshold
+    return min(1.0, max(0.0, t)) if t == t else DEFAULT_THRESHOLD  # NaN: the default
+
+
 def decide(
     settings: Settings,
     *,
@@ -160,29 +234,56 @@ def decide(
         return Route("local", f"cloud escalation is on, but {cloud_problem}", "not-ready", task)
     if force == "cloud":
         return Route("cloud", "you asked for the cloud", "override", task)
-    if task in HARD_KINDS:
-        label = "reasoning/planning" if task == "reason" else "code"
-        return Route("cloud", f"a {label} task: beyond the local model", "task", task)
-    # From here on the signals depend on retrieved text: a passage that talks to the
-    # model must not be able to earn an escalation.
-    if any(looks_like_instructions(h.text) for h in hits):
+    threshold = _threshold(settings)
+    hostile = any(looks_like_instructions(h.text) for h in hits)
+    sc = score(question, hits, draft=draft, local_window=local_window,
+               answer_tokens=settings.max_answer_tokens)  # fmt: skip
+    total = sc.total
+    if total >= threshold:
+        # Name the first signal, in the order task, context, draft, whose running sum
+        # reaches the threshold. The score is in the route; reasons read as before.
+        if sc.kind + sc.context < threshold <= sc.kind + sc.context + sc.overflow:
+            need = needed_tokens(question, hits, answer_tokens=settings.max_answer_tokens)
+            return Route(
+                "cloud",
+                f"needs ~{need} tokens of context; the local model holds {local_window}",
+                "context",
+                task,
+                score=total,
+            )
+        if sc.kind + sc.context + sc.overflow < threshold:
+            problem = draft_problem(draft or "", hits)
+            return Route("cloud", f"the local draft {problem}", "draft", task, score=total)
+        if task in HARD_KINDS:
+            why = "beyond the local model"
+        else:
+            why = f"sent at your escalation threshold {threshold:.2f} (score {total:.2f})"
+        return Route("cloud", f"a {_LABEL[task]} task: {why}", "task", task, score=total)
+    if hostile:
+        # A passage that talks to the model must not be able to earn an escalation.
         return Route(
             "local",
             "a passage contains instructions to the model; kept local",
             "injection",
             task,
-        )
-    need = needed_tokens(question, hits, answer_tokens=settings.max_answer_tokens)
-    if need > local_window * WINDOW_SHARE:
-        return Route(
-            "cloud",
-            f"needs ~{need} tokens of context; the local model holds {local_window}",
-            "context",
-            task,
+            score=total,
         )
     if draft is not None:
         problem = draft_problem(draft, hits)
         if problem:
-            return Route("cloud", f"the local draft {problem}", "draft", task)
-        return Route("local", f"the local draft answers from your notes ({task})", "draft", task)
-    return Route("local", f"a {task or 'simple'} task the local model handles", "task", task, True)
+            reason = (
+                f"the local draft {problem}, but your escalation threshold {threshold:.2f} "
+                f"keeps it local (score {total:.2f})"
+            )
+        else:
+            reason = f"the local draft answers from your notes ({task})"
+        return Route("local", reason, "draft", task, score=total)
+    # A failed draft could still tip it: answer locally first, then look at the draft.
+    could = min(1.0, total + max(DRAFT_SCORE.values())) >= threshold
+    reason = f"a {task or 'simple'} task the local model handles"
+    if task in HARD_KINDS:
+        reason = (
+            f"a {_LABEL[task]} task, kept local by your escalation threshold {threshold:.2f} "
+            f"(score {total:.2f})"
+        )
+    return Route("local", reason, "task", task, could, score=total)

@@ -52,10 +52,10 @@ def test_cloud_switch_ask_and_ledger(tmp_path: Path, notes_dir: Path, anthropic_
     with FakeAnthropic(api_key=KEY, reply="Karim says: 7:40 from pier 3.") as fake:
         run(["keys", "set", "anthropic"], home, input=KEY)
         on = run(["cloud", "on", "--provider", "anthropic", "--base-url", fake.url,
-                  "--budget", "2", "--json"], home)  # fmt: skip
+                  "--budget", "2", "--threshold", "0.4", "--json"], home)  # fmt: skip
         status = json.loads(on.stdout)
         assert status["escalation"] and status["key"] is True and status["base_url"] == fake.url
-        assert status["monthly_budget_usd"] == 2.0
+        assert status["monthly_budget_usd"] == 2.0 and status["escalation_threshold"] == 0.4
         asked = run(["ask", "When does the ferry leave?", "--notes", str(notes_dir), "--cloud",
                      "--json"], home)  # fmt: skip
         assert asked.returncode == 0, asked.stderr

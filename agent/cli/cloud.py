@@ -82,6 +82,7 @@ def _status(ws) -> dict[str, object]:
         "key": has_key,
         "confirm_each_escalation": s.confirm_each_escalation,
         "monthly_budget_usd": s.monthly_budget_usd,
+        "escalation_threshold": s.escalation_threshold,
         "spent_this_month_usd": round(month_spend(ws.store), 6),
         "never_send_sources": list(s.never_send_sources),
     }
@@ -94,12 +95,13 @@ def cmd_cloud(args: argparse.Namespace) -> int:
         s.cloud_escalation = args.action == "on"
         if args.action == "on":
             s.offline = False
-        for attr in ("provider", "model", "base_url", "budget", "confirm"):
+        for attr in ("provider", "model", "base_url", "budget", "confirm", "threshold"):
             value = getattr(args, attr, None)
             if value is not None:
                 name = {"provider": "cloud_provider", "model": "cloud_model",
                         "base_url": "cloud_base_url", "budget": "monthly_budget_usd",
-                        "confirm": "confirm_each_escalation"}[attr]  # fmt: skip
+                        "confirm": "confirm_each_escalation",
+                        "threshold": "escalation_threshold"}[attr]  # fmt: skip
                 setattr(s, name, value)
         ws.save_settings()
     status = _status(ws)
@@ -118,6 +120,7 @@ def cmd_cloud(args: argparse.Namespace) -> int:
         f"${status['monthly_budget_usd']:.2f} this month"
     )
     print(f"  confirm each escalation: {'yes' if status['confirm_each_escalation'] else 'no'}")
+    print(f"  escalation threshold: {status['escalation_threshold']:.2f} (lower sends more)")
     if status["escalation"] and status["key"] is False:
         print(f"  fix: add a key with `fanous keys set {status['provider']}`", file=sys.stderr)
     return 0
@@ -159,6 +162,16 @@ def confirm_on_terminal(outbound) -> bool:
     return input("Send it? [y/N] ").strip().lower() in ("y", "yes")
 
 
+def _threshold(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number from 0 to 1")
+    return value
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     keys = sub.add_parser("keys", help="add, replace, remove or list cloud API keys (keyring)")
     keys.add_argument("action", choices=["set", "remove", "list"])
@@ -175,6 +188,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     cloud.add_argument(
         "--confirm", action=argparse.BooleanOptionalAction, default=None,
         help="show and confirm each escalation before it is sent",
+    )  # fmt: skip
+    cloud.add_argument(
+        "--threshold", type=_threshold, metavar="0-1",
+        help="how eager the router is: a task goes to the cloud when its score reaches this "
+        "(lower sends more; default 0.5)",
     )  # fmt: skip
     cloud.add_argument("--json", action="store_true")
     cloud.set_defaults(run=cmd_cloud)
