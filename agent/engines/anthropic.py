@@ -9,16 +9,13 @@ without ``message_stop`` was cut: the error carries the text so far.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import httpx
-import numpy as np
 
-from agent.engines.base import CancelToken, ChatChunk, Health, Message, ModelInfo
-from agent.engines.cloud import DEFAULT_PRICES, Exchange, Price, iter_sse, json_event, send
-from agent.engines.openai_compat import DEFAULT_TIMEOUT, _cut
-from agent.errors import EngineError, FanousError
+from agent.engines.base import CancelToken, ChatChunk, Message
+from agent.engines.cloud import Exchange, HttpCloudEngine, cut_short, iter_sse, json_event
 
 __all__ = ["API_VERSION", "AnthropicEngine"]
 
@@ -26,38 +23,15 @@ API_VERSION = "2023-06-01"
 DEFAULT_MAX_TOKENS = 1024
 
 
-class AnthropicEngine:
-    """Claude models over httpx. Keyword-only configuration; ``client`` is the seam."""
+class AnthropicEngine(HttpCloudEngine):
+    """Claude models over Anthropic's Messages API."""
 
-    name = "anthropic"
-    provider = "anthropic"
+    models_path = "/v1/models"
 
-    def __init__(
-        self,
-        *,
-        model: str,
-        api_key: str,
-        base_url: str = "https://api.anthropic.com",
-        client: httpx.Client | None = None,
-        transport: httpx.BaseTransport | None = None,
-        timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
-        max_retries: int = 3,
-        backoff: float = 0.5,
-        sleep: Callable[[float], None] | None = None,
-        price: Price | None = None,
-    ) -> None:
-        self.model = model
-        self.base_url = base_url.rstrip("/").removesuffix("/v1")
-        self._key = api_key
-        self._client = client or httpx.Client(timeout=timeout, transport=transport)
-        self.max_retries = max_retries
-        self.backoff = backoff
-        self._sleep = sleep
-        self.price = price or DEFAULT_PRICES["*"]
-        self.last_exchange = Exchange()
-
-    def __repr__(self) -> str:  # never show the key
-        return f"AnthropicEngine(model={self.model!r})"
+    def __init__(self, *, base_url: str = "https://api.anthropic.com", **kwargs: Any) -> None:
+        super().__init__(
+            base_url=base_url.rstrip("/").removesuffix("/v1"), provider="anthropic", **kwargs
+        )
 
     def _headers(self) -> dict[str, str]:
         return {
@@ -65,15 +39,6 @@ class AnthropicEngine:
             "anthropic-version": API_VERSION,
             "content-type": "application/json",
         }
-
-    def _send(self, request: httpx.Request, exchange: Exchange) -> httpx.Response:
-        kwargs: dict[str, Any] = {"max_retries": self.max_retries, "backoff": self.backoff}
-        if self._sleep is not None:
-            kwargs["sleep"] = self._sleep
-        return send(
-            self._client, request, provider="anthropic", model=self.model, exchange=exchange,
-            **kwargs,
-        )  # fmt: skip
 
     def chat(
         self,
@@ -137,56 +102,22 @@ class AnthropicEngine:
                     break
                 elif kind == "error":
                     err = obj.get("error") or {}
-                    raise _cut(
+                    raise cut_short(
                         f"Anthropic stopped with an error: {err.get('type')}: {err.get('message')}",
                         "".join(parts),
                     )
         except httpx.HTTPError as e:
-            raise _cut(
+            raise cut_short(
                 f"The connection to {exchange.host} broke mid-answer ({type(e).__name__})",
                 "".join(parts),
             ) from e
         finally:
             response.close()
         if not stopped and finish != "cancelled":
-            raise _cut(f"{exchange.host} cut the answer short", "".join(parts))
+            raise cut_short(f"{exchange.host} cut the answer short", "".join(parts))
         yield ChatChunk(
             done=True,
             prompt_tokens=exchange.prompt_tokens,
             completion_tokens=exchange.completion_tokens,
             finish_reason=finish or "end_turn",
         )
-
-    @staticmethod
-    def _lines(response: httpx.Response, exchange: Exchange) -> Iterator[str]:
-        for line in response.iter_lines():
-            exchange.bytes_received += len(line.encode("utf-8")) + 1
-            yield line
-
-    def cost(self) -> float:
-        ex = self.last_exchange
-        return self.price.cost(ex.prompt_tokens, ex.completion_tokens)
-
-    def embed(self, texts: Sequence[str]) -> np.ndarray:
-        raise EngineError(
-            "Cloud engines do not embed your notes", fix="embeddings are always made locally"
-        )
-
-    def models(self) -> list[ModelInfo]:
-        request = self._client.build_request(
-            "GET", f"{self.base_url}/v1/models", headers=self._headers()
-        )
-        response = self._send(request, Exchange())
-        try:
-            response.read()
-            data = response.json().get("data") or []
-        finally:
-            response.close()
-        return [ModelInfo(str(m.get("id"))) for m in data if isinstance(m, dict)]
-
-    def health(self) -> Health:
-        try:
-            names = [m.name for m in self.models()]
-        except FanousError as e:
-            return Health(False, e.message, e.fix)
-        return Health(True, f"Anthropic answers ({len(names)} models)")

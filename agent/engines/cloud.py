@@ -12,31 +12,38 @@ import logging
 import random
 import time
 import tomllib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
+import numpy as np
 import tomli_w
 
 from agent.config import Settings
+from agent.engines.base import Health, ModelInfo
 from agent.errors import (
     ConfigError,
     EngineError,
     EngineUnavailable,
+    FanousError,
     ModelNotFound,
     NeedsKeyError,
 )
 
 __all__ = [
     "DEFAULT_PRICES",
+    "DEFAULT_TIMEOUT",
     "PROVIDERS",
     "Exchange",
+    "HttpCloudEngine",
     "Price",
     "Provider",
     "create_cloud_engine",
+    "cut_short",
+    "estimate_tokens",
     "http_error",
     "iter_sse",
     "load_prices",
@@ -277,6 +284,110 @@ def json_event(data: str) -> dict[str, Any]:
             f"The cloud model sent an unreadable event: {data[:80]!r}", fix="ask again"
         ) from e
     return obj if isinstance(obj, dict) else {}
+
+
+DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=5.0, pool=5.0)
+
+
+def estimate_tokens(text: str) -> int:
+    """~4 bytes a token: used only when a server does not report usage."""
+    return max(1, len(text.encode("utf-8")) // 4) if text else 0
+
+
+def cut_short(message: str, partial: str) -> EngineError:
+    """The error for an answer that stopped mid-stream, carrying what arrived."""
+    e = EngineError(message, fix="ask again; the part received so far is kept")
+    e.partial_text = partial  # type: ignore[attr-defined]
+    return e
+
+
+class HttpCloudEngine:
+    """What every cloud engine shares: keyword-only configuration with ``client`` as the
+    seam, retries with backoff, byte counting, cost, and the model list. A subclass
+    gives its headers, its models path and ``chat``."""
+
+    models_path = "/models"
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        model: str,
+        api_key: str,
+        provider: str,
+        client: httpx.Client | None = None,
+        transport: httpx.BaseTransport | None = None,
+        timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
+        max_retries: int = 3,
+        backoff: float = 0.5,
+        sleep: Callable[[float], None] | None = None,
+        price: Price | None = None,
+    ) -> None:
+        self.name = provider
+        self.provider = provider
+        self.model = model
+        self.base_url = base_url.rstrip("/")
+        self._key = api_key
+        # verify=True (the default) always: TLS certificates are checked.
+        self._client = client or httpx.Client(timeout=timeout, transport=transport)
+        self.max_retries = max_retries
+        self.backoff = backoff
+        self._sleep = sleep
+        self.price = price or DEFAULT_PRICES["*"]
+        self.last_exchange = Exchange()
+
+    def __repr__(self) -> str:  # never show the key
+        return f"{type(self).__name__}(provider={self.provider!r}, model={self.model!r})"
+
+    def _headers(self) -> dict[str, str]:
+        raise NotImplementedError
+
+    def _send(self, request: httpx.Request, exchange: Exchange) -> httpx.Response:
+        kwargs: dict[str, Any] = {"max_retries": self.max_retries, "backoff": self.backoff}
+        if self._sleep is not None:
+            kwargs["sleep"] = self._sleep
+        return send(
+            self._client,
+            request,
+            provider=self.provider,
+            model=self.model,
+            exchange=exchange,
+            **kwargs,
+        )
+
+    @staticmethod
+    def _lines(response: httpx.Response, exchange: Exchange) -> Iterator[str]:
+        for line in response.iter_lines():
+            exchange.bytes_received += len(line.encode("utf-8")) + 1
+            yield line
+
+    def cost(self) -> float:
+        ex = self.last_exchange
+        return self.price.cost(ex.prompt_tokens, ex.completion_tokens)
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        raise EngineError(
+            "Cloud engines do not embed your notes", fix="embeddings are always made locally"
+        )
+
+    def models(self) -> list[ModelInfo]:
+        request = self._client.build_request(
+            "GET", f"{self.base_url}{self.models_path}", headers=self._headers()
+        )
+        response = self._send(request, Exchange())
+        try:
+            response.read()
+            data = response.json().get("data") or []
+        finally:
+            response.close()
+        return [ModelInfo(str(m.get("id"))) for m in data if isinstance(m, dict)]
+
+    def health(self) -> Health:
+        try:
+            names = [m.name for m in self.models()]
+        except FanousError as e:
+            return Health(False, e.message, e.fix)
+        return Health(True, f"{self.provider} answers ({len(names)} models)")
 
 
 def create_cloud_engine(
