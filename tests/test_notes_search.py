@@ -288,3 +288,59 @@ def test_migration_keeps_an_existing_index_searchable(tmp_path: Path) -> None:
     store = Store(db_path)
     assert [h.text for h in search(store, "العبارة")] == ["موعدُ العَبّارةِ صباحاً"]
     store.close()
+
+
+def test_int8_scan_then_float_rerank_ranks_as_exact_cosine() -> None:
+    """Past a few thousand rows the matrix is scanned in int8 and the best rows are
+    re-scored in float32: the ranking must be the exact one, masked or not."""
+    from agent.index.vectors import VectorMatrix, _quantize
+
+    rng = np.random.default_rng(5)
+    m = rng.standard_normal((6000, 48)).astype(np.float32)
+    m /= np.linalg.norm(m, axis=1, keepdims=True)
+    hashes = [f"h{n}" for n in range(len(m))]
+    matrix = VectorMatrix(1, hashes, {h: n for n, h in enumerate(hashes)}, m, 0.0, _quantize(m))
+    assert matrix.coarse is not None
+    mask = np.zeros(len(m), dtype=bool)
+    mask[::2] = True  # big enough to take the int8 path too
+    for q in rng.standard_normal((20, 48)).astype(np.float32):
+        exact = np.argsort(-(m @ q), kind="stable")
+        assert [h for h, _ in matrix.top(q, 30)] == [hashes[r] for r in exact[:30]]
+        even = [r for r in exact if r % 2 == 0][:30]
+        assert [h for h, _ in matrix.top(q, 30, mask=mask)] == [hashes[r] for r in even]
+    few = np.zeros(len(m), dtype=bool)
+    few[[3, 7]] = True
+    assert {h for h, _ in matrix.top(q, 10, mask=few)} == {"h3", "h7"}
+
+
+def test_keyword_ranks_passages_with_every_word_first(store: Store, tmp_path: Path) -> None:
+    write_notes(
+        tmp_path,
+        {
+            "one.md": "ferry ferry ferry ferry ferry timetable\n",
+            "both.md": "the ferry ticket office opens at nine in the morning\n",
+            "other.md": "a ticket\n",
+        },
+    )
+    index_source(store, NotesFolder(tmp_path))
+    names = [Path(h.path).name for h in search(store, "ferry ticket", limit=3)]
+    assert names[0] == "both.md" and set(names) == {"one.md", "both.md", "other.md"}
+    assert [Path(h.path).name for h in search(store, "ferry ticket", limit=1)] == ["both.md"]
+
+
+def test_vector_search_with_a_filter_sees_changes(store: Store, tmp_path: Path) -> None:
+    """The cached row mask of a tag filter follows edits of the index."""
+    write_notes(tmp_path, {"a.md": "#trip\n\nferry to the island\n", "b.md": "ferry prices\n"})
+    embedder = WordHashEmbedder()
+    index_source(store, NotesFolder(tmp_path))
+    embed_pending(store, embedder)
+
+    def tagged() -> list[str]:
+        hits = search(store, "ferry", tag="trip", embedder=embedder, mode="vector")
+        return sorted(Path(h.path).name for h in hits)
+
+    assert tagged() == ["a.md"]
+    (tmp_path / "b.md").write_text("#trip\n\nferry prices\n", encoding="utf-8")
+    index_source(store, NotesFolder(tmp_path))
+    embed_pending(store, embedder)
+    assert tagged() == ["a.md", "b.md"]

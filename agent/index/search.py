@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Sequence
+import threading
+import weakref
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any
@@ -14,7 +16,7 @@ import numpy as np
 from agent.errors import EngineError
 from agent.index.normalize import cjk_runs, normalize
 from agent.index.query import browse, parse_query
-from agent.index.vectors import Embedder, vector_matrix
+from agent.index.vectors import Embedder, VectorMatrix, vector_matrix
 from agent.store import Store
 
 __all__ = [
@@ -23,6 +25,7 @@ __all__ = [
     "Filters",
     "Hit",
     "fts_query",
+    "fts_terms",
     "fuse",
     "index_stats",
     "keyword_search",
@@ -101,6 +104,11 @@ def fts_query(text: str) -> str:
 
     The text is normalised as the index is (Arabic folded, CJK as bigram phrases), and
     every term is quoted, so user input can never be read as FTS5 syntax."""
+    return " OR ".join(fts_terms(text))
+
+
+def fts_terms(text: str) -> list[str]:
+    """The quoted FTS5 terms of ``fts_query``, each once, in order."""
     terms: list[str] = []
     for run in cjk_runs(text):
         # Each CJK run is a phrase of its bigrams: it matches the run as a substring.
@@ -119,7 +127,7 @@ def fts_query(text: str) -> str:
             term = f'"{_stem(word)}"*' if len(word) >= 4 else f'"{word}"'
         if term not in terms:
             terms.append(term)
-    return " OR ".join(terms)
+    return terms
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,20 +194,62 @@ _HIT_COLUMNS = (
 
 def keyword_search(store: Store, query: str, filters: Filters, limit: int) -> list[Hit]:
     """FTS5 BM25 over the normalised passages; a heading or title match weighs double."""
-    match = fts_query(query)
-    if not match:
+    terms = fts_terms(query)
+    if not terms:
         return []
     where, params = filters.sql()
-    sql = f"""
-        SELECT {_HIT_COLUMNS}, -bm25(chunks_fts, 1.0, 2.0) AS score
-        FROM chunks_fts
-        JOIN chunks c ON c.id = chunks_fts.rowid
-        JOIN documents d ON d.id = c.doc_id
-        WHERE {" AND ".join(["chunks_fts MATCH ?", *where])}
-        ORDER BY bm25(chunks_fts, 1.0, 2.0)
-        LIMIT ?"""
-    rows = store.conn.execute(sql, (match, *params, limit)).fetchall()
-    return [Hit(*row) for row in rows]
+    # Passages with every word first: BM25 over an OR of common words scores every
+    # passage holding any of them (11k of 120k for "ferry ticket", 9 ms), while the AND
+    # is cheap and, when it fills the page, holds what BM25 ranks on top nearly always.
+    # The OR fills the rest of the page.
+    if len(terms) > 1:
+        best = _ranked(store, " AND ".join(terms), where, params, limit)
+        if len(best) < limit:
+            seen = {cid for cid, _ in best}
+            more = _ranked(store, " OR ".join(terms), where, params, limit)
+            best += [(cid, score) for cid, score in more if cid not in seen][: limit - len(best)]
+    else:
+        best = _ranked(store, terms[0], where, params, limit)
+    return _hydrate(store, best)
+
+
+def _ranked(
+    store: Store, match: str, where: list[str], params: list[Any], limit: int
+) -> list[tuple[int, float]]:
+    """(chunk id, BM25 score) of the best ``limit`` passages matching ``match``.
+
+    Ranked first, read after: joining every match to its passage text before the sort
+    made SQLite carry all of it through the sorter (3x slower on common words). A
+    filter is a cached set of the passages it allows, checked as the ranked rows come
+    in: two joins per match cost twice the ranking itself."""
+    ranked = """
+        SELECT rowid, -bm25(chunks_fts, 1.0, 2.0) FROM chunks_fts
+        WHERE chunks_fts MATCH ? ORDER BY bm25(chunks_fts, 1.0, 2.0)"""
+    if not where:
+        return store.conn.execute(ranked + " LIMIT ?", (match, limit)).fetchall()
+    allowed = _allowed_chunks(store, where, params)
+    cursor = store.conn.execute(ranked, (match,))
+    best: list[tuple[int, float]] = []
+    while len(best) < limit and (rows := cursor.fetchmany(256)):
+        best += [row for row in rows if row[0] in allowed]
+    cursor.close()
+    return best[:limit]
+
+
+def _hydrate(store: Store, best: Sequence[tuple[int, float]]) -> list[Hit]:
+    """Hits for ``(chunk id, score)`` pairs, in their order."""
+    if not best:
+        return []
+    marks = ",".join("?" * len(best))
+    rows = {
+        row[0]: row
+        for row in store.conn.execute(
+            f"SELECT {_HIT_COLUMNS} FROM chunks c JOIN documents d ON d.id = c.doc_id"
+            f" WHERE c.id IN ({marks})",
+            [cid for cid, _ in best],
+        )
+    }
+    return [Hit(*rows[cid], score=score) for cid, score in best if cid in rows]
 
 
 def vector_search(
@@ -218,40 +268,100 @@ def vector_search(
         return []
     if qvec is None:
         qvec = embedder.embed_query(query)
+    return _hydrate(store, _vector_best(store, filters, limit, matrix, qvec))
+
+
+def _vector_best(
+    store: Store, filters: Filters, limit: int, matrix: VectorMatrix, qvec: np.ndarray
+) -> list[tuple[int, float]]:
+    """(chunk id, similarity) of the ``limit`` nearest passages the filters allow."""
     where, params = filters.sql()
-    # The nearest passages overall, kept if the filters allow them; a narrow filter that
-    # leaves too few is answered by scoring only the passages it allows.
-    hits = _vector_hits(
-        store, matrix.top(qvec, limit * (10 if filters.narrows else 3)), where, params
+    # A narrow filter scores only the passages it allows (a cached row mask); three
+    # times the limit covers passages shared by notes the filter leaves out.
+    mask = _allowed_rows(store, matrix, where, params) if filters.narrows else None
+    return _vector_ranked(store, matrix.top(qvec, limit * 3, mask=mask), where, params)[:limit]
+
+
+# (store) -> {(what, filter, change token, ...): value}
+_FILTER_CACHE: weakref.WeakKeyDictionary[Store, dict[tuple[Any, ...], Any]] = (
+    weakref.WeakKeyDictionary()
+)
+_FILTER_CACHE_KEPT = 8
+_FILTER_CACHE_LOCK = threading.Lock()
+
+
+def _cached(store: Store, key: tuple[Any, ...], build: Callable[[], Any]) -> Any:
+    """``build()``, kept until the database changes: ``data_version`` moves on other
+    connections' commits, ``total_changes`` on this one's."""
+    conn = store.conn
+    key = (*key, conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes)
+    with _FILTER_CACHE_LOCK:
+        cache = _FILTER_CACHE.setdefault(store, {})
+        if key in cache:
+            return cache[key]
+    value = build()
+    with _FILTER_CACHE_LOCK:
+        while len(cache) >= _FILTER_CACHE_KEPT:
+            cache.pop(next(iter(cache)))
+        cache[key] = value
+    return value
+
+
+def _allowed_chunks(store: Store, where: list[str], params: list[Any]) -> frozenset[int]:
+    """The ids of the passages the filters allow (cached)."""
+    sql = (
+        f"SELECT c.id FROM chunks c JOIN documents d ON d.id = c.doc_id WHERE {' AND '.join(where)}"
     )
-    if filters.narrows and len(hits) < limit:
-        among = [
-            r[0]
-            for r in store.conn.execute(
+    return _cached(
+        store,
+        ("chunks", tuple(where), tuple(params)),
+        lambda: frozenset(r[0] for r in store.conn.execute(sql, params)),
+    )
+
+
+def _allowed_rows(
+    store: Store, matrix: VectorMatrix, where: list[str], params: list[Any]
+) -> np.ndarray:
+    """Which matrix rows belong to passages the filters allow (cached): a filtered
+    search repeats no per-query SQL over the whole tag or folder."""
+
+    def build() -> np.ndarray:
+        mask = np.zeros(len(matrix.hashes), dtype=bool)
+        rows = matrix.rows
+        found = [
+            rows[h]
+            for (h,) in store.conn.execute(
                 "SELECT DISTINCT c.text_hash FROM chunks c JOIN documents d ON d.id = c.doc_id"
                 f" WHERE {' AND '.join(where)}",
                 params,
             )
+            if h in rows
         ]
-        hits = _vector_hits(store, matrix.top(qvec, limit * 3, among), where, params)
-    return hits[:limit]
+        mask[found] = True
+        return mask
+
+    return _cached(store, ("rows", id(matrix), matrix.version, tuple(where), tuple(params)), build)
 
 
-def _vector_hits(
+def _vector_ranked(
     store: Store, best: list[tuple[str, float]], where: list[str], params: list[Any]
-) -> list[Hit]:
+) -> list[tuple[int, float]]:
+    """(chunk id, similarity) of the passages with these texts that the filters allow."""
     if not best:
         return []
     scores = dict(best)
     marks = ",".join("?" * len(scores))
+    # The hashes lead: a few hundred index lookups. Without the unary plus SQLite
+    # carries a tag filter over to c.doc_id and walks every passage of every tagged note.
+    join = " CROSS JOIN documents d ON d.id = +c.doc_id" if where else ""
     rows = store.conn.execute(
-        f"SELECT {_HIT_COLUMNS}, c.text_hash FROM chunks c JOIN documents d ON d.id = c.doc_id"
+        f"SELECT c.id, c.text_hash FROM chunks c{join}"
         f" WHERE {' AND '.join([f'c.text_hash IN ({marks})', *where])}",
         (*scores, *params),
     ).fetchall()
-    hits = [Hit(*row[:-1], score=scores[row[-1]]) for row in rows]
-    hits.sort(key=lambda h: (-h.score, h.chunk_id))
-    return hits
+    ranked = [(cid, scores[digest]) for cid, digest in rows]
+    ranked.sort(key=lambda r: (-r[1], r[0]))
+    return ranked
 
 
 def fuse(
@@ -314,19 +424,31 @@ def search(
     # The query is embedded on a helper thread while FTS5 ranks: both release the GIL,
     # so on two cores hybrid costs about the slower of the two, not their sum.
     pending = _EMBED_POOL.submit(embedder.embed_query, query)
-    keyword = keyword_search(store, query, filters, depth)
+    found = keyword_search(store, query, filters, depth)
     try:
-        vector = vector_search(store, query, filters, depth, embedder, qvec=pending.result())
+        matrix = vector_matrix(store, embedder.name)
+        vector = _vector_best(store, filters, depth, matrix, pending.result())
     except EngineError:
         vector = []
     if not vector:
-        return keyword[:limit]
-    return fuse([_enough_terms(query, keyword), vector], limit)
+        return found[:limit]
+    keyword = _enough_terms(query, found)
+    # Fused by chunk id (RRF as in ``fuse``); only winners that keywords did not bring
+    # are read from the database.
+    scores: dict[int, float] = {}
+    for ranking in ([h.chunk_id for h in keyword], [cid for cid, _ in vector]):
+        for rank, cid in enumerate(ranking, start=1):
+            scores[cid] = scores.get(cid, 0.0) + 1.0 / (RRF_K + rank)
+    order = sorted(scores, key=lambda cid: (-scores[cid], cid))[:limit]
+    known = {h.chunk_id: h for h in keyword}
+    read = {h.chunk_id: h for h in _hydrate(store, [(c, 0.0) for c in order if c not in known])}
+    return [
+        replace(known.get(c) or read[c], score=scores[c]) for c in order if c in known or c in read
+    ]
 
 
 def _query_terms(query: str) -> list[str]:
-    match = fts_query(query)
-    return [t.strip('"*') for t in match.split(" OR ")] if match else []
+    return [t.strip('"*') for t in fts_terms(query)]
 
 
 def _enough_terms(query: str, hits: list[Hit]) -> list[Hit]:

@@ -1,4 +1,5 @@
-"""Passage embeddings: stored in SQLite, searched by brute-force cosine with numpy.
+"""Passage embeddings: stored in SQLite, searched by brute force (an int8 scan with
+simsimd, the best rows re-scored exactly in float32 with numpy).
 
 A vector belongs to (model, passage text hash), not to a chunk: a renamed or moved note,
 or an edit that leaves most passages alone, costs no new embedding. Embedding runs after
@@ -41,6 +42,12 @@ __all__ = [
 ]
 
 _BATCH = 32  # passages per transaction: ~3 s of CPU for E5-small on one core
+_RERANK = 1024  # rows re-scored in float32 after the int8 scan (at least)
+
+try:  # SIMD int8 dot products; without it the float32 matvec still works, slower
+    import simsimd as _simsimd
+except ImportError:  # pragma: no cover - a dependency; kept optional for odd platforms
+    _simsimd = None
 
 
 class Embedder(Protocol):
@@ -228,33 +235,71 @@ def prune_embeddings(store: Store, keep_model: str) -> int:
 
 @dataclass(slots=True)
 class VectorMatrix:
-    """Every vector of one model in one float32 matrix, with the text hash of each row."""
+    """Every vector of one model in one float32 matrix, with the text hash of each row.
+
+    ``coarse`` is the same matrix in int8: scanning it with simsimd's SIMD dot product
+    reads a quarter of the bytes (measured at 120k x 384 on 2 cores: 1.7 ms against
+    16 ms for numpy's float32 matvec, which is memory bound). The best rows by int8 are
+    then re-scored exactly in float32: the ranking is the float32 one unless int8
+    rounding pushed a row out of a pool several times k (not seen on the quality set)."""
 
     version: int
     hashes: list[str]
     rows: dict[str, int]
     matrix: np.ndarray
     loaded_at: float
+    coarse: np.ndarray | None = None
 
     def top(
-        self, query: np.ndarray, k: int, among: Sequence[str] | None = None
+        self,
+        query: np.ndarray,
+        k: int,
+        among: Sequence[str] | None = None,
+        *,
+        mask: np.ndarray | None = None,
     ) -> list[tuple[str, float]]:
-        """The ``k`` most similar rows (all, or only the given hashes)."""
+        """The ``k`` most similar rows: of all, of the given hashes, or of the rows
+        where the boolean ``mask`` is set."""
         if not self.hashes:
             return []
         if among is not None:
             idx = np.fromiter((self.rows[h] for h in among if h in self.rows), dtype=np.int64)
-            if idx.size == 0:
-                return []
-            sims = self.matrix[idx] @ query
-        else:
-            idx = None
-            sims = self.matrix @ query
+            return self._best(query, k, idx) if idx.size else []
+        allowed = None if mask is None else np.flatnonzero(mask)
+        if allowed is not None and allowed.size <= _RERANK * 4:
+            return self._best(query, k, allowed) if allowed.size else []
+        if self.coarse is not None and len(self.hashes) > _RERANK * 4:
+            # A pool several times k: int8 rounding moves a row by a few ranks at most.
+            pool = max(_RERANK, 4 * k)
+            qmax = float(np.abs(query).max()) or 1.0
+            q8 = np.rint(query * (127.0 / qmax)).astype(np.int8)
+            rough = np.asarray(_simsimd.cdist(q8[None, :], self.coarse, metric="dot"))[0]
+            if allowed is not None:
+                rough[~mask] = -np.inf
+                pool = min(pool, allowed.size)
+            cand = np.argpartition(rough, rough.size - pool)[rough.size - pool :]
+            return self._best(query, k, cand)
+        return self._best(query, k, allowed)
+
+    def _best(self, query: np.ndarray, k: int, idx: np.ndarray | None) -> list[tuple[str, float]]:
+        sims = (self.matrix if idx is None else self.matrix[idx]) @ query
         k = min(k, sims.shape[0])
         best = np.argpartition(-sims, k - 1)[:k]
-        best = best[np.argsort(-sims[best])]
+        best = best[np.argsort(-sims[best], kind="stable")]
         rows = idx[best] if idx is not None else best
         return [(self.hashes[r], float(s)) for r, s in zip(rows, sims[best], strict=True)]
+
+
+def _quantize(matrix: np.ndarray) -> np.ndarray | None:
+    """The matrix in int8 (one scale for all: a dot product only needs the order)."""
+    if _simsimd is None or matrix.size == 0:
+        return None
+    scale = 127.0 / (float(np.abs(matrix).max()) or 1.0)
+    out = np.empty(matrix.shape, dtype=np.int8)
+    for start in range(0, matrix.shape[0], 8192):  # in slices: no full float temporary
+        block = matrix[start : start + 8192]
+        out[start : start + 8192] = np.rint(block * scale)
+    return out
 
 
 _CACHE: weakref.WeakKeyDictionary[Store, dict[str, VectorMatrix]] = weakref.WeakKeyDictionary()
@@ -284,7 +329,12 @@ def vector_matrix(store: Store, model: str) -> VectorMatrix:
     else:
         matrix = np.zeros((0, 0), dtype=np.float32)
     loaded = VectorMatrix(
-        version, hashes, {h: n for n, h in enumerate(hashes)}, matrix, time.monotonic()
+        version,
+        hashes,
+        {h: n for n, h in enumerate(hashes)},
+        matrix,
+        time.monotonic(),
+        _quantize(matrix),
     )
     with _CACHE_LOCK:
         _CACHE.setdefault(store, {})[model] = loaded
