@@ -9,6 +9,8 @@ import io
 import quopri
 from dataclasses import dataclass, field
 
+from tests.fakes.pdf import make_pdf
+
 __all__ = ["CASES", "Case", "docx_bytes", "pdf_bytes"]
 
 
@@ -26,30 +28,8 @@ class Case:
 
 
 def pdf_bytes(text: str) -> bytes:
-    """A minimal one-page PDF with ``text`` in Helvetica (offsets computed, so it is valid)."""
-    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode("latin-1")
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
-    offsets = []
-    for n, body in enumerate(objects, start=1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n" % n + body + b"\nendobj\n")
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    for off in offsets:
-        out.write(b"%010d 00000 n \n" % off)
-    out.write(
-        b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    )
-    return out.getvalue()
+    """A minimal one-page PDF with ``text`` as its text layer."""
+    return make_pdf([text])
 
 
 def docx_bytes(*paragraphs: str) -> bytes:

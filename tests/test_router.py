@@ -99,7 +99,7 @@ def test_never_send_sources_stay_local() -> None:
     private = [hit("Plan details", "/notes/private/diary.md")]
     r = decide(s, question="Plan my week", hits=private)
     assert (r.kind, r.signal) == ("local", "never-send")
-    mixed = [*private, hit("Plan", "/notes/work/a.md")]
+    mixed = [*private, hit("Plan", "/notes/job/a.md")]
     assert decide(s, question="Plan my week", hits=mixed).kind == "cloud"
 
 
