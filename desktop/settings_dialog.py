@@ -77,6 +77,7 @@ _EDITED = (
     "cloud_model",
     "monthly_budget_usd",
     "confirm_each_escalation",
+    "escalation_threshold",
     "offline",
     "never_send_sources",
 )
@@ -365,6 +366,18 @@ class SettingsDialog(QDialog):
         self.budget.setRange(0, 10_000)
         self.budget.setPrefix("$ ")
         self.budget.setValue(s.monthly_budget_usd)
+        # The router's eagerness: tasks scoring at least this go to the cloud.
+        self.threshold = QDoubleSpinBox()
+        self.threshold.setObjectName("escalationThreshold")
+        self.threshold.setAccessibleName("Escalation threshold")
+        self.threshold.setRange(0.0, 1.0)
+        self.threshold.setSingleStep(0.05)
+        self.threshold.setDecimals(2)
+        self.threshold.setValue(s.escalation_threshold)
+        self.threshold.setToolTip(
+            "Lower sends more hard tasks to the cloud model; higher keeps more on this "
+            "computer. Never-send sources, the budget and the offline switch always win."
+        )
         self.confirm_each = QCheckBox("Show what will be sent and ask each time")
         self.confirm_each.setObjectName("confirmEach")
         self.confirm_each.setAccessibleName("Confirm each escalation")
@@ -376,6 +389,7 @@ class SettingsDialog(QDialog):
         form.addRow("Model", self.cloud_model)
         form.addRow("API key", self.api_key)
         form.addRow("Monthly budget", self.budget)
+        form.addRow("Escalate from score", self.threshold)
         form.addRow(self.confirm_each)
         return page
 
@@ -466,6 +480,7 @@ class SettingsDialog(QDialog):
             "cloud_model": self.cloud_model.text().strip(),
             "monthly_budget_usd": float(self.budget.value()),
             "confirm_each_escalation": self.confirm_each.isChecked(),
+            "escalation_threshold": float(self.threshold.value()),
             "offline": self.offline_checkbox.isChecked(),
             "never_send_sources": [line for line in never if line],
         }

@@ -163,6 +163,16 @@ def test_cloud_toggle_updates_indicator_and_survives_restart(qtbot: Any, open_wi
     assert not Workspace(restarted.workspace.paths).settings.cloud_escalation
 
 
+def test_escalation_threshold_is_a_setting_on_the_cloud_page(qtbot: Any, open_window: Any) -> None:
+    window = open_window()
+    dialog = window.open_settings("Cloud")
+    assert dialog.threshold.value() == window.workspace.settings.escalation_threshold
+    dialog.threshold.setValue(0.7)
+    ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+    assert Workspace(window.workspace.paths).settings.escalation_threshold == 0.7
+
+
 def test_stop_cancels_a_slow_answer(qtbot: Any, open_window: Any, notes: Path) -> None:
     slow = FakeEngine(" ".join(["word"] * 200), delay=0.02)  # 4 s if nobody stops it
     window = open_window(slow, folders=[notes])

@@ -100,20 +100,6 @@ def test_unreadable_file_keeps_its_indexed_copy(store: Store, notes_dir: Path) -
     assert "7:40" in search(store, "ferry")[0].text, "the old copy is still searchable"
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads every folder")
-def test_unreadable_folder_is_reported_not_deleted(store: Store, notes_dir: Path) -> None:
-    folder = NotesFolder(notes_dir)
-    index_source(store, folder)
-    locked = notes_dir / "travel"
-    locked.chmod(0)
-    try:
-        report = index_source(store, folder)
-    finally:
-        locked.chmod(0o755)
-    assert report.removed == 0 and any("travel" in p for p, _ in report.errors)
-    assert search(store, "ferry")
-
-
 def test_crash_mid_index_leaves_consistent_db_and_resumes(tmp_path: Path, notes_dir: Path) -> None:
     db = tmp_path / "f.db"
     for n in range(450):
