@@ -89,3 +89,15 @@ def test_models_lists_the_packaged_default(tmp_path: Path) -> None:
     data = json.loads(result.stdout)
     assert data["active"] == {"engine": "embedded", "model": "smollm2-135m"}
     assert any(m["name"] == "smollm2-135m" for m in data["models"])
+
+
+def test_no_display_is_a_clear_error(tmp_path: Path) -> None:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    }
+    env["FANOUS_HOME"] = str(tmp_path / "home")
+    result = subprocess.run(FANOUS, capture_output=True, text=True, env=env, timeout=60)
+    assert result.returncode == 1
+    assert "no graphical display" in result.stderr and "fix:" in result.stderr

@@ -8,6 +8,7 @@ Errors print what happened and what to do, never a traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -35,6 +36,14 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command is None:
+        if _no_display():
+            print("error: there is no graphical display to open the app on", file=sys.stderr)
+            print(
+                "  fix: start Fanous from your desktop session, or use it from the "
+                "command line (fanous --help)",
+                file=sys.stderr,
+            )
+            return 1
         from desktop.app import main as launch
 
         return launch()
@@ -50,3 +59,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+
+
+def _no_display() -> bool:
+    """On Linux without X11, Wayland or an explicit Qt platform, Qt would abort."""
+    return sys.platform.startswith("linux") and not any(
+        os.environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    )
