@@ -46,7 +46,12 @@ class EmbeddedEngine:
     ) -> None:
         self.model = model
         self.n_ctx = n_ctx
-        self.n_threads = n_threads or max(1, (os.cpu_count() or 2))
+        # Generation on half the logical cores: with every core, one other busy process
+        # made llama.cpp's threads wait on each other (23 tokens/s instead of 59 on 2
+        # cores; tests/bench/bench_engines.py). Prompt reading still uses every core.
+        cores = os.cpu_count() or 2
+        self.n_threads = n_threads or max(1, cores // 2)
+        self.n_threads_batch = max(self.n_threads, cores)
         self._gpu_layers = gpu_layers
         self._chat_llm: Any = None
         self._embed_llm: Any = None
@@ -74,6 +79,7 @@ class EmbeddedEngine:
                 model_path=str(self.model_path),
                 n_ctx=self.n_ctx,
                 n_threads=self.n_threads,
+                n_threads_batch=self.n_threads_batch,
                 n_gpu_layers=gpu_layers,
                 embedding=embedding,
                 verbose=False,
