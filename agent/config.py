@@ -68,6 +68,10 @@ class Settings:
     embedded_model: str = "smollm2-135m"
     ollama_host: str = "http://127.0.0.1:11434"
     ollama_model: str = ""  # empty: the first chat model Ollama has
+    # Which model embeds passages for hybrid search: empty is the packaged offline one
+    # (multilingual E5-small); a name (e.g. "bge-m3") is that Ollama embedding model.
+    # Changing it re-embeds in the background; search keeps working on keywords meanwhile.
+    embedding_model: str = ""
     # Off on first run: with it off nothing leaves the machine.
     cloud_escalation: bool = False
     # Which cloud answers escalated tasks: "openai" (any OpenAI-compatible Chat Completions

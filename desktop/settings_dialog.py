@@ -72,6 +72,7 @@ _EDITED = (
     "embedded_model",
     "ollama_host",
     "ollama_model",
+    "embedding_model",
     "cloud_provider",
     "cloud_base_url",
     "cloud_model",
@@ -81,7 +82,7 @@ _EDITED = (
     "offline",
     "never_send_sources",
 )
-_ENGINE_FIELDS = ("engine", "embedded_model", "ollama_host", "ollama_model")
+_ENGINE_FIELDS = ("engine", "embedded_model", "ollama_host", "ollama_model", "embedding_model")
 
 
 def choose_folder_dialog(parent: QWidget | None) -> str | None:
@@ -311,12 +312,21 @@ class SettingsDialog(QDialog):
         self.ollama_model.setObjectName("ollamaModel")
         self.ollama_model.setAccessibleName("Ollama model")
         self.ollama_model.setPlaceholderText("the first chat model Ollama has")
+        self.embedding_model = QLineEdit(s.embedding_model)
+        self.embedding_model.setObjectName("embeddingModel")
+        self.embedding_model.setAccessibleName("Embedding model")
+        self.embedding_model.setPlaceholderText("built in: multilingual E5-small (offline)")
+        self.embedding_model.setToolTip(
+            "An Ollama embedding model (e.g. bge-m3) to use instead; passages are embedded "
+            "again in the background and search keeps working meanwhile."
+        )
         self.hardware_label = _note("", "hardwareSummary")
         self.recommend_label = _note("", "modelRecommendation")
         form.addRow("Engine", self.engine_combo)
         form.addRow("Embedded model", self.embedded_combo)
         form.addRow("Ollama address", self.ollama_host)
         form.addRow("Ollama model", self.ollama_model)
+        form.addRow("Embedding model", self.embedding_model)
         form.addRow("This machine", self.hardware_label)
         form.addRow("Recommended", self.recommend_label)
         form.addRow(
@@ -475,6 +485,7 @@ class SettingsDialog(QDialog):
             "embedded_model": self.embedded_combo.currentText().strip(),
             "ollama_host": self.ollama_host.text().strip(),
             "ollama_model": self.ollama_model.text().strip(),
+            "embedding_model": self.embedding_model.text().strip(),
             "cloud_provider": self.provider_combo.currentData(),
             "cloud_base_url": self.base_url.text().strip(),
             "cloud_model": self.cloud_model.text().strip(),
