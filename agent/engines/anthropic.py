@@ -8,14 +8,13 @@ without ``message_stop`` was cut: the error carries the text so far.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Sequence
 from typing import Any
 
 import httpx
 
 from agent.engines.base import CancelToken, ChatChunk, Message
-from agent.engines.cloud import Exchange, HttpCloudEngine, cut_short, iter_sse, json_event
+from agent.engines.cloud import HttpCloudEngine, cut_short, iter_sse, json_event
 
 __all__ = ["API_VERSION", "AnthropicEngine"]
 
@@ -64,14 +63,7 @@ class AnthropicEngine(HttpCloudEngine):
             body["system"] = system
         if "temperature" in options:
             body["temperature"] = float(options["temperature"])
-        exchange = self.last_exchange = Exchange()
-        request = self._client.build_request(
-            "POST",
-            f"{self.base_url}/v1/messages",
-            content=json.dumps(body).encode("utf-8"),
-            headers={**self._headers(), "accept": "text/event-stream"},
-        )
-        response = self._send(request, exchange)
+        response, exchange = self._post_stream("/v1/messages", body)
         parts: list[str] = []
         finish: str | None = None
         stopped = False

@@ -355,6 +355,18 @@ class HttpCloudEngine:
             **kwargs,
         )
 
+    def _post_stream(self, path: str, body: dict[str, Any]) -> tuple[httpx.Response, Exchange]:
+        """POST ``body`` to ``path`` asking for server-sent events; the exchange becomes
+        ``last_exchange`` so cost and the ledger see this request."""
+        exchange = self.last_exchange = Exchange()
+        request = self._client.build_request(
+            "POST",
+            f"{self.base_url}{path}",
+            content=json.dumps(body).encode("utf-8"),
+            headers={**self._headers(), "Accept": "text/event-stream"},
+        )
+        return self._send(request, exchange), exchange
+
     @staticmethod
     def _lines(response: httpx.Response, exchange: Exchange) -> Iterator[str]:
         for line in response.iter_lines():

@@ -15,7 +15,6 @@ import httpx
 
 from agent.engines.base import CancelToken, ChatChunk, Message
 from agent.engines.cloud import (
-    Exchange,
     HttpCloudEngine,
     cut_short,
     estimate_tokens,
@@ -51,14 +50,7 @@ class OpenAICompatEngine(HttpCloudEngine):
             body["max_tokens"] = int(options["max_tokens"])
         if "temperature" in options:
             body["temperature"] = float(options["temperature"])
-        exchange = self.last_exchange = Exchange()
-        request = self._client.build_request(
-            "POST",
-            f"{self.base_url}/chat/completions",
-            content=json.dumps(body).encode("utf-8"),
-            headers={**self._headers(), "Accept": "text/event-stream"},
-        )
-        response = self._send(request, exchange)
+        response, exchange = self._post_stream("/chat/completions", body)
         parts: list[str] = []
         finish: str | None = None
         done = False
@@ -95,7 +87,7 @@ class OpenAICompatEngine(HttpCloudEngine):
             raise cut_short(f"{exchange.host} cut the answer short", "".join(parts))
         if exchange.prompt_tokens is None:
             exchange.estimated = True
-            exchange.prompt_tokens = estimate_tokens(request.content.decode("utf-8"))
+            exchange.prompt_tokens = estimate_tokens(json.dumps(body))
             exchange.completion_tokens = estimate_tokens("".join(parts))
         yield ChatChunk(
             done=True,

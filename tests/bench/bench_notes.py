@@ -21,7 +21,6 @@ import argparse
 import itertools
 import random
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -33,6 +32,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+# The same vocabulary, queries and percentiles as the foundation benchmark.
+from bench_foundation import QUERIES, WORDS, pct  # noqa: E402
+
 from agent.index.indexer import index_source  # noqa: E402
 from agent.index.live import LiveIndex  # noqa: E402
 from agent.index.search import search  # noqa: E402
@@ -40,29 +42,11 @@ from agent.index.vectors import E5Embedder, embed_pending  # noqa: E402
 from agent.store import Store  # noqa: E402
 from connectors.notes import NotesFolder  # noqa: E402
 
-WORDS = (
-    "ferry harbour ticket garden olive lemon meeting budget invoice recipe tahini "
-    "chickpea train station museum library project deadline review dentist doctor "
-    "insurance contract renewal apartment landlord plumber router password backup "
-    "laptop battery charger flight airport passport visa hotel breakfast dinner"
-).split()
 ARABIC = (
     "العبارة الميناء تذكرة الحديقة الزيتون الليمون اجتماع الميزانية فاتورة وصفة "
     "القطار المحطة المتحف المكتبة المشروع الموعد الطبيب التأمين العقد الشقة"
 ).split()
 CJK = ["東京都", "新幹線", "会議", "予算", "北京", "图书馆", "合同", "护照", "旅館", "朝食"]
-QUERIES = [
-    "ferry ticket",
-    "olive garden",
-    "contract renewal",
-    "passport visa",
-    "router password",
-    "dentist",
-    "project deadline review",
-    "hotel breakfast",
-    "invoice budget",
-    "laptop battery",
-]
 
 
 def _zipf_vocabulary(size: int = 6000) -> tuple[list[str], list[float]]:
@@ -113,10 +97,6 @@ def make_notes(root: Path, count: int) -> None:
         folder = root / f"area-{n % 20}" / f"sub-{n % 7}"
         folder.mkdir(parents=True, exist_ok=True)
         (folder / f"note-{n:05}.md").write_text(make_note(n, rng), encoding="utf-8")
-
-
-def pct(values: list[float], q: int) -> float:
-    return statistics.quantiles(values, n=100)[q - 1] if len(values) > 1 else values[0]
 
 
 def timings(fn, queries: list[str], rounds: int = 5) -> list[float]:
