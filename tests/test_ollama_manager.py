@@ -4,7 +4,11 @@ program on PATH that ``OllamaManager`` starts as its child."""
 from __future__ import annotations
 
 import os
+import signal
 import socket
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -136,6 +140,30 @@ def test_create_engine_starts_ollama_or_falls_back(
     monkeypatch.setenv("PATH", "/nonexistent")
     fallback = create_engine(Settings(ollama_host=f"http://127.0.0.1:{free_port()}"))
     assert fallback.name == "embedded"
+
+
+def test_our_ollama_goes_when_fanous_is_killed_outright(program: Path) -> None:
+    """SIGKILL skips atexit: the lifeline pipe still stops the server we started."""
+    port = free_port()
+    script = (
+        "import sys; from agent.engines.ollama_manager import OllamaManager\n"
+        f"OllamaManager('http://127.0.0.1:{port}').ensure_running()\n"
+        "print('ready', flush=True); sys.stdin.read()\n"
+    )
+    root = Path(__file__).resolve().parents[1]
+    fanous = subprocess.Popen([sys.executable, "-c", script], cwd=root, stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)  # fmt: skip
+    try:
+        assert fanous.stdout is not None and fanous.stdout.readline() == "ready\n"
+        assert OllamaManager(f"http://127.0.0.1:{port}").find().state == "running"
+        fanous.send_signal(signal.SIGKILL)
+        fanous.wait(timeout=5)
+        deadline = time.monotonic() + 10
+        while OllamaManager(f"http://127.0.0.1:{port}").find().state == "running":
+            assert time.monotonic() < deadline, "ollama serve outlived a killed Fanous"
+            time.sleep(0.1)
+    finally:
+        fanous.kill()
 
 
 # -- crashes mid-answer: recover and retry once ---------------------------------------------

@@ -29,6 +29,7 @@ import httpx
 import ollama
 
 from agent.engines.base import CancelToken
+from agent.engines.lifeline import spawn_tied, stop_tied
 from agent.engines.ollama import (
     CLIENT_ERRORS,
     DEFAULT_HOST,
@@ -234,7 +235,8 @@ class OllamaManager:
             return self.find()
 
     def start(self) -> None:
-        """Run ``ollama serve`` as our child on ``host``; stopped again at exit."""
+        """Run ``ollama serve`` as our child on ``host``; it stops when Fanous stops, even
+        when Fanous is killed (see :mod:`agent.engines.lifeline`)."""
         program = self._program()
         if program is None:
             raise EngineUnavailable("Ollama is not installed", fix=self.find().fix)
@@ -251,14 +253,8 @@ class OllamaManager:
             prefix="fanous-ollama-", suffix=".log", delete=False
         )
         try:
-            process = subprocess.Popen(
-                [program, "serve"],
-                env=env,
-                stdin=subprocess.DEVNULL,
-                stdout=log_file,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,  # a Ctrl-C in our terminal is for us, not for it
-            )
+            process = spawn_tied([program, "serve"], env=env, stdout=log_file,
+                                 stderr=subprocess.STDOUT)  # fmt: skip
         except OSError as e:
             log_file.close()
             raise EngineUnavailable(
@@ -307,13 +303,7 @@ class OllamaManager:
             return
         with contextlib.suppress(Exception):
             atexit.unregister(self.stop)
-        if child.process.poll() is None:
-            child.process.terminate()
-            try:
-                child.process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                child.process.kill()
-                child.process.wait(timeout=5)
+        stop_tied(child.process)  # also closes our end of its lifeline if it already died
         with contextlib.suppress(OSError):
             child.log_file.close()
             os.unlink(child.log_path)
