@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -10,7 +11,7 @@ from typing import Any, Literal
 
 from agent.config import Settings
 from agent.engines.base import CancelToken, Engine, Message
-from agent.errors import EngineError, EngineUnavailable, FanousError
+from agent.errors import EngineError, EngineUnavailable, FanousError, StorageError
 from agent.index.search import Hit, search
 from agent.index.vectors import Embedder
 from agent.privacy.ledger import LedgerEntry, month_spend, record
@@ -22,6 +23,8 @@ from agent.router import Route, decide
 from agent.store import Store
 
 __all__ = ["NOTHING_FOUND", "Answer", "Source", "turn"]
+
+log = logging.getLogger(__name__)
 
 NOTHING_FOUND = "I found nothing about that in your notes."
 
@@ -52,6 +55,7 @@ class Answer:
     draft: str | None = None  # the local draft, when a weak one was escalated
     cost_usd: float = 0.0  # what the cloud request cost (0 for local answers)
     redactions: int = 0  # values pseudonymised before anything left
+    not_saved: str | None = None  # why the turn is missing from the history (disk full)
 
     @property
     def tokens_per_second(self) -> float | None:
@@ -90,6 +94,7 @@ class Answer:
             },
             "finish_reason": self.finish_reason,
             "conversation_id": self.conversation_id,
+            "not_saved": self.not_saved,
         }
 
 
@@ -324,7 +329,11 @@ def turn(
             )  # fmt: skip
         answer.sources = [Source(h, s) for h, s in rank_by_support(answer.text, hits)]
     answer.seconds = time.perf_counter() - started
-    answer.conversation_id = _store_turn(store, answer)
+    try:
+        answer.conversation_id = _store_turn(store, answer)
+    except StorageError as e:  # the answer stands; only its place in the history is lost
+        answer.not_saved = str(e)
+        log.warning("answer not saved to the history: %s", e.message)
     return answer
 
 

@@ -72,6 +72,8 @@ def _index(ws: Workspace) -> list[Check]:
             None if stats["documents"] else "add a notes folder: fanous index --notes ~/Notes",
         )
     ]
+    if (full := ws.store.read_only) is not None:
+        checks.append(Check("disk", "fail", f"{full.message}: the index is read-only", full.fix))
     for folder in ws.settings.notes_folders:
         ok = os.path.isdir(folder) and os.access(folder, os.R_OK)
         checks.append(

@@ -7,6 +7,7 @@ add steps side by side); multi-row writes go through ``Store.atomic()``.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import threading
 import time
@@ -16,7 +17,9 @@ from pathlib import Path
 
 import sqlite_utils
 
-from agent.errors import StorageError
+from agent.errors import StorageError, disk_full, storage_error
+
+log = logging.getLogger(__name__)
 
 __all__ = ["MIGRATIONS", "Store"]
 
@@ -295,14 +298,28 @@ def m006_egress_ledger(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX egress_ledger_at ON egress_ledger(at)")
 
 
+# What the disk and the file system do to a write (full, I/O error, locked, damaged), as
+# opposed to a bug in a statement (IntegrityError, ProgrammingError), which shows as itself.
+_ENVIRONMENT = (sqlite3.OperationalError, sqlite3.DatabaseError)
+
+
 class Store:
-    """A facade over one SQLite connection. ``Store(":memory:")`` works for tests."""
+    """A facade over one SQLite connection. ``Store(":memory:")`` works for tests.
+
+    On a full disk SQLite cannot even open a WAL database (it must grow the shared-memory
+    file), so the store opens it read-only instead: search and answers keep working, and
+    ``read_only`` holds the error every write then raises.
+    """
 
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
+        self.read_only: StorageError | None = None
+        self._lock = threading.RLock()
+        folder = None if self.path == ":memory:" else str(Path(self.path).parent)
+        conn = None
         try:
-            if self.path != ":memory:":
-                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            if folder is not None:
+                Path(folder).mkdir(parents=True, exist_ok=True)
             # check_same_thread=False: the UI hands the store to one worker at a time;
             # self._lock serialises writers that share this connection.
             conn = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
@@ -310,14 +327,30 @@ class Store:
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA foreign_keys=ON")
             self.db = sqlite_utils.Database(conn)
-            self._lock = threading.RLock()
             self._migrate()
-        except sqlite3.DatabaseError as e:
-            raise StorageError(
-                f"Cannot open the database {self.path}: {e}",
-                fix="check the disk has space; if the file is damaged, move it away and "
-                "re-index (your notes are not touched)",
-            ) from e
+        except sqlite3.Error as e:
+            error = storage_error(e, f"the database {self.path}", folder)
+            if conn is not None:
+                conn.close()
+            if folder is None or not disk_full(folder) or not Path(self.path).exists():
+                raise error from e
+            self._open_read_only(error)
+
+    def _open_read_only(self, error: StorageError) -> None:
+        # immutable: no locks and no shared memory, so nothing needs a byte of disk. It
+        # reads the main file alone, which is complete once the WAL was checkpointed, as
+        # it is when the last connection closes.
+        uri = f"{Path(self.path).resolve().as_uri()}?immutable=1"
+        try:
+            conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
+            self.db = sqlite_utils.Database(conn)
+            done = {row[0] for row in conn.execute("SELECT name FROM _migrations")}
+        except sqlite3.Error as e:
+            raise error from e
+        if done != {step.__name__ for step in MIGRATIONS}:  # it needs writes to be usable
+            raise error
+        log.warning("%s: opened read-only", error.message)
+        self.read_only = error
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -358,21 +391,23 @@ class Store:
             if conn.in_transaction:  # nested: join the outer transaction
                 yield conn
                 return
-            conn.execute("BEGIN IMMEDIATE")
+            if self.read_only is not None:
+                raise StorageError(self.read_only.message, fix=self.read_only.fix)
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as e:
+                raise storage_error(e, f"the database {self.path}") from e
             try:
                 yield conn
+                conn.commit()
+            except sqlite3.Error as e:
+                conn.rollback()
+                if type(e) not in _ENVIRONMENT:
+                    raise
+                raise storage_error(e, f"the database {self.path}") from e
             except BaseException:
                 conn.rollback()
                 raise
-            else:
-                try:
-                    conn.commit()
-                except sqlite3.OperationalError as e:
-                    conn.rollback()
-                    raise StorageError(
-                        f"Could not save to the database: {e}",
-                        fix="free some disk space and try again; nothing was lost",
-                    ) from e
 
     def size_bytes(self) -> int:
         if self.path == ":memory:":

@@ -5,8 +5,10 @@ Seams are passed in (``paths``, ``engine``) so tests never monkeypatch.
 
 from __future__ import annotations
 
+import errno
 import logging
 import logging.handlers
+import sys
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
@@ -28,24 +30,38 @@ from agent.privacy import guard
 from agent.store import Store
 from connectors.notes import NotesFolder
 
-__all__ = ["Workspace", "setup_logging"]
+__all__ = ["LOGGED_PACKAGES", "Workspace", "setup_logging"]
 
-log = logging.getLogger("fanous")
+log = logging.getLogger(__name__)
+
+
+class _LogFile(logging.handlers.RotatingFileHandler):
+    """The log file, which never gets in the user's way: on a full disk the record is
+    dropped quietly (what failed is reported by the operation itself), not a traceback
+    on stderr for each line."""
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        error = sys.exc_info()[1]
+        if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
+            return
+        super().handleError(record)
+
+
+LOGGED_PACKAGES = ("agent", "connectors", "desktop")  # each module logs under __name__
 
 
 def setup_logging(paths: Paths, level: int = logging.INFO) -> None:
-    """Log to a rotating file in the log dir. Prompts and answers are never logged at
-    info level: they are the user's private content."""
+    """Log our packages to a rotating file in the log dir (libraries stay quiet). Prompts
+    and answers are never logged at info level: they are the user's private content."""
     paths.log_dir.mkdir(parents=True, exist_ok=True)
-    root = logging.getLogger("fanous")
-    if any(isinstance(h, logging.handlers.RotatingFileHandler) for h in root.handlers):
+    loggers = [logging.getLogger(name) for name in LOGGED_PACKAGES]
+    if any(isinstance(h, _LogFile) for h in loggers[0].handlers):
         return
-    handler = logging.handlers.RotatingFileHandler(
-        paths.log_file, maxBytes=2_000_000, backupCount=3, encoding="utf-8"
-    )
+    handler = _LogFile(paths.log_file, maxBytes=2_000_000, backupCount=3, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root.addHandler(handler)
-    root.setLevel(level)
+    for logger in loggers:
+        logger.addHandler(handler)
+        logger.setLevel(level)
 
 
 class Workspace:

@@ -27,7 +27,7 @@ __all__ = ["FolderWatch", "OnChanges"]
 # on_changes(paths, rescan): called on the feed's thread with one debounced batch.
 OnChanges = Callable[[set[str], bool], Any]
 
-log = logging.getLogger("fanous.watch")
+log = logging.getLogger(__name__)
 
 # Events that say content or names changed; opens and read-only closes say nothing.
 _CHANGES = frozenset({"created", "modified", "deleted", "moved", "closed"})

@@ -18,7 +18,7 @@ from desktop.qt import QObject, QThreadPool, Signal, Slot
 
 __all__ = ["Op", "OpContext", "Ops"]
 
-log = logging.getLogger("fanous.desktop")
+log = logging.getLogger(__name__)
 
 # Progress from a fast loop (thousands of files) would flood the event queue; a status
 # bar needs no more than a few updates a second.

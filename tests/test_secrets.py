@@ -43,7 +43,7 @@ def test_secret_is_written_nowhere_but_the_keyring(paths: Paths, notes_dir: Path
         ws.index_notes(str(notes_dir))
         ws.ask("When does the ferry leave?")
         ws.close()
-        for handler in __import__("logging").getLogger("fanous").handlers:
+        for handler in __import__("logging").getLogger("agent").handlers:
             handler.flush()
         scanned = 0
         for folder in (paths.config_dir, paths.data_dir, paths.log_dir):

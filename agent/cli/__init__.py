@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from agent import __version__
 from agent.cli import cloud, core, mail, models, package
-from agent.errors import FanousError
+from agent.errors import explain
 
 __all__ = ["main"]
 
@@ -49,16 +49,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return launch()
     try:
         return args.run(args)
-    except FanousError as e:
-        print(f"error: {e.message}", file=sys.stderr)
-        if e.fix:
-            print(f"  fix: {e.fix}", file=sys.stderr)
-        return 1
     except KeyboardInterrupt:
         print("\ninterrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as e:  # a full disk deep in a library is still the user's to fix
+        error = explain(e)
+        if error is None:
+            raise
+        print(f"error: {error.message}", file=sys.stderr)
+        if error.fix:
+            print(f"  fix: {error.fix}", file=sys.stderr)
+        return 1
 
 
 def _no_display() -> bool:

@@ -9,12 +9,17 @@ from typing import Any
 
 from agent.workspace import Workspace, setup_logging
 
-__all__ = ["ProgressLine", "open_workspace", "print_json"]
+__all__ = ["ProgressLine", "open_workspace", "print_json", "warn"]
 
 
 def print_json(data: Any) -> None:
     json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
+
+
+def warn(text: str) -> None:
+    """Something the user should know that did not stop the command."""
+    print(f"warning: {text}", file=sys.stderr)
 
 
 class ProgressLine:

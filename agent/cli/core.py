@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from agent import __version__
-from agent.cli.common import ProgressLine, open_workspace, print_json
-from agent.errors import FanousError
+from agent.cli.common import ProgressLine, open_workspace, print_json, warn
+from agent.errors import FanousError, StorageError
 
 __all__ = ["register"]
 
@@ -196,7 +196,12 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
     ws = open_workspace()
     if args.notes:
-        _index_notes(ws, [args.notes], quiet=True)
+        try:
+            _index_notes(ws, [args.notes], quiet=True)
+        except StorageError as e:
+            if ws.store.read_only is None:
+                raise
+            warn(f"{e.message}: answering from the index as it was")  # disk full
     cancel = CancelToken()
 
     def stream(text: str) -> None:
@@ -231,6 +236,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
         f"\n({answer.route.kind}: {answer.route.reason}; {answer.engine} {answer.model}{speed})",
         file=sys.stderr,
     )
+    if answer.not_saved:
+        warn(f"this answer is not in your history: {answer.not_saved}")
     return 0
 
 

@@ -19,7 +19,7 @@ from connectors.watch import FolderWatch
 
 __all__ = ["LiveIndex"]
 
-log = logging.getLogger("fanous.live")
+log = logging.getLogger(__name__)
 
 
 class LiveIndex:

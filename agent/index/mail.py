@@ -23,7 +23,7 @@ from agent.store import Store
 
 __all__ = ["MailConnector", "MailReport", "forget_mail_source", "index_mail", "thread_of"]
 
-log = logging.getLogger("fanous.mail")
+log = logging.getLogger(__name__)
 _BATCH = 200
 
 
