@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import tempfile
@@ -139,6 +140,7 @@ def save_settings(paths: Paths, settings: Settings) -> None:
     """Write atomically (temp file + rename) so a crash never leaves half a file."""
     paths.config_dir.mkdir(parents=True, exist_ok=True)
     data = tomli_w.dumps(settings.to_dict()).encode("utf-8")
+    tmp = None
     try:
         fd, tmp = tempfile.mkstemp(dir=paths.config_dir, prefix=".settings-", suffix=".tmp")
         with os.fdopen(fd, "wb") as f:
@@ -147,6 +149,9 @@ def save_settings(paths: Paths, settings: Settings) -> None:
             os.fsync(f.fileno())
         os.replace(tmp, paths.settings_file)
     except OSError as e:
+        if tmp is not None:  # a half-written copy (full disk) must not pile up
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
         raise ConfigError(
             f"Cannot save settings to {paths.settings_file}: {e.strerror}",
             fix="check that the disk is not full and the folder is writable",

@@ -33,7 +33,7 @@ step search "$FANOUS" search zebra3
 step ask "$FANOUS" ask --json "What is the lantern code of Lantern 3?"
 step cloud "$FANOUS" cloud on
 step doctor "$FANOUS" doctor
-cp "$DISK/home/config/settings.toml" "$KEEP/settings.toml"
+cp "$DISK"/home/config/settings.toml "$DISK"/home/config/.settings-* "$KEEP/" 2>/dev/null
 rm -rf "$NOTES/big" "$DISK/filler"
 step room "$FANOUS" index --notes "$NOTES"
 cp "$DISK/home/data/fanous.db" "$KEEP/fanous.db"
@@ -93,6 +93,7 @@ def test_full_disk_is_explained_and_loses_nothing(tmp_path: Path) -> None:
     text, rc = steps["cloud"]  # a settings write: explained, and the old settings kept
     assert rc == 1 and "Cannot save settings" in text and "disk" in text
     assert tomllib.loads((keep / "settings.toml").read_text()).get("cloud_escalation") is not True
+    assert not list(keep.glob(".settings-*")), "a half-written settings copy was left behind"
     text, rc = steps["doctor"]
     assert "[FAIL] disk: The disk is full" in text and "read-only" in text
     assert steps["room"][1] == 0  # with room again, indexing simply works
