@@ -72,6 +72,7 @@ def _index(ws: Workspace) -> list[Check]:
             None if stats["documents"] else "add a notes folder: fanous index --notes ~/Notes",
         )
     ]
+    checks.append(_vectors(ws))
     if (full := ws.store.read_only) is not None:
         checks.append(Check("disk", "fail", f"{full.message}: the index is read-only", full.fix))
     for folder in ws.settings.notes_folders:
@@ -97,6 +98,25 @@ def _index(ws: Workspace) -> list[Check]:
             )
         )
     return checks
+
+
+def _vectors(ws: Workspace) -> Check:
+    """How much of the index hybrid search covers; keywords serve the rest meanwhile."""
+    from agent.index.vectors import embedding_coverage
+
+    embedder = ws.embedder
+    if embedder is None:
+        fix = "reinstall Fanous, or choose an Ollama embedding model in Settings"
+        return Check("vectors", "warn", "no embedding model: search uses keywords only", fix)
+    done, total = embedding_coverage(ws.store, embedder.name)
+    detail = f"{done} of {total} passages embedded with {embedder.name}"
+    if error := ws.embedding_error:
+        fix = "see the log file; search uses keywords for the rest"
+        return Check("vectors", "fail", f"{detail}; embedding stopped: {error}", fix)
+    if done < total:
+        fix = "run `fanous index` to embed them now"
+        return Check("vectors", "warn", f"{detail}; keywords serve the rest meanwhile", fix)
+    return Check("vectors", "ok", detail)
 
 
 def _keyring() -> Check:

@@ -184,6 +184,11 @@ class Workspace:
             self._embed_in_background()
         return report
 
+    @property
+    def embedding_error(self) -> Exception | None:
+        """Why background embedding stopped, if it did (cleared by its next good run)."""
+        return None if self._background is None else self._background.error
+
     def _embed_in_background(self) -> None:
         """Embed new passages on a worker thread (the app's mode: search never waits)."""
         if self.embedder is None or self.paths.database is None:

@@ -243,6 +243,35 @@ def test_workspace_embeds_in_the_background_and_searches_hybrid(
         ws.close()
 
 
+def test_background_embedding_failure_is_reported_and_clears(paths: Paths, notes_dir: Path) -> None:
+    from agent.doctor import run_checks
+
+    class Flaky(WordHashEmbedder):
+        def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+            if self.fail:
+                raise EngineError("the embedding model is gone")
+            return super().embed_passages(texts)
+
+    embedder = Flaky(fail=True)
+    ws = Workspace(paths, engine=FakeEngine(), embedder=embedder)
+    ws.background_embedding = True
+    try:
+        ws.index_notes(str(notes_dir))
+        assert ws._background is not None and ws._background.wait_idle(10)
+        assert isinstance(ws.embedding_error, EngineError)
+        check = next(c for c in run_checks(ws) if c.name == "vectors")
+        assert check.verdict == "fail" and "the embedding model is gone" in check.detail
+        assert check.detail.startswith("0 of ")
+        assert ws.search("ferry")[0].path.endswith("ferry.md")  # keywords meanwhile
+        embedder.fail = False
+        ws._embed_in_background()
+        assert ws._background.wait_idle(10) and ws.embedding_error is None
+        check = next(c for c in run_checks(ws) if c.name == "vectors")
+        assert check.verdict == "ok", check.detail
+    finally:
+        ws.close()
+
+
 def test_embedding_resumes_after_a_crash(store: Store, tmp_path: Path) -> None:
     write_notes(tmp_path, {f"n{i}.md": f"# Note {i}\n\nFact number {i}." for i in range(10)})
     index_source(store, NotesFolder(tmp_path))

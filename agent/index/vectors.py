@@ -15,6 +15,7 @@ framework. ``EngineEmbedder`` uses the active engine's ``embed`` (Ollama) instea
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 import weakref
@@ -40,6 +41,8 @@ __all__ = [
     "prune_embeddings",
     "vector_matrix",
 ]
+
+log = logging.getLogger(__name__)
 
 _BATCH = 32  # passages per transaction: ~3 s of CPU for E5-small on one core
 _RERANK = 1024  # rows re-scored in float32 after the int8 scan (at least)
@@ -364,7 +367,12 @@ class BackgroundEmbedder:
             self._thread.start()
 
     def _run(self) -> None:
-        store = Store(self.db_path)
+        try:
+            store = Store(self.db_path)
+        except Exception as e:  # reported, never raised into a thread's void
+            self._failed(e)
+            self.idle.set()
+            return
         try:
             while not self._stop.is_set():
                 self._wake.wait(timeout=1.0)
@@ -374,12 +382,18 @@ class BackgroundEmbedder:
                 try:
                     embed_pending(store, self.embedder, should_stop=self._stop.is_set)
                     prune_embeddings(store, self.embedder.name)
-                except Exception as e:  # reported, never raised into a thread's void
-                    self.error = e
+                    self.error = None
+                except Exception as e:
+                    self._failed(e)
                 if not self._wake.is_set():
                     self.idle.set()
         finally:
             store.close()
+
+    def _failed(self, error: Exception) -> None:
+        """Kept for the UI and the doctor; search meanwhile uses keywords for the rest."""
+        self.error = error
+        log.warning("background embedding stopped: %s", error, exc_info=True)
 
     def wait_idle(self, timeout: float | None = None) -> bool:
         deadline = None if timeout is None else time.monotonic() + timeout
