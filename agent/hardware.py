@@ -32,6 +32,7 @@ from typing import Any
 
 __all__ = [
     "CPU_FEATURES",
+    "MIN_GPU_BYTES",
     "Gpu",
     "HardwareProfile",
     "detect",
@@ -54,8 +55,20 @@ CPU_FEATURES = ("avx", "avx2", "fma", "f16c", "avx512f", "avx512_vnni", "avx512_
                 "amx_int8", "neon", "dotprod", "i8mm", "sve", "sve2")  # fmt: skip
 # /proc/cpuinfo on ARM says "asimd" for NEON and "asimddp" for the dot-product extension.
 _ARM_ALIASES = {"asimd": "neon", "asimddp": "dotprod"}
+# arm64 /proc/cpuinfo has no model name, only the implementer and part ids lscpu decodes.
+_ARM_IMPLEMENTERS = {"0x41": "ARM", "0x61": "Apple", "0x51": "Qualcomm", "0x48": "HiSilicon",
+                     "0xc0": "Ampere", "0x4e": "NVIDIA", "0x46": "Fujitsu"}  # fmt: skip
+_ARM_PARTS = {"0xd03": "Cortex-A53", "0xd05": "Cortex-A55", "0xd08": "Cortex-A72",
+              "0xd0b": "Cortex-A76", "0xd0c": "Neoverse-N1", "0xd40": "Neoverse-V1",
+              "0xd49": "Neoverse-N2", "0xd4f": "Neoverse-V2"}  # fmt: skip
+# Dedicated memory below this is an integrated GPU's carve-out (rocm-smi reports 64 MiB for a
+# Ryzen 7000 "Raphael" iGPU): no model fits, so it runs on the CPU.
+MIN_GPU_BYTES = GiB
+# With its header row the CSV is read by column name (see parse_nvidia_smi).
 NVIDIA_SMI_QUERY = ("nvidia-smi", "--query-gpu=name,memory.total,memory.free,driver_version",
-                    "--format=csv,noheader,nounits")  # fmt: skip
+                    "--format=csv,nounits")  # fmt: skip
+# How nvidia-smi writes a value it does not have, across driver releases.
+_NOT_REPORTED = re.compile(r"\[?(N/A|Not Supported)\]?", re.I)
 AMD_SMI_QUERY = ("amd-smi", "static", "--asic", "--vram", "--json")
 ROCM_SMI_QUERY = ("rocm-smi", "--showproductname", "--showmeminfo", "vram", "--json")
 SYSCTL_KEYS = ("hw.memsize", "hw.ncpu", "machdep.cpu.brand_string", "hw.optional")
@@ -95,9 +108,10 @@ class HardwareProfile:
 
     @property
     def best_gpu(self) -> Gpu | None:
-        """A GPU that can hold a model: one with dedicated VRAM, or Apple's unified memory.
-        An Intel integrated GPU is listed but not used: llama.cpp runs faster on the CPU."""
-        usable = [g for g in self.gpus if g.memory_bytes or g.vendor == "Apple"]
+        """A GPU that can hold a model: one with at least MIN_GPU_BYTES of dedicated VRAM, or
+        Apple's unified memory. Integrated GPUs (Intel, an AMD iGPU's small carve-out) are
+        listed but not used: llama.cpp runs faster on the CPU."""
+        usable = [g for g in self.gpus if _holds_models(g) or g.vendor == "Apple"]
         return max(usable, key=lambda g: g.memory_bytes or 0, default=None)
 
     def model_memory_bytes(self) -> int:
@@ -112,8 +126,8 @@ class HardwareProfile:
             return ram // 2
         if gpu.vendor == "Apple":
             return ram * 2 // 3
-        same = [g.memory_bytes or 0 for g in self.gpus if g.vendor == gpu.vendor]
-        return int(sum(same) * 0.9)
+        same = [g for g in self.gpus if g.vendor == gpu.vendor and _holds_models(g)]
+        return int(sum(g.memory_bytes or 0 for g in same) * 0.9)
 
     def describe(self) -> str:
         ram = f"{self.ram_bytes / GiB:.0f} GiB RAM" if self.ram_bytes else "RAM unknown"
@@ -126,7 +140,10 @@ class HardwareProfile:
         for g in self.gpus:
             memory = "unified memory" if g.unified else None
             if g.memory_bytes:
-                memory = f"{g.memory_bytes / GiB:.0f} GiB VRAM"
+                size = f"{g.memory_bytes / GiB:.0f} GiB"
+                if g.memory_bytes < GiB:  # an iGPU's carve-out can be 64 MiB
+                    size = f"{g.memory_bytes // MiB} MiB"
+                memory = f"{size} VRAM"
             gpus.append(f"{g.name} ({memory or 'memory unknown'}, {g.backend})")
         return f"{'; '.join(gpus)}; {base}"
 
@@ -135,6 +152,10 @@ class HardwareProfile:
         data["accelerator"] = self.accelerator
         data["model_memory_bytes"] = self.model_memory_bytes()
         return data
+
+
+def _holds_models(gpu: Gpu) -> bool:
+    return (gpu.memory_bytes or 0) >= MIN_GPU_BYTES
 
 
 # -- running the tools ------------------------------------------------------------------
@@ -147,6 +168,10 @@ def _run(*cmd: str) -> str | None:
         return None
     try:
         out = subprocess.run(cmd, capture_output=True, text=True, timeout=5, check=True)
+    except subprocess.CalledProcessError as failed:
+        # Some tools print their data and still exit non-zero (nvidia-smi exits 14 when an
+        # infoROM is corrupted); the parsers reject what is not data.
+        return failed.stdout or None
     except (OSError, subprocess.SubprocessError):
         return None
     return out.stdout
@@ -159,22 +184,45 @@ def _number(text: Any) -> float | None:
 
 # -- NVIDIA -----------------------------------------------------------------------------
 def parse_nvidia_smi(out: str) -> list[Gpu]:
-    """Parse ``nvidia-smi --query-gpu=name,memory.total[,memory.free,driver_version]
-    --format=csv,noheader,nounits``; memory is in MiB, ``[N/A]`` when not reported."""
+    """Parse ``nvidia-smi --query-gpu=... --format=csv[,noheader][,nounits]``.
+
+    With a header row (``name, memory.total [MiB], ...``) columns are found by name, so any
+    query that includes ``name`` and ``memory.total`` works, whatever its other fields and
+    order; without one they are taken as ``name, memory.total[, memory.free,
+    driver_version]``. Memory is in MiB, with or without the unit; ``[N/A]``, ``N/A`` or
+    ``[Not Supported]`` (depending on the driver) means not reported. Lines that are not
+    data (warnings nvidia-smi prints first) are skipped.
+    """
+    rows = [[c.strip() for c in row] for row in csv.reader(io.StringIO(out.strip()))]
+    columns = {"name": 0, "memory.total": 1, "memory.free": 2, "driver_version": 3}
+    for i, row in enumerate(rows):
+        keys = [c.split("[")[0].strip().lower() for c in row]
+        if "name" in keys and "memory.total" in keys:  # the header row
+            columns = {k: keys.index(k) for k in columns if k in keys}
+            rows = rows[i + 1 :]
+            break
+
+    def cell(row: list[str], key: str) -> str | None:
+        index = columns.get(key)
+        return row[index] if index is not None and index < len(row) else None
+
     gpus = []
-    for row in csv.reader(io.StringIO(out.strip())):
-        cells = [c.strip() for c in row]
-        if not cells or not cells[0]:
+    for row in rows:
+        name, total_cell = cell(row, "name"), cell(row, "memory.total")
+        if not name or total_cell is None:
             continue
-        total = _number(cells[1]) if len(cells) > 1 else None
-        free = _number(cells[2]) if len(cells) > 2 else None
+        total = _number(total_cell)
+        if total is None and not _NOT_REPORTED.fullmatch(total_cell):  # not a data row
+            continue
+        free = _number(cell(row, "memory.free") or "")
+        driver = cell(row, "driver_version") or ""
         gpus.append(
             Gpu(
                 "NVIDIA",
-                cells[0],
+                name,
                 int(total * MiB) if total else None,
                 int(free * MiB) if free is not None else None,
-                driver=cells[3] if len(cells) > 3 and cells[3][:1].isdigit() else None,
+                driver=driver if driver[:1].isdigit() else None,
                 source="nvidia-smi",
             )
         )
@@ -272,10 +320,7 @@ def sysfs_gpus(sys_drm: Path = Path("/sys/class/drm")) -> list[Gpu]:
         if not card.name[4:].isdigit():  # card0-DP-1 and such are connectors
             continue
         device = card / "device"
-        try:
-            vendor = (device / "vendor").read_text().strip()
-        except OSError:
-            continue
+        vendor = _pci_vendor(device)
         if vendor not in _PCI_VENDORS:
             continue
         name = _PCI_VENDORS[vendor]
@@ -296,6 +341,19 @@ def sysfs_gpus(sys_drm: Path = Path("/sys/class/drm")) -> list[Gpu]:
             )
         )
     return gpus
+
+
+def _pci_vendor(device: Path) -> str | None:
+    """The PCI vendor id ("0x1002") from ``vendor``, else from ``PCI_ID`` in ``uevent``."""
+    try:
+        return (device / "vendor").read_text().strip().lower()
+    except OSError:
+        pass
+    try:
+        match = re.search(r"^PCI_ID=([0-9a-f]{4}):", (device / "uevent").read_text(), re.I | re.M)
+    except OSError:
+        return None
+    return f"0x{match.group(1).lower()}" if match else None
 
 
 def _read_int(path: Path) -> int | None:
@@ -332,7 +390,7 @@ def _sysctl_features(values: dict[str, str]) -> tuple[str, ...]:
 
 def parse_cpuinfo(text: str) -> tuple[str, tuple[str, ...]]:
     """``/proc/cpuinfo`` -> (CPU model name, the features from ``CPU_FEATURES`` it has)."""
-    name, flags = "", set()
+    name, flags, ids = "", set(), dict[str, str]()
     for line in text.splitlines():
         key, _, value = line.partition(":")
         key = key.strip().lower()
@@ -340,6 +398,13 @@ def parse_cpuinfo(text: str) -> tuple[str, tuple[str, ...]]:
             name = value.strip()
         elif key in ("flags", "features") and not flags:
             flags = {_ARM_ALIASES.get(f, f) for f in value.split()}
+        elif key in ("cpu implementer", "cpu part"):
+            ids.setdefault(key, value.strip().lower())
+    if not name and "cpu implementer" in ids:
+        maker, part = ids["cpu implementer"], ids.get("cpu part", "?")
+        core = _ARM_PARTS.get(part) if maker == "0x41" else None
+        maker = _ARM_IMPLEMENTERS.get(maker, f"arm64 (implementer {maker})")
+        name = f"{maker} {core}" if core else f"{maker} CPU (part {part})"
     return name, tuple(f for f in CPU_FEATURES if f in flags)
 
 
@@ -366,7 +431,9 @@ def _ram() -> tuple[int | None, int | None]:
 
 
 def _apple(values: dict[str, str]) -> Gpu:
-    chip = values.get("machdep.cpu.brand_string") or "Apple Silicon"
+    chip = values.get("machdep.cpu.brand_string", "")
+    # macOS 11 on the first M1 Macs names the chip just "Apple processor".
+    chip = chip if chip.startswith("Apple M") else "Apple Silicon"
     return Gpu("Apple", f"{chip} GPU", None, unified=True, source="sysctl")
 
 

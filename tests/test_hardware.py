@@ -1,7 +1,8 @@
 """Hardware detection on recorded tool outputs, and the model catalog on those profiles.
 
-The fixtures in tests/fixtures/hardware/ follow each tool's documented output format (see
-the README there: no GPU machine was available to capture them for real).
+Most fixtures in tests/fixtures/hardware/ are real captures of the tools, recorded by other
+people on their machines; the README there names the source of each, and the few still
+written by hand.
 """
 
 from __future__ import annotations
@@ -66,21 +67,61 @@ class FakeNvml:
 
 
 # -- parsers -----------------------------------------------------------------------------
-def test_nvidia_smi_single_and_multi_gpu() -> None:
+# Real captures (README.md says where each comes from) carry the full `--query-gpu` CSV with
+# its header and units: columns are found by name, whatever the other ~200 fields.
+@pytest.mark.parametrize(
+    ("capture", "name", "total_mib", "free_mib", "driver"),
+    [
+        ("nvidia-smi-h100-sxm.csv", "NVIDIA H100 80GB HBM3", 81559, 81081, "590.48.01"),
+        ("nvidia-smi-h200-mig.csv", "NVIDIA H200", 143771, 143103, "590.48.01"),
+        ("nvidia-smi-l40s.csv", "NVIDIA L40S", 46068, 45460, "595.80"),
+        (
+            "nvidia-smi-rtx4080-super.csv",
+            "NVIDIA GeForce RTX 4080 SUPER",
+            16376,
+            15348,
+            "595.71.05",
+        ),
+        (
+            "nvidia-smi-rtx2080-super-windows.csv",
+            "NVIDIA GeForce RTX 2080 SUPER",
+            8192,
+            7286,
+            "591.86",
+        ),
+    ],
+)
+def test_nvidia_smi_real_captures_with_header(
+    capture: str, name: str, total_mib: int, free_mib: int, driver: str
+) -> None:
+    (gpu,) = hardware.parse_nvidia_smi(fixture(capture))  # the header is not a GPU
+    assert gpu.name == name and gpu.vendor == "NVIDIA" and gpu.backend == "CUDA"
+    assert gpu.memory_bytes == total_mib * MiB and gpu.free_bytes == free_mib * MiB
+    assert gpu.driver == driver and gpu.source == "nvidia-smi"
+
+
+def test_nvidia_smi_without_header_single_and_multi_gpu() -> None:
     (gpu,) = hardware.parse_nvidia_smi(fixture("nvidia-smi-rtx4090.csv"))
-    assert gpu.name == "NVIDIA GeForce RTX 4090" and gpu.vendor == "NVIDIA"
-    assert gpu.memory_bytes == 24564 * MiB and gpu.free_bytes == 23719 * MiB
-    assert gpu.driver == "550.54.14" and gpu.backend == "CUDA"
+    assert gpu.name == "NVIDIA GeForce RTX 4090" and gpu.memory_bytes == 24564 * MiB
+    assert gpu.free_bytes == 23719 * MiB and gpu.driver == "550.54.14"
     two = hardware.parse_nvidia_smi(fixture("nvidia-smi-2x-a100.csv"))
     assert [g.memory_bytes for g in two] == [81920 * MiB] * 2
 
 
-def test_nvidia_smi_old_query_and_not_available_values() -> None:
+def test_nvidia_smi_old_query_not_available_values_and_noise() -> None:
     (gpu,) = hardware.parse_nvidia_smi(fixture("nvidia-smi-gtx1650-old.csv"))
     assert gpu.memory_bytes == 4096 * MiB and gpu.free_bytes is None and gpu.driver is None
-    (na,) = hardware.parse_nvidia_smi("NVIDIA GH200 480GB, [N/A], [N/A], 560.35.03\n")
-    assert na.memory_bytes is None and na.driver == "560.35.03"
+    # Drivers have written a missing value as "[Not Supported]", "[N/A]" and "N/A" (README).
+    for missing in ("[N/A]", "N/A", "[Not Supported]"):
+        row = f"NVIDIA GH200 480GB, {missing}, {missing}, 560.35.03\n"
+        (na,) = hardware.parse_nvidia_smi(row)
+        assert na.memory_bytes is None and na.free_bytes is None and na.driver == "560.35.03"
     assert hardware.parse_nvidia_smi("") == []
+    # What nvidia-smi prints instead of data is not a GPU (messages quoted in the README).
+    failed = "NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver."
+    assert hardware.parse_nvidia_smi(failed) == []
+    warned = "WARNING: infoROM is corrupted at gpu 0000:B3:00.0\n" + fixture("nvidia-smi-l40s.csv")
+    assert [g.name for g in hardware.parse_nvidia_smi(warned)] == ["NVIDIA L40S"]
 
 
 def test_nvml_reads_devices_and_shuts_down() -> None:
@@ -93,58 +134,94 @@ def test_nvml_reads_devices_and_shuts_down() -> None:
     assert catalog.find("nomic-embed-text:latest") is catalog.find("nomic-embed-text")
 
 
-def test_amd_smi_both_json_shapes() -> None:
-    (mi300,) = hardware.parse_amd_smi(fixture("amd-smi-mi300x.json"))
-    assert mi300.name == "AMD Instinct MI300X" and mi300.memory_bytes == 196592 * MiB
+def test_amd_smi_real_captures_and_the_gpu_data_shape() -> None:
+    (rx6600,) = hardware.parse_amd_smi(fixture("amd-smi-rx6600.json"))
+    assert rx6600.name == "Navi 23 [Radeon RX 6600/6600 XT"  # amd-smi cuts the name there
+    assert rx6600.memory_bytes == 8176 * MiB and rx6600.backend == "ROCm"
+    (halo,) = hardware.parse_amd_smi(fixture("amd-smi-strix-halo.json"))
+    assert halo.name.startswith("Strix Halo [Radeon Graphics")
+    assert halo.memory_bytes == 32768 * MiB  # the APU's carve-out, as amd-smi reports it
     (xtx,) = hardware.parse_amd_smi(fixture("amd-smi-rx7900xtx-gpu-data.json"))
     assert xtx.name == "Radeon RX 7900 XTX" and xtx.memory_bytes == 24560 * MiB
-    assert xtx.backend == "ROCm"
     assert hardware.parse_amd_smi("not json") == []
 
 
-def test_rocm_smi_new_and_old_keys() -> None:
-    (xtx,) = hardware.parse_rocm_smi(fixture("rocm-smi-rx7900xtx.json"))
-    assert xtx.name == "Navi 31 [Radeon RX 7900 XT/7900 XTX]"
-    assert xtx.memory_bytes == 25753026560 and xtx.free_bytes == 25753026560 - 1021300736
-    (mi210,) = hardware.parse_rocm_smi(fixture("rocm-smi-mi210-old.json"))  # "system" skipped
+def test_rocm_smi_real_captures_and_old_keys() -> None:
+    (xt,) = hardware.parse_rocm_smi(fixture("rocm-smi-rx7900xt.json"))
+    assert xt.name == "Radeon RX 7900 XT" and xt.memory_bytes == 21458059264
+    assert xt.free_bytes == 21458059264 - 27856896
+    # `--showallinfo` has no VRAM figures, and a "system" entry that is not a card.
+    (rx6600,) = hardware.parse_rocm_smi(fixture("rocm-smi-rx6600-allinfo.json"))
+    assert rx6600.name == "Navi 23 [Radeon RX 6600/6600 XT/6600M]"
+    assert rx6600.memory_bytes is None and rx6600.free_bytes is None
+    (mi210,) = hardware.parse_rocm_smi(fixture("rocm-smi-mi210-old.json"))  # "Card series"
     assert "MI210" in mi210.name and mi210.memory_bytes == 68702699520
 
 
-def test_sysfs_amd_card_and_intel_igpu() -> None:
-    amd, intel = hardware.sysfs_gpus(FIXTURES / "sysfs")  # card0-DP-1 is a connector
-    assert amd.vendor == "AMD" and amd.memory_bytes == 25753026560 and not amd.unified
+def test_sysfs_vega64_and_an_intel_igpu_known_only_by_uevent(tmp_path: Path) -> None:
+    amd, intel = hardware.sysfs_gpus(FIXTURES / "sysfs-vega64")
+    assert amd.vendor == "AMD" and amd.name == "AMD GPU (card0)"  # product_name is empty
+    assert amd.memory_bytes == 8573157376 and amd.free_bytes == 8573157376 - 1490378752
     assert intel.vendor == "Intel" and intel.memory_bytes is None and intel.unified
     assert hardware.sysfs_gpus(FIXTURES / "missing") == []
+    (tmp_path / "card0-DP-1").mkdir()  # connectors sit beside the cards in /sys/class/drm
+    (tmp_path / "card0-DP-1" / "status").write_text("connected\n")
+    assert hardware.sysfs_gpus(tmp_path) == []
 
 
-def test_cpuinfo_features_x86_and_arm() -> None:
-    name, feats = hardware.parse_cpuinfo(fixture("cpuinfo-x86-avx512.txt"))
-    assert name == "Intel(R) Xeon(R) Platinum 8480+"
-    assert {"avx2", "avx512f", "avx512_vnni", "amx_int8", "fma", "f16c"} <= set(feats)
-    assert "neon" not in feats
-    _, arm = hardware.parse_cpuinfo(fixture("cpuinfo-arm64-graviton3.txt"))
-    assert {"neon", "dotprod", "sve", "i8mm"} <= set(arm) and "avx2" not in arm
+@pytest.mark.parametrize(
+    ("capture", "name", "has", "lacks"),
+    [
+        ("cpuinfo-sapphirerapids.txt", "Intel(R) Xeon(R) Platinum 8480+",
+         {"avx2", "avx512f", "avx512_vnni", "avx512_bf16", "amx_int8"}, {"neon"}),
+        ("cpuinfo-zen5.txt", "AMD Ryzen 9 9950X 16-Core Processor",
+         {"avx2", "fma", "avx512f", "avx512_vnni", "avx512_bf16"}, {"amx_int8"}),
+        ("cpuinfo-alderlake.txt", "Intel(R) Core(TM) Ultra 9 285",
+         {"avx", "avx2", "fma", "f16c"}, {"avx512f"}),
+        ("cpuinfo-graviton3.txt", "ARM Neoverse-V1", {"neon", "dotprod", "sve", "i8mm"}, {"avx2"}),
+        ("cpuinfo-asahi-m2.txt", "Apple CPU (part 0x032)", {"neon", "dotprod", "i8mm"}, {"sve"}),
+    ],
+)  # fmt: skip
+def test_cpuinfo_real_captures(capture: str, name: str, has: set[str], lacks: set[str]) -> None:
+    cpu, features = hardware.parse_cpuinfo(fixture(capture))
+    assert cpu == name  # arm64 has no model name: it comes from the implementer/part ids
+    assert has <= set(features) and not lacks & set(features)
 
 
 def test_meminfo_and_sysctl() -> None:
-    total, available = hardware.parse_meminfo(fixture("meminfo.txt"))
-    assert total == 32601744 * 1024 and available == 27913436 * 1024
-    values = hardware.parse_sysctl(fixture("sysctl-m2-pro.txt"))
-    assert values["hw.memsize"] == "34359738368"
-    assert values["machdep.cpu.brand_string"] == "Apple M2 Pro"
+    total, available = hardware.parse_meminfo(fixture("meminfo.txt"))  # our dev machine
+    assert total == 24684084 * 1024 and available == 24203188 * 1024
+    values = hardware.parse_sysctl(fixture("sysctl-m4-max.txt"))  # all of `sysctl hw machdep`
+    assert values["hw.memsize"] == "68719476736" and values["hw.ncpu"] == "16"
+    assert values["machdep.cpu.brand_string"] == "Apple M4 Max"
+    assert values["hw.osenvironment"] == ""
 
 
 # -- whole profiles ------------------------------------------------------------------------
-def test_detect_apple_silicon_unified_memory() -> None:
+@pytest.mark.parametrize(
+    ("capture", "ram_gib", "gpu"),
+    [("sysctl-m2.txt", 16, "Apple M2 GPU"), ("sysctl-m4-max.txt", 64, "Apple M4 Max GPU")],
+)
+def test_detect_apple_silicon_unified_memory(capture: str, ram_gib: int, gpu: str) -> None:
     profile = hardware.detect(
-        run=replay({"sysctl": fixture("sysctl-m2-pro.txt")}), system="Darwin", machine="arm64"
+        run=replay({"sysctl": fixture(capture)}), system="Darwin", machine="arm64"
     )
-    assert profile.ram_bytes == 32 * GiB and profile.accelerator == "Apple"
-    (gpu,) = profile.gpus
-    assert gpu.name == "Apple M2 Pro GPU" and gpu.unified and gpu.backend == "Metal"
+    assert profile.ram_bytes == ram_gib * GiB and profile.accelerator == "Apple"
+    (found,) = profile.gpus
+    assert found.name == gpu and found.unified and found.backend == "Metal"
     assert {"neon", "dotprod", "i8mm"} <= set(profile.cpu_features)
-    assert profile.model_memory_bytes() == 32 * GiB * 2 // 3
+    assert profile.model_memory_bytes() == ram_gib * GiB * 2 // 3
     assert "unified memory" in profile.describe() and "Metal" in profile.describe()
+
+
+def test_detect_first_m1_macs_say_apple_processor() -> None:
+    # macOS 11 named the chip "Apple processor" and listed no FEAT_* keys; this capture has
+    # no hw.memsize line either, so the RAM comes from the machine running the test.
+    profile = hardware.detect(
+        run=replay({"sysctl": fixture("sysctl-m1-bigsur.txt")}), system="Darwin", machine="arm64"
+    )
+    assert [g.name for g in profile.gpus] == ["Apple Silicon GPU"]
+    assert profile.cpu_name == "Apple processor" and profile.cpu_features == ("neon",)
 
 
 def test_detect_intel_mac_is_cpu_only() -> None:
@@ -159,21 +236,23 @@ def test_detect_intel_mac_is_cpu_only() -> None:
 
 def test_detect_nvidia_falls_back_to_nvidia_smi(tmp_path: Path) -> None:
     profile = hardware.detect(
-        run=replay({"nvidia-smi": fixture("nvidia-smi-2x-a100.csv")}),
+        run=replay({"nvidia-smi": fixture("nvidia-smi-h100-sxm.csv")}),
         nvml=NoNvml(),
         sys_drm=tmp_path,
-        cpuinfo=FIXTURES / "cpuinfo-x86-avx512.txt",
+        cpuinfo=FIXTURES / "cpuinfo-sapphirerapids.txt",
         system="Linux",
         machine="x86_64",
     )
-    assert [g.source for g in profile.gpus] == ["nvidia-smi", "nvidia-smi"]
-    assert profile.model_memory_bytes() == int(2 * 81920 * MiB * 0.9)
-    assert profile.cpu_name.startswith("Intel(R) Xeon")
+    assert [g.source for g in profile.gpus] == ["nvidia-smi"]
+    assert profile.model_memory_bytes() == int(81559 * MiB * 0.9)
+    assert profile.cpu_name == "Intel(R) Xeon(R) Platinum 8480+"
+    assert "NVIDIA H100 80GB HBM3 (80 GiB VRAM, CUDA)" in profile.describe()
+    assert "--format=csv,nounits" in hardware.NVIDIA_SMI_QUERY  # with the header row
 
 
 def test_detect_nvml_wins_over_nvidia_smi(tmp_path: Path) -> None:
     profile = hardware.detect(
-        run=replay({"nvidia-smi": fixture("nvidia-smi-2x-a100.csv")}),
+        run=replay({"nvidia-smi": fixture("nvidia-smi-h100-sxm.csv")}),
         nvml=FakeNvml(["NVIDIA GeForce RTX 4090"]),
         sys_drm=tmp_path,
         system="Linux",
@@ -184,14 +263,14 @@ def test_detect_nvml_wins_over_nvidia_smi(tmp_path: Path) -> None:
 
 def test_detect_amd_prefers_amd_smi_then_rocm_smi_then_sysfs() -> None:
     common = {"nvml": NoNvml(), "system": "Linux", "machine": "x86_64"}
-    both = replay({"amd-smi": fixture("amd-smi-mi300x.json"),
-                   "rocm-smi": fixture("rocm-smi-mi210-old.json")})  # fmt: skip
-    sysfs = FIXTURES / "sysfs"
+    both = replay({"amd-smi": fixture("amd-smi-rx6600.json"),
+                   "rocm-smi": fixture("rocm-smi-rx7900xt.json")})  # fmt: skip
+    sysfs = FIXTURES / "sysfs-vega64"
     assert [g.source for g in hardware.detect(run=both, sys_drm=sysfs, **common).gpus] == [
         "amd-smi",
         "sysfs",  # the Intel iGPU, which no vendor tool reported
     ]
-    rocm = replay({"rocm-smi": fixture("rocm-smi-rx7900xtx.json")})
+    rocm = replay({"rocm-smi": fixture("rocm-smi-rx7900xt.json")})
     assert hardware.detect(run=rocm, sys_drm=sysfs, **common).gpus[0].source == "rocm-smi"
     only_sysfs = hardware.detect(run=replay({}), sys_drm=sysfs, **common)
     assert [g.vendor for g in only_sysfs.gpus] == ["AMD", "Intel"]
@@ -203,6 +282,29 @@ def test_intel_igpu_alone_means_the_model_runs_on_the_cpu() -> None:
     profile = HardwareProfile("Linux", "x86_64", 8, 16 * GiB, [igpu])
     assert profile.accelerator == "CPU" and profile.model_memory_bytes() == 8 * GiB
     assert "Intel GPU (card1) (unified memory, Vulkan)" in profile.describe()
+
+
+def test_an_amd_igpu_carve_out_is_not_a_model_gpu() -> None:
+    # rocm-smi on a Ryzen 7000 desktop (LocalAI PR 7761): the RX 6800 with 17163091968 B of
+    # VRAM, and the "Raphael" iGPU with 67108864 B. Alone, the iGPU must not win over the CPU.
+    raphael = Gpu("AMD", "Raphael", 67108864, source="rocm-smi")
+    alone = HardwareProfile("Linux", "x86_64", 16, 32 * GiB, [raphael])
+    assert alone.accelerator == "CPU" and alone.model_memory_bytes() == 16 * GiB
+    assert "Raphael (64 MiB VRAM, ROCm)" in alone.describe()
+    rx6800 = Gpu("AMD", "Navi 21 [Radeon RX 6800/6800 XT / 6900 XT]", 17163091968)
+    both = HardwareProfile("Linux", "x86_64", 16, 32 * GiB, [rx6800, raphael])
+    assert both.best_gpu is rx6800 and both.model_memory_bytes() == int(17163091968 * 0.9)
+
+
+def test_a_tool_that_prints_data_and_exits_non_zero_is_still_read(tmp_path: Path) -> None:
+    tool = tmp_path / "fake-smi"
+    tool.write_text(
+        "#!/bin/sh\necho 'name, memory.total [MiB]'\necho 'NVIDIA L40S, 46068'\nexit 14\n"
+    )
+    tool.chmod(0o755)
+    out = hardware._run(str(tool))
+    assert out is not None and hardware.parse_nvidia_smi(out)[0].name == "NVIDIA L40S"
+    assert hardware._run(str(tmp_path / "absent")) is None
 
 
 def test_detect_on_this_machine_never_raises() -> None:
@@ -248,14 +350,18 @@ def test_cpu_only_prefers_small_fast_models_and_short_contexts() -> None:
 
 
 def test_apple_and_amd_profiles() -> None:
-    m2 = hardware.detect(
-        run=replay({"sysctl": fixture("sysctl-m2-pro.txt")}), system="Darwin", machine="arm64"
+    m4 = hardware.detect(
+        run=replay({"sysctl": fixture("sysctl-m4-max.txt")}), system="Darwin", machine="arm64"
     )
-    rec = catalog.recommend(m2)
-    assert rec.chat.name == "qwen2.5:32b" and "unified memory" in rec.chat.reason
-    xtx = hardware.parse_rocm_smi(fixture("rocm-smi-rx7900xtx.json"))
-    rec = catalog.recommend(HardwareProfile("Linux", "x86_64", 16, 64 * GiB, xtx))
-    assert rec.chat.name == "qwen2.5:32b" and "ROCm" in rec.chat.reason
+    rec = catalog.recommend(m4)
+    assert rec.chat.name == "llama3.3:70b" and "unified memory" in rec.chat.reason
+    m2 = hardware.detect(
+        run=replay({"sysctl": fixture("sysctl-m2.txt")}), system="Darwin", machine="arm64"
+    )
+    assert catalog.recommend(m2).chat.name == "qwen2.5:14b"
+    xt = hardware.parse_rocm_smi(fixture("rocm-smi-rx7900xt.json"))
+    rec = catalog.recommend(HardwareProfile("Linux", "x86_64", 16, 64 * GiB, xt))
+    assert rec.chat.name == "qwen2.5:14b" and "ROCm" in rec.chat.reason
 
 
 def test_user_override_wins_and_says_whether_it_fits() -> None:
