@@ -381,3 +381,49 @@ def test_smaller_model_after_out_of_memory() -> None:
     assert catalog.smaller_than("llama3.1:8b", gpu_profile(4)) == "llama3.2:3b"
     assert catalog.smaller_than("qwen2.5:0.5b") is None
     assert catalog.smaller_than("unknown-model", gpu_profile(8)) == "llama3.1:8b"
+
+
+# -- fanous doctor --capture -----------------------------------------------------------------
+def test_capture_writes_the_tools_raw_output_and_the_profile(tmp_path: Path) -> None:
+    import json
+
+    from agent.hardware_capture import capture
+
+    proc = tmp_path / "proc"
+    proc.mkdir()
+    (proc / "cpuinfo").write_text(fixture("cpuinfo-zen5.txt") + "\nprocessor\t: 1\n")
+    (proc / "meminfo").write_text(fixture("meminfo.txt"))
+    run = replay({"nvidia-smi": fixture("nvidia-smi-h100-sxm.csv")})
+    out = tmp_path / "capture"
+    saved = capture(out, run=run, nvml=NoNvml(), sys_drm=FIXTURES / "sysfs-vega64", proc=proc)
+
+    assert (out / "nvidia-smi.csv").read_text() == fixture("nvidia-smi-h100-sxm.csv")
+    assert (
+        "amd-smi static --asic --vram --json  (not available)" in (out / "commands.txt").read_text()
+    )
+    vram = out / "sysfs" / "card0" / "device" / "mem_info_vram_total"
+    assert (
+        vram.read_text() == (FIXTURES / "sysfs-vega64/card0/device/mem_info_vram_total").read_text()
+    )
+    assert "processor\t: 1" not in (out / "cpuinfo.txt").read_text()  # one block is enough
+    assert set(saved) == {p for p in out.rglob("*") if p.is_file()}
+    # What was captured replays to the same profile, as a fixture would.
+    profile = json.loads((out / "profile.json").read_text())
+    assert profile["gpus"][0]["name"] == "NVIDIA H100 80GB HBM3"
+    again = hardware.detect(
+        run=replay({"nvidia-smi": (out / "nvidia-smi.csv").read_text()}),
+        nvml=NoNvml(), sys_drm=out / "sysfs", cpuinfo=out / "cpuinfo.txt",
+    )  # fmt: skip
+    assert [g.name for g in again.gpus] == [g["name"] for g in profile["gpus"]]
+
+
+def test_doctor_capture_on_this_machine(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from agent.cli import main
+
+    assert main(["doctor", "--capture", str(tmp_path)]) == 0
+    assert "attach them to a bug report" in capsys.readouterr().out
+    profile = json.loads((tmp_path / "profile.json").read_text())
+    assert profile["cpu_cores"] >= 1 and profile["ram_bytes"] > 0
+    assert (tmp_path / "commands.txt").read_text().count("\n") >= 1

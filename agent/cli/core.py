@@ -244,6 +244,15 @@ def cmd_ask(args: argparse.Namespace) -> int:
 def cmd_doctor(args: argparse.Namespace) -> int:
     from agent.doctor import run_checks
 
+    if args.capture:
+        from agent.hardware_capture import capture
+
+        saved = capture(Path(args.capture))
+        print(f"Recorded {len(saved)} files of hardware tool output in {args.capture}:")
+        for path in saved:
+            print(f"  {path}")
+        print("They hold hardware names and sizes only; attach them to a bug report.")
+        return 0
     checks = run_checks(open_workspace())
     if args.json:
         print_json({"version": __version__, "checks": [c.to_json() for c in checks]})
@@ -328,4 +337,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     doctor = sub.add_parser("doctor", help="check engine, GPU, keyring, index and paths")
     doctor.add_argument("--json", action="store_true")
+    doctor.add_argument(
+        "--capture",
+        metavar="DIR",
+        help="record the raw output of the hardware tools (nvidia-smi, amd-smi, rocm-smi, "
+        "sysctl, /proc, sysfs) and the profile made of it into DIR, for a bug report",
+    )
     doctor.set_defaults(run=cmd_doctor)
