@@ -1,7 +1,7 @@
 """The list of stored conversations beside the chat: search, open, rename, delete.
 
-The widget only shows summaries and asks; the main window runs the queries on a worker
-(``agent.conversations``) and feeds the results back with ``show``.
+The widget only shows summaries and asks; ``ConversationSidebar`` runs the queries on a
+worker (``agent.conversations``) and feeds the results back with ``show_conversations``.
 """
 
 from __future__ import annotations

@@ -1,19 +1,26 @@
-"""The background indexing jobs of the window (notes, mail), and how an outcome reads to
-a user."""
+"""The background indexing jobs of the window (notes, mail), how an outcome reads to a
+user, and ``IndexRunner``, which starts them on the store's worker and shows their
+progress in the status bar."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from agent import mail_accounts
 from agent.errors import FanousError
 from agent.index.indexer import IndexReport
 from agent.workspace import Workspace
-from desktop.ops import OpContext
+from desktop.ops import Op, OpContext
+from desktop.status import MESSAGE_MS
+from desktop.window_part import WindowPart
 
-__all__ = ["IndexOutcome", "index_folders", "sync_mail_sources"]
+if TYPE_CHECKING:
+    from desktop.main_window import MainWindow
+
+__all__ = ["IndexOutcome", "IndexRunner", "index_folders", "sync_mail_sources"]
 
 _SHOWN_ERRORS = 3
 
@@ -89,3 +96,106 @@ def sync_mail_sources(
     if changed and workspace.background_embedding:
         workspace._embed_in_background()  # as after a notes run: search never waits
     return results
+
+
+class IndexRunner(WindowPart):
+    """The window's indexing runs: notes folders and mail, queued on the store's worker."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self._ops: set[Op] = set()
+
+    @property
+    def is_indexing(self) -> bool:
+        return bool(self._ops)
+
+    def stop(self) -> None:
+        for op in self._ops:
+            op.cancel()
+
+    def add_notes_folder(self, folder: str | None = None) -> None:
+        w = self._window
+        folder = folder or w._choose_folder(w)
+        if not folder:
+            return
+        try:
+            root = w.workspace.add_notes_folder(folder)
+        except FanousError as e:
+            w.show_error(e)
+            return
+        self.reindex([root])
+
+    def reindex(self, folders: list[str] | None = None) -> Op | None:
+        w = self._window
+        workspace = w.workspace
+        folders = list(workspace.settings.notes_folders if folders is None else folders)
+        if not folders:
+            w.statusBar().showMessage(
+                "No notes folders yet: add one with File › Add notes folder…", MESSAGE_MS
+            )
+            return None
+        w.statusBar().showMessage("Indexing…")
+        op = w.ops.run(lambda ctx: index_folders(workspace, folders, ctx))
+        self._start(op, self._on_index_progress, self._on_indexed)
+        return op
+
+    def sync_mail(self, paths: list[str] | None = None) -> Op:
+        """Fetch new IMAP mail and re-read mail on disk (``paths``: only those)."""
+        w = self._window
+        workspace = w.workspace
+        w.statusBar().showMessage("Syncing mail…")
+        op = w.ops.run(lambda ctx: sync_mail_sources(workspace, paths, ctx))
+        self._start(op, self._on_mail_progress, self._on_mail_synced)
+        return op
+
+    def refresh_state(self) -> None:
+        """Ask the index for its counts again, for the status bar."""
+        self._window.status.probe_index(self._window.workspace, self._window.ops)
+
+    def _start(
+        self,
+        op: Op,
+        on_progress: Callable[[int, int, str], None],
+        on_success: Callable[[Any], None],
+    ) -> None:
+        self._ops.add(op)
+        op.progressed.connect(on_progress)
+        op.succeeded.connect(on_success)
+        op.failed.connect(self._window.show_error)
+        op.finished.connect(lambda: self._on_finished(op))
+        self._window.update_busy()
+
+    def _on_index_progress(self, done: int, total: int, folder: str) -> None:
+        self._window.statusBar().showMessage(f"Indexing {done}/{total} files in {folder}…")
+        self._window.status.show_progress(done, total)
+
+    def _on_mail_progress(self, done: int, total: int, _where: str) -> None:
+        self._window.statusBar().showMessage(f"Syncing mail: {done}/{total} messages…")
+        self._window.status.show_progress(done, total)
+
+    def _on_indexed(self, outcome: IndexOutcome) -> None:
+        self._window.statusBar().showMessage(outcome.status(), MESSAGE_MS)
+        problem = outcome.problem()
+        if problem:
+            self._window.banner.show_message(*problem)
+
+    def _on_mail_synced(self, results: list[tuple[str, Any]]) -> None:
+        w = self._window
+        if not results:
+            w.statusBar().showMessage(
+                "No mail sources yet: add an account or mail on disk in Settings › Sources",
+                MESSAGE_MS,
+            )
+            return
+        done = [f"{name}: {r.summary()}" for name, r in results if not isinstance(r, Exception)]
+        w.statusBar().showMessage("Mail synced: " + "; ".join(done), MESSAGE_MS)
+        failed = [r for _name, r in results if isinstance(r, Exception)]
+        if failed:
+            w.show_error(failed[0])
+
+    def _on_finished(self, op: Op) -> None:
+        self._ops.discard(op)
+        if not self._ops:
+            self._window.status.end_progress()
+            self.refresh_state()
+        self._window.update_busy()

@@ -17,7 +17,9 @@ from desktop.chat_widgets import RouteIndicator, describe_error
 from desktop.ops import OpContext, Ops
 from desktop.qt import QHBoxLayout, QLabel, QProgressBar, QStatusBar, QWidget
 
-__all__ = ["StatusFields", "describe_gpu"]
+__all__ = ["MESSAGE_MS", "StatusFields", "describe_gpu"]
+
+MESSAGE_MS = 10_000  # how long a passing status-bar message stays
 
 
 def describe_gpu(profile: HardwareProfile) -> tuple[str, str]:

@@ -1,0 +1,186 @@
+"""The chat in the main window: the current conversation and the question being answered.
+
+A question runs on the store's worker (``window.ops``, after any indexing queued before
+it) and streams its tokens into the transcript; in confirm-each mode the worker waits
+while a dialog shows exactly what would leave the computer. Only the current answer's
+signals count, so a stopped or abandoned one never writes into a newer chat. Each shown
+answer keeps its sources, for the links under it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from agent import conversations
+from agent.chat import Answer
+from desktop.confirm_send import ConfirmSend
+from desktop.ops import Op, OpContext
+from desktop.sources_panel import SourceRef
+from desktop.status import MESSAGE_MS
+from desktop.transcript import route_line
+from desktop.window_part import WindowPart
+
+if TYPE_CHECKING:
+    from desktop.main_window import MainWindow
+
+__all__ = ["ChatSession"]
+
+
+class ChatSession(WindowPart):
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self._op: Op | None = None
+        self._settled = False  # the current answer ended with a result or an error
+        self.conversation_id: int | None = None
+        self.last_answer: Answer | None = None
+        self._turn_sources: list[list[Any]] = []  # per shown answer, for its source links
+        self.confirm_dialog: ConfirmSend | None = None  # confirm-each mode, while it asks
+
+    @property
+    def is_answering(self) -> bool:
+        return self._op is not None
+
+    def send(self, question: str | None = None) -> None:
+        w = self._window
+        question = (question or w.prompt.toPlainText()).strip()
+        if not question or self.is_answering:
+            return
+        w.prompt.clear()
+        w.banner.hide()
+        w.sources.clear()
+        w.transcript.add_question(question)
+        w.transcript.begin_answer()
+        if w.ops.busy:
+            w.statusBar().showMessage("Your question starts when indexing finishes…")
+        workspace, conversation = w.workspace, self.conversation_id
+        confirm_each = workspace.settings.confirm_each_escalation
+
+        def work(ctx: OpContext) -> Answer:
+            extra: dict[str, Any] = {}
+            if confirm_each:  # the user sees exactly what would leave, and decides
+                extra["confirm"] = lambda outbound: bool(ctx.ask(outbound))
+            return workspace.ask(
+                question,
+                on_token=ctx.token,
+                cancel=ctx.cancel,
+                conversation_id=conversation,
+                **extra,
+            )
+
+        op = w.ops.run(work)
+        self._op, self._settled = op, False
+        # Signals arrive through the event loop, so connecting after run() misses none.
+        op.token.connect(lambda text: self._on_token(op, text))
+        op.asked.connect(lambda outbound: self._confirm_cloud(op, outbound))
+        op.succeeded.connect(lambda answer: self._on_answer(op, answer))
+        op.failed.connect(lambda error: self._on_failed(op, error))
+        op.finished.connect(lambda: self._on_finished(op))
+        w.update_busy()
+
+    def stop(self) -> None:
+        if self._op is not None:
+            self._op.cancel()
+            self._window.statusBar().showMessage("Stopping…", MESSAGE_MS)
+
+    def new_chat(self, *, focus: bool = True) -> None:
+        w = self._window
+        if self._op is not None:  # its late tokens must not land in the new chat
+            self._op.cancel()
+            self._op = None
+        self.conversation_id = None
+        self._turn_sources.clear()
+        w.transcript.clear()
+        w.sources.clear()
+        w.banner.hide()
+        w.conversations.set_current(None)
+        w.update_busy()
+        if focus:
+            w.focus_prompt()
+
+    def show_conversation(
+        self, conversation_id: int, messages: Sequence[conversations.StoredMessage]
+    ) -> None:
+        """A stored conversation, opened from the list: its messages, its last sources."""
+        w = self._window
+        self.new_chat(focus=False)
+        self.conversation_id = conversation_id
+        w.conversations.set_current(conversation_id)
+        w.transcript.show_stored(messages, self._add_turn_sources)
+        last = next((m for m in reversed(messages) if m.role == "assistant"), None)
+        if last is not None:
+            w.sources.show_sources(last.sources)
+        w.focus_prompt()
+
+    def _add_turn_sources(self, sources: Sequence[Any]) -> None:
+        self._turn_sources.append(list(sources))
+        names = [SourceRef.of(s).label for s in sources]
+        self._window.transcript.add_sources(len(self._turn_sources) - 1, names)
+
+    def show_turn_source(self, turn: int, index: int) -> None:
+        """A source link under an answer was clicked: show that passage in the preview."""
+        if 0 <= turn < len(self._turn_sources):
+            self._window.sources.show_sources(self._turn_sources[turn], select=index)
+
+    def _confirm_cloud(self, op: Op, outbound: Any) -> ConfirmSend:
+        """Confirm-each mode: show what would be sent; the answer waits for the choice."""
+        dialog = ConfirmSend(outbound, self._window)
+        dialog.finished.connect(lambda result: op.reply(result == ConfirmSend.DialogCode.Accepted))
+        dialog.finished.connect(lambda _result: setattr(self, "confirm_dialog", None))
+        dialog.finished.connect(dialog.deleteLater)
+        self.confirm_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _on_token(self, op: Op, text: str) -> None:
+        if op is self._op:
+            self._window.transcript.append_token(text)
+
+    def _on_answer(self, op: Op, answer: Answer) -> None:
+        if op is not self._op:
+            return
+        w = self._window
+        self._settled = True
+        self.conversation_id = answer.conversation_id
+        self.last_answer = answer
+        w.transcript.finish_answer(answer.text)
+        w.transcript.add_meta(
+            route_line(
+                answer.route.kind,
+                answer.model,
+                engine=answer.engine,
+                tokens_per_second=answer.tokens_per_second,
+                seconds=answer.seconds,
+                cost_usd=getattr(answer, "cost_usd", None),
+                stopped=op.cancelled,
+            )
+        )
+        self._add_turn_sources(answer.sources)
+        w.sources.show_sources(answer.sources)
+        if answer.engine == "ollama":  # now loaded: on the GPU, or not?
+            w.status.probe_residency(w.workspace.settings.ollama_host, w.probes)
+        w.sync_cloud()
+        w.statusBar().showMessage("Stopped" if op.cancelled else "Answered", MESSAGE_MS)
+        w.sidebar.refresh()
+
+    def _on_failed(self, op: Op, error: Exception) -> None:
+        if op is not self._op:
+            return
+        self._settled = True
+        partial = getattr(error, "partial_text", "")  # streamed before it failed: keep it
+        self._window.transcript.finish_answer(partial)
+        self._window.transcript.add_meta("Answer interrupted" if partial else "No answer")
+        self._window.show_error(error)
+
+    def _on_finished(self, op: Op) -> None:
+        if op is not self._op:
+            return
+        w = self._window
+        if self.confirm_dialog is not None:
+            self.confirm_dialog.reject()  # stopped while asking: nothing is sent
+        if not self._settled:  # cancelled while waiting for the indexing
+            w.transcript.finish_answer("")
+            w.transcript.add_meta("stopped")
+            w.statusBar().showMessage("Stopped", MESSAGE_MS)
+        self._op = None
+        w.update_busy()

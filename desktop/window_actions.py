@@ -1,0 +1,79 @@
+"""The main window's commands: one ``QAction`` each (text, object name, shortcut), and the
+menu bar and toolbar that show them.
+
+Every action is also added to the window itself, so its shortcut works even where no menu
+shows it. The slots are the window's; this module only names and places the commands.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from desktop.qt import QAction, QKeySequence, QSizePolicy, QToolBar, QWidget
+
+if TYPE_CHECKING:
+    from desktop.main_window import MainWindow
+
+__all__ = ["WindowActions"]
+
+
+def _action(
+    window: MainWindow,
+    text: str,
+    name: str,
+    slot: Callable[[], object],
+    shortcut: str | None = None,
+) -> QAction:
+    action = QAction(text, window)
+    action.setObjectName(name)
+    if shortcut:
+        action.setShortcut(QKeySequence(shortcut))
+        action.setToolTip(f"{text.rstrip('…')} ({shortcut})")
+    action.triggered.connect(lambda _checked=False: slot())
+    window.addAction(action)  # shortcuts work even when the action is in no menu
+    return action
+
+
+class WindowActions:
+    def __init__(self, window: MainWindow) -> None:
+        w = window
+        self.add_folder = _action(w, "Add notes folder…", "actionAddFolder", w.add_notes_folder)
+        self.reindex = _action(w, "Re-index", "actionReindex", w.reindex, "F5")
+        self.settings = _action(w, "Settings…", "actionSettings", w.open_settings, "Ctrl+,")
+        self.settings.setMenuRole(QAction.MenuRole.PreferencesRole)
+        self.quit = _action(w, "Quit", "actionQuit", w.close, "Ctrl+Q")
+        self.quit.setMenuRole(QAction.MenuRole.QuitRole)
+        self.new_chat = _action(w, "New chat", "actionNewChat", w.new_chat, "Ctrl+N")
+        self.focus = _action(w, "Focus question", "actionFocusInput", w.focus_prompt, "Ctrl+L")
+        self.search = _action(w, "Search conversations", "actionSearch", w.focus_search, "Ctrl+F")
+        self.stop = _action(w, "Stop", "actionStop", w.stop, "Esc")
+        self.cloud = QAction("Cloud escalation", window)
+        self.cloud.setObjectName("actionCloudEscalation")
+        self.cloud.setCheckable(True)
+        self.cloud.setToolTip("Off: nothing leaves this computer")
+        self.cloud.toggled.connect(window.set_cloud_escalation)
+
+    def install(self, window: MainWindow) -> None:
+        """The menu bar (File, Chat, Privacy) and the toolbar."""
+        bar = window.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addActions([self.add_folder, self.reindex])
+        file_menu.addSeparator()
+        file_menu.addAction(self.settings)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit)
+        chat_menu = bar.addMenu("&Chat")
+        chat_menu.addActions([self.new_chat, self.focus, self.search, self.stop])
+        bar.addMenu("&Privacy").addAction(self.cloud)
+
+        toolbar = QToolBar("Main")
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setMovable(False)
+        toolbar.addActions([self.new_chat, self.add_folder, self.reindex])
+        spacer = QWidget()
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        toolbar.addWidget(spacer)
+        toolbar.addAction(self.cloud)  # one click, always in sight
+        toolbar.addAction(self.settings)
+        window.addToolBar(toolbar)
