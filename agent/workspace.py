@@ -148,7 +148,7 @@ class Workspace:
             self._background = None
         self._embedder, self._embedder_checked = new, True
         if self.background_embedding:
-            self._embed_in_background()
+            self.embed_in_background()
 
     def save_settings(self) -> None:
         save_settings(self.paths, self.settings)
@@ -181,15 +181,20 @@ class Workspace:
         )
         log.info("indexed %s: %s", report.root, report.summary())
         if self.background_embedding and report.changed:
-            self._embed_in_background()
+            self.embed_in_background()
         return report
+
+    @property
+    def embedding_progress(self) -> tuple[int, int] | None:
+        """(done, total) of the background embedding under way; None when it is idle."""
+        return None if self._background is None else self._background.progress
 
     @property
     def embedding_error(self) -> Exception | None:
         """Why background embedding stopped, if it did (cleared by its next good run)."""
         return None if self._background is None else self._background.error
 
-    def _embed_in_background(self) -> None:
+    def embed_in_background(self) -> None:
         """Embed new passages on a worker thread (the app's mode: search never waits)."""
         if self.embedder is None or self.paths.database is None:
             return

@@ -162,6 +162,8 @@ class ChatSession(WindowPart):
         w.sync_cloud()
         w.statusBar().showMessage("Stopped" if op.cancelled else "Answered", MESSAGE_MS)
         w.sidebar.refresh()
+        if answer.not_saved:  # a full disk: the answer stands, its history entry does not
+            w.banner.show_message(f"This answer is not in your history. {answer.not_saved}")
 
     def _on_failed(self, op: Op, error: Exception) -> None:
         if op is not self._op:

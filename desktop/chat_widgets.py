@@ -6,7 +6,7 @@ They hold no workspace and start no work; ``main_window`` wires them to the core
 from __future__ import annotations
 
 from agent.chat import Answer
-from agent.errors import FanousError
+from agent.errors import explain
 from desktop.qt import (
     QFrame,
     QHBoxLayout,
@@ -24,8 +24,9 @@ __all__ = ["MessageBanner", "PromptEdit", "RouteIndicator", "describe_error"]
 
 def describe_error(error: BaseException) -> tuple[str, str | None]:
     """A message and a fix a user can act on; never a traceback."""
-    if isinstance(error, FanousError):
-        return error.message, error.fix
+    known = explain(error)  # a FanousError, or a full disk met deep in a library
+    if known is not None:
+        return known.message, known.fix
     return (
         f"Something went wrong: {error}",
         "Try again; if it keeps happening, the log file has the details",

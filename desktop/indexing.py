@@ -94,7 +94,7 @@ def sync_mail_sources(
                 results.append((path, report))
     changed = any(getattr(r, "changed", 0) for _name, r in results)
     if changed and workspace.background_embedding:
-        workspace._embed_in_background()  # as after a notes run: search never waits
+        workspace.embed_in_background()  # as after a notes run: search never waits
     return results
 
 
@@ -149,8 +149,10 @@ class IndexRunner(WindowPart):
         return op
 
     def refresh_state(self) -> None:
-        """Ask the index for its counts again, for the status bar."""
+        """Ask the index for its counts again, for the status bar, and follow the
+        embedding of what the run added."""
         self._window.status.probe_index(self._window.workspace, self._window.ops)
+        self._window.status.track_embedding(self._window.workspace)
 
     def _start(
         self,

@@ -194,6 +194,7 @@ class MainWindow(QMainWindow):
             on_hardware=self._on_hardware,
             on_store_open=self._store_opened,
         )
+        self.status.track_embedding(self.workspace)  # e.g. re-embedding for a new model
 
     def _on_hardware(self, profile: Any) -> None:
         self.hardware = profile

@@ -1,4 +1,5 @@
-"""The status bar's permanent fields: engine and model, GPU, index state, route.
+"""The status bar's permanent fields: engine and model, GPU, index state, embedding
+progress, route.
 
 They display; ``probe`` asks the engine, the hardware and the index on workers (the
 store's worker for what touches the database, another for the hardware).
@@ -15,11 +16,12 @@ from agent.index.search import index_stats
 from agent.workspace import Workspace
 from desktop.chat_widgets import RouteIndicator, describe_error
 from desktop.ops import OpContext, Ops
-from desktop.qt import QHBoxLayout, QLabel, QProgressBar, QStatusBar, QWidget
+from desktop.qt import QHBoxLayout, QLabel, QProgressBar, QStatusBar, QTimer, QWidget
 
-__all__ = ["MESSAGE_MS", "StatusFields", "describe_gpu"]
+__all__ = ["EMBEDDING_POLL_MS", "MESSAGE_MS", "StatusFields", "describe_gpu"]
 
 MESSAGE_MS = 10_000  # how long a passing status-bar message stays
+EMBEDDING_POLL_MS = 1_000
 
 
 def describe_gpu(profile: HardwareProfile) -> tuple[str, str]:
@@ -49,11 +51,20 @@ class StatusFields(QWidget):
         self.progress.setMaximumHeight(14)
         self.progress.setTextVisible(False)
         self.progress.hide()
+        self.vectors = QLabel()
+        self.vectors.setObjectName("vectorStatus")
+        self.vectors.setAccessibleName("Passages ready for search by meaning")
+        self.vectors.hide()
+        self._embedding = QTimer(self)  # the embedding runs for hours on a big vault
+        self._embedding.setInterval(EMBEDDING_POLL_MS)
+        self._embedding.timeout.connect(self._show_embedding)
+        self._workspace: Workspace | None = None
         self.route = RouteIndicator()
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(12)
-        for widget in (self.engine, self.gpu, self.index, self.progress, self.route):
+        widgets = (self.engine, self.gpu, self.index, self.progress, self.vectors, self.route)
+        for widget in widgets:
             layout.addWidget(widget)
         bar.addPermanentWidget(self)
 
@@ -114,6 +125,37 @@ class StatusFields(QWidget):
 
     def end_progress(self) -> None:
         self.progress.hide()
+
+    def track_embedding(self, workspace: Workspace) -> None:
+        """Show the background embedding's progress (or why it stopped) until it is done.
+        It reads two attributes the embedding thread sets: no database work."""
+        self._workspace = workspace
+        self._show_embedding()
+        self._embedding.start()
+
+    def _show_embedding(self) -> None:
+        ws = self._workspace
+        progress = None if ws is None else ws.embedding_progress
+        error = None if ws is None else ws.embedding_error
+        if error is not None:
+            self.vectors.setText("Search by meaning paused")
+            self.vectors.setToolTip(
+                f"Embedding passages stopped: {describe_error(error)[0]}\n"
+                "Keyword search still covers everything; see the log file for details."
+            )
+        elif progress is not None and progress[1]:
+            done, total = progress
+            self.vectors.setText(f"Embedding {done * 100 // total} %")
+            self.vectors.setToolTip(
+                f"{done:,} of {total:,} new passages ready for search by meaning; "
+                "keyword search covers the rest meanwhile"
+            )
+        else:
+            self.vectors.hide()
+            if progress is None:  # idle, nothing failed: done until the next index run
+                self._embedding.stop()
+            return
+        self.vectors.show()
 
     def probe(
         self,

@@ -6,6 +6,7 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before anything imports Qt
 
+import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -15,7 +16,7 @@ import pytest
 
 from agent.config import Paths
 from agent.engines.base import CancelToken, ChatChunk, Message
-from agent.errors import EngineError
+from agent.errors import EngineError, StorageError
 from agent.workspace import Workspace
 from desktop.app import build_window
 from desktop.main_window import MainWindow
@@ -213,6 +214,33 @@ def test_engine_error_is_shown_with_its_fix(qtbot: Any, open_window: Any, notes:
     assert "Ollama is not running" in window.banner.text() and "start it" in window.banner.text()
     assert "No answer" in window.transcript.toPlainText()
     assert window.send_button.isEnabled()
+
+
+def test_on_a_full_disk_the_answer_is_shown_and_said_to_be_unsaved(
+    qtbot: Any, open_window: Any, notes: Path
+) -> None:
+    window = open_window(FakeEngine("The ferry leaves at 7:40."), folders=[notes])
+    # What the store does when it had to open read-only on a full disk.
+    full = StorageError("The disk is full: Fanous could not save", fix="free some space")
+    window.workspace.store.read_only = full
+    ask(qtbot, window)
+    qtbot.waitUntil(lambda: not window.is_answering, timeout=3000)
+    assert "7:40" in answer_part(window)
+    assert window.banner.isVisible()
+    assert "not in your history" in window.banner.text()
+    assert "The disk is full" in window.banner.text() and "free some space" in window.banner.text()
+
+
+def test_a_full_disk_met_in_a_library_reads_as_one(tmp_path: Path) -> None:
+    from desktop.chat_widgets import describe_error
+
+    db = sqlite3.connect(tmp_path / "x.db")
+    db.execute("CREATE TABLE t (v)")
+    db.execute("PRAGMA max_page_count = 3")
+    with pytest.raises(sqlite3.Error) as raised:
+        db.executemany("INSERT INTO t VALUES (?)", [("x" * 4000,)] * 10)
+    message, fix = describe_error(raised.value)
+    assert message.startswith("The disk is full") and fix and "kept" in fix
 
 
 def test_partial_answer_stays_visible_after_an_engine_error(

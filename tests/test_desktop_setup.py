@@ -7,14 +7,21 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before anything imports Qt
 
 import sys
+import threading
 import time
 import uuid
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from agent import secrets
+from agent.config import Paths
+from agent.errors import EngineError
 from agent.privacy import ledger
 from agent.workspace import Workspace
+from desktop.app import build_window
 from desktop.onboarding import Onboarding, maybe_onboard
 from desktop.qt import QColor, QDialogButtonBox, QObject, QPalette, QPoint, Qt, QWizard, Signal
 from desktop.settings_dialog import PAGES, SettingsDialog
@@ -124,6 +131,52 @@ def test_status_bar_shows_engine_gpu_and_index(qtbot: Any, open_window: Any, not
     qtbot.waitUntil(lambda: status.index.text() == "1 notes indexed", timeout=3000)
     assert not status.progress.isVisible()
     assert window.route_indicator.text() == "Local"
+
+
+def test_status_bar_follows_background_embedding_and_says_when_it_stops(
+    qtbot: Any, tmp_path: Path, notes: Path
+) -> None:
+    class Gated:
+        """An embedder that waits for the test, then works or fails as told."""
+
+        name = "gated"
+
+        def __init__(self) -> None:
+            self.gate, self.fail = threading.Event(), False
+
+        def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+            self.gate.wait(10)
+            if self.fail:
+                raise EngineError("the embedding model is gone")
+            return np.ones((len(texts), 8), dtype=np.float32)
+
+        def embed_query(self, text: str) -> np.ndarray:
+            return np.ones(8, dtype=np.float32)
+
+    embedder = Gated()
+    home = Paths.resolve(tmp_path / "home")
+    workspace = Workspace(home, engine=FakeEngine(), embedder=embedder)
+    workspace.add_notes_folder(str(notes))
+    window = build_window(workspace)
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        vectors = window.status.vectors
+        qtbot.waitUntil(lambda: vectors.isVisible(), timeout=5000)
+        assert vectors.text() == "Embedding 0 %"
+        assert "0 of 2 new passages" in vectors.toolTip()
+        embedder.fail = True
+        embedder.gate.set()
+        qtbot.waitUntil(lambda: vectors.text() == "Search by meaning paused", timeout=5000)
+        assert "the embedding model is gone" in vectors.toolTip()
+        embedder.fail = False
+        workspace.embed_in_background()  # tried again (as the next index run does)
+        window.status.track_embedding(workspace)
+        qtbot.waitUntil(lambda: not vectors.isVisible(), timeout=5000)
+    finally:
+        embedder.gate.set()
+        window.close()
+        workspace.close()
 
 
 def test_no_tray_is_fine_and_controls_have_names(qtbot: Any, open_window: Any) -> None:

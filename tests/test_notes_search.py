@@ -264,7 +264,7 @@ def test_background_embedding_failure_is_reported_and_clears(paths: Paths, notes
         assert check.detail.startswith("0 of ")
         assert ws.search("ferry")[0].path.endswith("ferry.md")  # keywords meanwhile
         embedder.fail = False
-        ws._embed_in_background()
+        ws.embed_in_background()
         assert ws._background.wait_idle(10) and ws.embedding_error is None
         check = next(c for c in run_checks(ws) if c.name == "vectors")
         assert check.verdict == "ok", check.detail

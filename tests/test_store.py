@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -43,3 +44,30 @@ def test_damaged_file_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(StorageError) as info:
         Store(bad)
     assert "re-index" in info.value.fix
+
+
+def test_a_full_database_is_a_clear_error_and_keeps_what_it_had(tmp_path: Path) -> None:
+    """SQLite's own SQLITE_FULL (a page limit stands in for the disk; test_full_disk.py
+    fills a real one)."""
+    store = Store(tmp_path / "f.db")
+    with store.atomic() as conn:
+        conn.execute("INSERT INTO conversations (title, created) VALUES ('kept', 0)")
+    pages = store.conn.execute("PRAGMA page_count").fetchone()[0]
+    store.conn.execute(f"PRAGMA max_page_count = {pages + 2}")
+    with pytest.raises(StorageError) as info, store.atomic() as conn:
+        conn.executemany(
+            "INSERT INTO conversations (title, created) VALUES (?, 0)",
+            [("x" * 2000,) for _ in range(100)],
+        )
+    assert info.value.message.startswith("The disk is full")
+    assert "everything saved before is kept" in (info.value.fix or "")
+    titles = [t for (t,) in store.conn.execute("SELECT title FROM conversations")]
+    assert titles == ["kept"]
+    assert not store.conn.in_transaction
+
+
+def test_a_statement_bug_is_not_dressed_up_as_a_disk_problem() -> None:
+    store = Store(":memory:")
+    with pytest.raises(sqlite3.IntegrityError), store.atomic() as conn:
+        conn.execute("INSERT INTO messages (conversation_id, role, content, created) "
+                     "VALUES (999, 'user', 'x', 0)")  # fmt: skip

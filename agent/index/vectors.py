@@ -175,6 +175,7 @@ def embed_pending(
         total = store.conn.execute(
             f"SELECT count(DISTINCT c.text_hash) {missing}", (after_chunk, model)
         ).fetchone()[0]
+        progress(0, total)  # what lies ahead, before the first (slow) batch
     done = 0
     cursor = after_chunk
     while not should_stop():
@@ -355,6 +356,7 @@ class BackgroundEmbedder:
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
         self.error: Exception | None = None
+        self.progress: tuple[int, int] | None = None  # (done, total) of the run under way
         self.idle = threading.Event()
         self.idle.set()
 
@@ -380,15 +382,22 @@ class BackgroundEmbedder:
                     continue
                 self._wake.clear()
                 try:
-                    embed_pending(store, self.embedder, should_stop=self._stop.is_set)
+                    self.progress = (0, 0)
+                    embed_pending(store, self.embedder, should_stop=self._stop.is_set,
+                                  progress=self._progressed)  # fmt: skip
                     prune_embeddings(store, self.embedder.name)
                     self.error = None
                 except Exception as e:
                     self._failed(e)
+                finally:
+                    self.progress = None
                 if not self._wake.is_set():
                     self.idle.set()
         finally:
             store.close()
+
+    def _progressed(self, done: int, total: int) -> None:
+        self.progress = (done, total)  # one tuple: readers on other threads see both or neither
 
     def _failed(self, error: Exception) -> None:
         """Kept for the UI and the doctor; search meanwhile uses keywords for the rest."""
