@@ -1,7 +1,9 @@
 """Notes: a folder of Markdown, text, Org, PDF and Word files (an Obsidian vault is one).
 
 Hidden files and folders (``.obsidian``, ``.git``, ``.trash``) are skipped, and so is
-whatever a ``.fanousignore`` file at the root names (gitignore syntax).
+whatever a ``.fanousignore`` file names (gitignore syntax). As with ``.gitignore``, one can
+sit in any folder: its patterns are relative to that folder and apply below it, after its
+parents' (so a deeper ``!pattern`` can take back what a parent ignored).
 """
 
 from __future__ import annotations
@@ -35,6 +37,27 @@ IGNORE_FILE = ".fanousignore"
 _SKIP_DIRS = frozenset({"node_modules", "__pycache__"})
 
 
+# The .fanousignore files that apply to a folder: (their folder, their patterns), outermost
+# first. Rarely more than one, so a tuple copied per folder costs nothing.
+_Rules = tuple[tuple[str, pathspec.PathSpec], ...]
+
+
+def _with(rules: _Rules, folder: str, spec: pathspec.PathSpec | None) -> _Rules:
+    return rules if spec is None else (*rules, (folder, spec))
+
+
+def _ignored(rules: _Rules, rel: str, *, is_dir: bool) -> bool:
+    """gitignore's verdict on ``rel`` (relative to the root): the deepest file whose
+    patterns say anything about it decides."""
+    verdict = None
+    for folder, spec in rules:
+        sub = rel[len(folder) + 1 :] if folder else rel
+        include = spec.check_file(sub + "/" if is_dir else sub).include
+        if include is not None:
+            verdict = include
+    return verdict is True
+
+
 class NotesFolder:
     """Every note file under ``root``."""
 
@@ -43,33 +66,30 @@ class NotesFolder:
     def __init__(self, root: str | os.PathLike[str], *, max_chars: int = MAX_TEXT_CHARS) -> None:
         self.root = str(Path(root).expanduser().resolve())
         self.max_chars = max_chars
-        self._ignore: pathspec.PathSpec | None = None
-        self._ignore_stamp: tuple[int, int] | None = None
+        # folder (relative, "" for the root) -> (stat stamp, its .fanousignore's patterns)
+        self._ignore_files: dict[str, tuple[tuple[int, int], pathspec.PathSpec | None]] = {}
 
     # -- what belongs -----------------------------------------------------------------
 
-    def _ignore_spec(self) -> pathspec.PathSpec | None:
-        """The root's ``.fanousignore``, re-read only when it changes."""
-        path = os.path.join(self.root, IGNORE_FILE)
+    def _ignore_spec(self, folder: str) -> pathspec.PathSpec | None:
+        """The patterns of ``folder``'s ``.fanousignore``, re-read only when it changes."""
+        path = os.path.join(self.root, folder, IGNORE_FILE)
         try:
             st = os.stat(path)
         except OSError:
-            self._ignore, self._ignore_stamp = None, None
+            self._ignore_files.pop(folder, None)
             return None
         stamp = (st.st_mtime_ns, st.st_size)
-        if stamp != self._ignore_stamp:
-            try:
-                lines = Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
-                self._ignore = pathspec.GitIgnoreSpec.from_lines(lines)
-            except (OSError, ValueError):
-                self._ignore = None
-            self._ignore_stamp = stamp
-        return self._ignore
-
-    def _ignored(self, rel: str, is_dir: bool, spec: pathspec.PathSpec | None) -> bool:
-        if spec is None:
-            return False
-        return spec.match_file(rel + "/" if is_dir else rel)
+        cached = self._ignore_files.get(folder)
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        try:
+            lines = Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
+            spec: pathspec.PathSpec | None = pathspec.GitIgnoreSpec.from_lines(lines)
+        except (OSError, ValueError):
+            spec = None
+        self._ignore_files[folder] = (stamp, spec)
+        return spec
 
     def wants(self, path: str) -> bool:
         """Whether ``path`` (a file under the root) is a note this source indexes."""
@@ -81,12 +101,13 @@ class NotesFolder:
             return False
         if Path(path).suffix.lower() not in NOTE_SUFFIXES:
             return False
-        spec = self._ignore_spec()
-        rel_posix = Path(rel).as_posix()
-        folders = ["/".join(parts[: n + 1]) for n in range(len(parts) - 1)]
-        return not any(self._ignored(f, True, spec) for f in folders) and not self._ignored(
-            rel_posix, False, spec
-        )
+        rules = _with((), "", self._ignore_spec(""))
+        for depth in range(1, len(parts)):
+            folder = "/".join(parts[:depth])
+            if _ignored(rules, folder, is_dir=True):
+                return False
+            rules = _with(rules, folder, self._ignore_spec(folder))
+        return not _ignored(rules, "/".join(parts), is_dir=False)
 
     def item_for(self, path: str) -> SourceItem | None:
         """The scan item for one path, or None when it is gone or not a note here."""
@@ -115,32 +136,33 @@ class NotesFolder:
                 f"Fanous may not read the notes folder {self.root}",
                 fix="give your user read permission on it",
             )
-        spec = self._ignore_spec()
-        stack = [self.root]
+        stack: list[tuple[str, _Rules]] = [(self.root, ())]
         while stack:
-            folder = stack.pop()
+            folder, rules = stack.pop()
             try:
                 entries = sorted(os.scandir(folder), key=lambda e: e.name)
             except OSError as e:
                 on_error(folder, f"folder not readable: {e.strerror}")
                 continue
+            base = os.path.relpath(folder, self.root).replace(os.sep, "/")
+            base = "" if base == "." else base
+            if any(e.name == IGNORE_FILE for e in entries):
+                rules = _with(rules, base, self._ignore_spec(base))
             for entry in entries:
                 if entry.name.startswith("."):
                     continue
+                rel = f"{base}/{entry.name}" if base else entry.name
                 try:
                     if entry.is_dir(follow_symlinks=False):
-                        rel = os.path.relpath(entry.path, self.root).replace(os.sep, "/")
-                        if entry.name not in _SKIP_DIRS and not self._ignored(rel, True, spec):
-                            stack.append(entry.path)
+                        if entry.name not in _SKIP_DIRS and not _ignored(rules, rel, is_dir=True):
+                            stack.append((entry.path, rules))
                         continue
                     if not entry.is_file() or Path(entry.name).suffix.lower() not in (
                         NOTE_SUFFIXES
                     ):
                         continue
-                    if spec is not None:
-                        rel = os.path.relpath(entry.path, self.root).replace(os.sep, "/")
-                        if self._ignored(rel, False, spec):
-                            continue
+                    if _ignored(rules, rel, is_dir=False):
+                        continue
                     st = entry.stat()
                 except OSError as e:
                     on_error(entry.path, f"cannot read file information: {e.strerror}")

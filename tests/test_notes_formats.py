@@ -180,3 +180,25 @@ def test_filters_folder_tag_and_date(store: Store, tmp_path: Path) -> None:
     may = dt.datetime(2024, 5, 1, tzinfo=dt.UTC).timestamp()
     assert names(after=may) == ["ferry.md", "plan.md"]
     assert names(before=may) == ["rail.md"]
+
+
+def test_fanousignore_in_a_subfolder_applies_below_it(tmp_path: Path) -> None:
+    files = (
+        "a.private.md",
+        "journal/day.md",
+        "journal/day.tmp.md",
+        "journal/keep.private.md",
+        "journal/old/x.md",
+        "work/day.tmp.md",
+    )
+    for rel in files:
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("x")
+    (tmp_path / ".fanousignore").write_text("*.private.md\n")
+    # Relative to journal/, and able to take back what the root ignored.
+    (tmp_path / "journal" / ".fanousignore").write_text("*.tmp.md\n/old/\n!keep.private.md\n")
+    folder = NotesFolder(tmp_path)
+    names = sorted(os.path.relpath(i.path, tmp_path) for i in folder.scan(lambda *a: None))
+    assert names == ["journal/day.md", "journal/keep.private.md", "work/day.tmp.md"]
+    # The live mode's per-file check agrees with the scan on every path.
+    assert [rel for rel in files if folder.wants(str(tmp_path / rel))] == sorted(names)
