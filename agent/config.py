@@ -69,6 +69,9 @@ class Settings:
     embedded_model: str = "smollm2-135m"
     ollama_host: str = "http://127.0.0.1:11434"
     ollama_model: str = ""  # empty: the first chat model Ollama has
+    # Ollama keeps the model in (GPU) memory for a while after an answer, so the next one
+    # starts at once; on, Fanous tells it to free that memory when Fanous quits.
+    free_model_memory_on_quit: bool = False
     # Which model embeds passages for hybrid search: empty is the packaged offline one
     # (multilingual E5-small); a name (e.g. "bge-m3") is that Ollama embedding model.
     # Changing it re-embeds in the background; search keeps working on keywords meanwhile.
@@ -96,6 +99,8 @@ class Settings:
     # How many retrieved passages go into a prompt. Small models do best with few.
     context_passages: int = 3
     max_answer_tokens: int = 256
+    # The desktop window's language: "" follows the system, "en" or "ar".
+    language: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from agent.chat import Answer, turn
 from agent.config import Paths, Settings, load_settings, save_settings
 from agent.engines import Engine, create_engine
+from agent.errors import FanousError
 from agent.index.indexer import IndexReport, Progress, forget_source, index_source
 from agent.index.search import Hit, search
 from agent.index.vectors import (
@@ -108,6 +109,18 @@ class Workspace:
         accounts = getattr(s, "mail_accounts", [])
         hosts = {own.hostname or ""} | {str(a.get("host", "")) for a in accounts}
         return guard.Policy(offline, frozenset(h.lower() for h in hosts if h))
+
+    def _free_model_memory(self, model: str) -> None:
+        """Unload the Ollama model when the user asked for it (``keep_alive: 0``); a
+        server that is already gone has nothing to free."""
+        if not self.settings.free_model_memory_on_quit:
+            return
+        from agent.engines.ollama_manager import shared_manager
+
+        try:
+            shared_manager(self.settings.ollama_host).unload(model)
+        except FanousError as e:
+            log.info("could not unload the Ollama model: %s", e.message)
 
     def cloud_engine(self) -> Engine:
         """The cloud engine the settings name (raises ``NeedsKeyError`` without a key)."""
@@ -248,6 +261,8 @@ class Workspace:
         return answer
 
     def close(self) -> None:
+        if self._engine is not None and self._engine.name == "ollama":
+            self._free_model_memory(self._engine.model)
         if self._background is not None:
             self._background.stop()
             self._background = None

@@ -326,6 +326,24 @@ def test_gpu_residency_and_keep_alive(manager: OllamaManager, fake: FakeOllama) 
     assert split.describe() == "qwen2.5:32b: 20.0 GiB, 75 % on the GPU, 25 % on the CPU (slower)"
 
 
+@pytest.mark.parametrize("free", [False, True])
+def test_model_memory_is_freed_on_quit_only_when_asked(
+    fake: FakeOllama, tmp_path: Path, free: bool
+) -> None:
+    from agent.config import Paths
+    from agent.workspace import Workspace
+
+    ws = Workspace(Paths.resolve(tmp_path / "home"))
+    ws.settings.engine, ws.settings.ollama_host = "ollama", fake.url
+    ws.settings.free_model_memory_on_quit = free
+    assert ws.engine.name == "ollama"
+    list(ws.engine.chat(ask("hi")))
+    assert [r.name for r in shared_manager(fake.url).residency()] == [CHAT]
+    ws.close()
+    loaded = [r.name for r in shared_manager(fake.url).residency()]
+    assert loaded == ([] if free else [CHAT])
+
+
 def test_runner_crash_is_retried_but_out_of_memory_is_not(fake: FakeOllama) -> None:
     calls = []
     with OllamaEngine(fake.url, CHAT, recover=lambda: calls.append(1) or True) as engine:

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from agent import __version__
 from agent.cli import cloud, core, mail, models, package
+from agent.cli.common import close_workspaces
 from agent.errors import explain
 
 __all__ = ["main"]
@@ -48,7 +49,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return launch()
     try:
-        return args.run(args)
+        try:
+            return args.run(args)
+        finally:
+            close_workspaces()
     except KeyboardInterrupt:
         print("\ninterrupted", file=sys.stderr)
         return 130

@@ -9,7 +9,7 @@ from typing import Any
 
 from agent.workspace import Workspace, setup_logging
 
-__all__ = ["ProgressLine", "open_workspace", "print_json", "warn"]
+__all__ = ["ProgressLine", "close_workspaces", "open_workspace", "print_json", "warn"]
 
 
 def print_json(data: Any) -> None:
@@ -45,7 +45,17 @@ class ProgressLine:
             sys.stderr.write("\r\033[K")
 
 
+_OPEN: list[Workspace] = []
+
+
 def open_workspace() -> Workspace:
     ws = Workspace()
     setup_logging(ws.paths)
+    _OPEN.append(ws)
     return ws
+
+
+def close_workspaces() -> None:
+    """At the end of a command: the database checkpointed, the model freed if so set."""
+    while _OPEN:
+        _OPEN.pop().close()
