@@ -9,6 +9,7 @@ from typing import Literal
 from agent import secrets
 from agent.config import Settings, load_settings
 from agent.errors import FanousError
+from agent.hardware import HardwareProfile, detect
 from agent.workspace import Workspace
 
 __all__ = ["Check", "run_checks"]
@@ -133,7 +134,7 @@ def _keyring() -> Check:
         )
 
 
-def _engines(settings: Settings) -> list[Check]:
+def _engines(settings: Settings, profile: HardwareProfile) -> list[Check]:
     from agent.engines import create_engine
     from agent.engines.embedded import EmbeddedEngine
     from agent.engines.ollama import OllamaEngine
@@ -143,16 +144,24 @@ def _engines(settings: Settings) -> list[Check]:
     checks.append(
         Check("embedded engine", "ok" if embedded.ok else "fail", embedded.detail, embedded.fix)
     )
+    ollama = OllamaEngine(settings.ollama_host, settings.ollama_model).health()
     try:
         import llama_cpp
-
-        layers = EmbeddedEngine(settings.embedded_model).offload(load=embedded.ok)
-        checks.append(
-            Check("llama.cpp build", "ok", f"llama-cpp-python {llama_cpp.__version__}: {layers}")
-        )
     except ImportError:
         pass
-    ollama = OllamaEngine(settings.ollama_host, settings.ollama_model).health()
+    else:
+        layers = EmbeddedEngine(settings.embedded_model).offload(load=embedded.ok)
+        detail = f"llama-cpp-python {llama_cpp.__version__}: {layers}"
+        gpu = profile.best_gpu
+        if gpu is not None and not llama_cpp.llama_supports_gpu_offload():
+            from agent.engines.embedded import gpu_build_fix
+
+            # Ollama, when it runs, answers on the GPU; the built-in engine is the fallback.
+            verdict: Verdict = "ok" if ollama.ok else "warn"
+            detail += f", so the {gpu.name} is not used by it"
+            checks.append(Check("llama.cpp build", verdict, detail, gpu_build_fix(gpu.backend)))
+        else:
+            checks.append(Check("llama.cpp build", "ok", detail))
     checks.append(
         Check(
             "ollama",
@@ -168,14 +177,13 @@ def _engines(settings: Settings) -> list[Check]:
         checks.append(Check("answering engine", "fail", e.message, e.fix))
     else:
         if engine.name == "ollama":
-            checks.append(_residency(settings))
+            checks.append(_residency(settings, profile))
     return checks
 
 
-def _residency(settings: Settings) -> Check:
+def _residency(settings: Settings, profile: HardwareProfile) -> Check:
     """Where Ollama's loaded models sit (``/api/ps``), checked against the GPU we see."""
     from agent.engines.ollama_manager import shared_manager
-    from agent.hardware import detect
 
     try:
         loaded = shared_manager(settings.ollama_host).residency()
@@ -184,7 +192,7 @@ def _residency(settings: Settings) -> Check:
     if not loaded:
         return Check("gpu residency", "ok", "no model loaded yet (it loads on the first question)")
     detail = "; ".join(r.describe() for r in loaded)
-    if detect().best_gpu is not None and any(r.size_vram < r.size for r in loaded):
+    if profile.best_gpu is not None and any(r.size_vram < r.size for r in loaded):
         return Check(
             "gpu residency",
             "warn",
@@ -195,11 +203,9 @@ def _residency(settings: Settings) -> Check:
     return Check("gpu residency", "ok", detail)
 
 
-def _hardware(settings: Settings) -> list[Check]:
+def _hardware(settings: Settings, profile: HardwareProfile) -> list[Check]:
     from agent.catalog import recommend
-    from agent.hardware import detect
 
-    profile = detect()
     detail = profile.describe()
     if profile.best_gpu is None:
         detail += "; no usable GPU seen, so local models run on the CPU (fine for small ones)"
@@ -218,11 +224,13 @@ def _cloud(settings: Settings) -> Check:
     return Check("cloud escalation", "ok", "off: nothing leaves this machine")
 
 
-def run_checks(ws: Workspace) -> list[Check]:
+def run_checks(ws: Workspace, profile: HardwareProfile | None = None) -> list[Check]:
+    """Every check; ``profile`` is this machine's unless given (tests replay others)."""
+    profile = profile or detect()
     return [
         *_paths(ws),
-        *_hardware(ws.settings),
-        *_engines(ws.settings),
+        *_hardware(ws.settings, profile),
+        *_engines(ws.settings, profile),
         _keyring(),
         *_index(ws),
         _cloud(ws.settings),

@@ -427,3 +427,38 @@ def test_doctor_capture_on_this_machine(tmp_path: Path, capsys: pytest.CaptureFi
     profile = json.loads((tmp_path / "profile.json").read_text())
     assert profile["cpu_cores"] >= 1 and profile["ram_bytes"] > 0
     assert (tmp_path / "commands.txt").read_text().count("\n") >= 1
+
+
+def test_doctor_says_how_to_put_an_idle_gpu_to_work(tmp_path: Path) -> None:
+    """This machine's llama.cpp build is CPU-only: on an H100 (or an RX 6600) with no
+    Ollama running, the doctor warns and names the exact rebuild."""
+    import socket
+
+    from agent.config import Paths
+    from agent.doctor import run_checks
+    from agent.workspace import Workspace
+
+    llama_cpp = pytest.importorskip("llama_cpp")
+    if llama_cpp.llama_supports_gpu_offload():
+        pytest.skip("this llama.cpp build offloads to a GPU: nothing to advise")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        nothing = f"http://127.0.0.1:{s.getsockname()[1]}"  # no Ollama there
+    ws = Workspace(Paths.resolve(tmp_path / "home"))
+    ws.settings.ollama_host = nothing
+    common = {"nvml": NoNvml(), "sys_drm": tmp_path, "system": "Linux", "machine": "x86_64"}
+    try:
+        for capture, name, switch in (
+            ("nvidia-smi-h100-sxm.csv", "NVIDIA H100 80GB HBM3", "-DGGML_CUDA=on"),
+            ("amd-smi-rx6600.json", "Navi 23 [Radeon RX 6600/6600 XT", "-DGGML_HIP=on"),
+        ):
+            tool = "nvidia-smi" if capture.startswith("nvidia") else "amd-smi"
+            profile = hardware.detect(run=replay({tool: fixture(capture)}), **common)
+            build = next(c for c in run_checks(ws, profile) if c.name == "llama.cpp build")
+            assert build.verdict == "warn" and f"the {name} is not used" in build.detail
+            assert switch in (build.fix or "") and "install Ollama" in (build.fix or "")
+        cpu = HardwareProfile("Linux", "x86_64", 2, 8 * GiB)
+        build = next(c for c in run_checks(ws, cpu) if c.name == "llama.cpp build")
+        assert build.verdict == "ok" and build.fix is None  # no GPU: nothing to fix
+    finally:
+        ws.close()

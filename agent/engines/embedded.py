@@ -20,9 +20,24 @@ from agent.engines.base import CancelToken, ChatChunk, Health, Message, ModelInf
 from agent.engines.packaged import PACKAGED_MODELS, resolve_model_path
 from agent.errors import EngineError, EngineUnavailable, FanousError
 
-__all__ = ["EmbeddedEngine", "llama_cpp_available"]
+__all__ = ["EmbeddedEngine", "gpu_build_fix", "llama_cpp_available"]
 
 _INSTALL_FIX = "install the embedded engine: pip install 'fanous[embedded]'"
+
+
+# llama.cpp's CMake switch for each GPU backend (agent.hardware.Gpu.backend).
+_GPU_BUILDS = {"CUDA": "GGML_CUDA", "ROCm": "GGML_HIP", "Metal": "GGML_METAL",
+               "Vulkan": "GGML_VULKAN"}  # fmt: skip
+
+
+def gpu_build_fix(backend: str) -> str:
+    """How to get a llama.cpp build that offloads to ``backend`` (CUDA, ROCm, ...)."""
+    switch = _GPU_BUILDS.get(backend, "GGML_VULKAN")
+    return (
+        f"install Ollama (it uses the GPU by itself), or rebuild the built-in engine for "
+        f'{backend}: CMAKE_ARGS="-D{switch}=on" pip install --force-reinstall --no-cache-dir '
+        "llama-cpp-python"
+    )
 
 
 def llama_cpp_available() -> bool:
