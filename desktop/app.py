@@ -9,6 +9,7 @@ from typing import Any
 from agent.config import APP_NAME
 from agent.errors import FanousError
 from agent.workspace import Workspace, setup_logging
+from desktop.i18n import install_language, layout_direction_for
 from desktop.main_window import MainWindow
 from desktop.onboarding import maybe_onboard
 from desktop.qt import QApplication, QGuiApplication, QLocale, QMessageBox, Qt
@@ -17,19 +18,6 @@ from desktop.tray import app_icon, install_tray
 __all__ = ["build_window", "create_app", "layout_direction_for", "main"]
 
 ORGANIZATION = "Fanous"
-_RTL_LANGUAGES = {
-    QLocale.Language.Arabic,
-    QLocale.Language.Persian,
-    QLocale.Language.Hebrew,
-    QLocale.Language.Urdu,
-}
-
-
-def layout_direction_for(locale: QLocale) -> Qt.LayoutDirection:
-    """Right to left for Arabic (and the other RTL scripts), else left to right."""
-    if locale.language() in _RTL_LANGUAGES:
-        return Qt.LayoutDirection.RightToLeft
-    return Qt.LayoutDirection.LeftToRight
 
 
 def create_app(argv: list[str] | None = None) -> QApplication:
@@ -74,10 +62,13 @@ def main(argv: list[str] | None = None, *, workspace: Workspace | None = None) -
         if workspace is None:
             workspace = Workspace()
     except FanousError as e:  # e.g. a broken settings file: say what to do, then leave
+        install_language(app, "")
         QMessageBox.critical(None, APP_NAME, str(e))
         return 1
     try:
         setup_logging(workspace.paths)
+        # Before any widget exists: each takes its texts (and direction) when it is made.
+        install_language(app, workspace.settings.language)
         window = build_window(workspace)
         window.show()
         install_tray(window)  # parented to the window, which keeps it alive

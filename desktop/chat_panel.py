@@ -26,14 +26,18 @@ class ChatPanel(QWidget):
         super().__init__(parent)
         self.transcript = Transcript()
         self.transcript.setPlaceholderText(
-            "Ask a question about your notes. Add a folder of notes first with "
-            "File › Add notes folder…"
+            self.tr(
+                "Ask a question about your notes. Add a folder of notes first with "
+                "File › Add notes folder…"
+            )
         )
         self.banner = MessageBanner()
         self.prompt = PromptEdit()
-        self.send_button = _button("Send", "send", "Send the question (Enter)")
+        self.send_button = _button(self.tr("Send"), "send", self.tr("Send the question (Enter)"))
         self.send_button.setDefault(True)
-        self.stop_button = _button("Stop", "stop", "Stop the answer, or the indexing (Esc)")
+        self.stop_button = _button(
+            self.tr("Stop"), "stop", self.tr("Stop the answer, or the indexing (Esc)")
+        )
 
         buttons = QVBoxLayout()
         buttons.addWidget(self.send_button)

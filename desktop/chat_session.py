@@ -52,7 +52,7 @@ class ChatSession(WindowPart):
         w.transcript.add_question(question)
         w.transcript.begin_answer()
         if w.ops.busy:
-            w.statusBar().showMessage("Your question starts when indexing finishes…")
+            w.statusBar().showMessage(self.tr("Your question starts when indexing finishes…"))
         workspace, conversation = w.workspace, self.conversation_id
         confirm_each = workspace.settings.confirm_each_escalation
 
@@ -81,7 +81,7 @@ class ChatSession(WindowPart):
     def stop(self) -> None:
         if self._op is not None:
             self._op.cancel()
-            self._window.statusBar().showMessage("Stopping…", MESSAGE_MS)
+            self._window.statusBar().showMessage(self.tr("Stopping…"), MESSAGE_MS)
 
     def new_chat(self, *, focus: bool = True) -> None:
         w = self._window
@@ -160,10 +160,16 @@ class ChatSession(WindowPart):
         if answer.engine == "ollama":  # now loaded: on the GPU, or not?
             w.status.probe_residency(w.workspace.settings.ollama_host, w.probes)
         w.sync_cloud()
-        w.statusBar().showMessage("Stopped" if op.cancelled else "Answered", MESSAGE_MS)
+        w.statusBar().showMessage(
+            self.tr("Stopped") if op.cancelled else self.tr("Answered"), MESSAGE_MS
+        )
         w.sidebar.refresh()
         if answer.not_saved:  # a full disk: the answer stands, its history entry does not
-            w.banner.show_message(f"This answer is not in your history. {answer.not_saved}")
+            w.banner.show_message(
+                self.tr("This answer is not in your history. {reason}").format(
+                    reason=answer.not_saved
+                )
+            )
 
     def _on_failed(self, op: Op, error: Exception) -> None:
         if op is not self._op:
@@ -171,7 +177,9 @@ class ChatSession(WindowPart):
         self._settled = True
         partial = getattr(error, "partial_text", "")  # streamed before it failed: keep it
         self._window.transcript.finish_answer(partial)
-        self._window.transcript.add_meta("Answer interrupted" if partial else "No answer")
+        self._window.transcript.add_meta(
+            self.tr("Answer interrupted") if partial else self.tr("No answer")
+        )
         self._window.show_error(error)
 
     def _on_finished(self, op: Op) -> None:
@@ -182,7 +190,7 @@ class ChatSession(WindowPart):
             self.confirm_dialog.reject()  # stopped while asking: nothing is sent
         if not self._settled:  # cancelled while waiting for the indexing
             w.transcript.finish_answer("")
-            w.transcript.add_meta("stopped")
-            w.statusBar().showMessage("Stopped", MESSAGE_MS)
+            w.transcript.add_meta(self.tr("stopped"))
+            w.statusBar().showMessage(self.tr("Stopped"), MESSAGE_MS)
         self._op = None
         w.update_busy()

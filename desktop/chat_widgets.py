@@ -28,8 +28,8 @@ def describe_error(error: BaseException) -> tuple[str, str | None]:
     if known is not None:
         return known.message, known.fix
     return (
-        f"Something went wrong: {error}",
-        "Try again; if it keeps happening, the log file has the details",
+        MessageBanner.tr("Something went wrong: {error}").format(error=error),
+        MessageBanner.tr("Try again; if it keeps happening, the log file has the details"),
     )
 
 
@@ -41,8 +41,10 @@ class PromptEdit(QPlainTextEdit):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("prompt")
-        self.setAccessibleName("Question")
-        self.setPlaceholderText("Ask about your notes…  (Enter sends, Shift+Enter: new line)")
+        self.setAccessibleName(self.tr("Question"))
+        self.setPlaceholderText(
+            self.tr("Ask about your notes…  (Enter sends, Shift+Enter: new line)")
+        )
         self.setTabChangesFocus(True)
         lines = 3
         self.setFixedHeight(self.fontMetrics().lineSpacing() * lines + 16)
@@ -64,7 +66,7 @@ class MessageBanner(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("messageBanner")
-        self.setAccessibleName("Message")
+        self.setAccessibleName(self.tr("Message"))
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setStyleSheet(
             "#messageBanner { background: #fff4e5; border: 1px solid #f0b35a; }"
@@ -78,7 +80,7 @@ class MessageBanner(QFrame):
         close = QToolButton()
         close.setText("✕")
         close.setObjectName("dismissMessage")
-        close.setAccessibleName("Dismiss message")
+        close.setAccessibleName(self.tr("Dismiss message"))
         close.setAutoRaise(True)
         close.clicked.connect(self.hide)
         layout = QHBoxLayout(self)
@@ -88,7 +90,9 @@ class MessageBanner(QFrame):
         self.hide()
 
     def show_message(self, message: str, fix: str | None = None) -> None:
-        self.label.setText(f"{message}\nWhat to do: {fix}" if fix else message)
+        if fix:
+            message = self.tr("{message}\nWhat to do: {fix}").format(message=message, fix=fix)
+        self.label.setText(message)
         self.show()
 
     def text(self) -> str:
@@ -101,26 +105,36 @@ class RouteIndicator(QLabel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("routeIndicator")
-        self.setAccessibleName("Route")
+        self.setAccessibleName(self.tr("Route"))
 
     def show_route(self, cloud_on: bool, last: Answer | None, *, offline: bool = False) -> None:
         """Offline wins: with the offline switch on nothing leaves, whatever else is set."""
         if offline:
-            text, color = "Offline", "#5f6b7a"
+            text, color = self.tr("Offline"), "#5f6b7a"
         elif cloud_on:
-            text, color = "Cloud escalation on", "#b35c00"
+            text, color = self.tr("Cloud escalation on"), "#b35c00"
         else:
-            text, color = "Local", "#2e7d32"
+            text, color = self.tr("Local"), "#2e7d32"
         self.setText(text)
         self.setStyleSheet(f"color: {color}; font-weight: bold; padding: 0 6px;")
         if offline:
-            first = "Offline: nothing leaves this computer, whatever else is set."
+            first = self.tr("Offline: nothing leaves this computer, whatever else is set.")
         elif cloud_on:
-            first = "Cloud escalation is on: hard questions may go to a cloud model."
+            first = self.tr("Cloud escalation is on: hard questions may go to a cloud model.")
         else:
-            first = "Cloud escalation is off: nothing leaves this computer."
+            first = self.tr("Cloud escalation is off: nothing leaves this computer.")
         lines = [first]
         if last is not None:
-            lines.append(f"Last answer: {last.route.kind} — {last.route.reason}")
-            lines.append(f"Engine: {last.engine} · model: {last.model}")
+            kinds = {"local": self.tr("local"), "cloud": self.tr("cloud")}
+            kind = kinds.get(last.route.kind, last.route.kind)
+            lines.append(
+                self.tr("Last answer: {kind} — {reason}").format(
+                    kind=kind, reason=last.route.reason
+                )
+            )
+            lines.append(
+                self.tr("Engine: {engine} · model: {model}").format(
+                    engine=last.engine, model=last.model
+                )
+            )
         self.setToolTip("\n".join(lines))

@@ -23,25 +23,42 @@ class ConfirmSend(QDialog):
     def __init__(self, outbound: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("confirmSend")
-        self.setWindowTitle("Send this to the cloud?")
+        self.setWindowTitle(self.tr("Send this to the cloud?"))
+        passages, redactions = len(outbound.passages), outbound.redactions
+        parts = [
+            self.tr("{count} passage(s)", "", passages).format(count=passages),
+            self.tr("{count} bytes", "", outbound.bytes).format(count=f"{outbound.bytes:,}"),
+            self.tr("{count} value(s) pseudonymised", "", redactions).format(count=redactions),
+        ]
+        if outbound.held_back:
+            parts.append(
+                self.tr("{count} kept local (never-send)", "", outbound.held_back).format(
+                    count=outbound.held_back
+                )
+            )
+        reason = outbound.reason or self.tr(
+            "This question may be answered better by a cloud model."
+        )
         summary = QLabel(
-            f"{outbound.reason or 'This question may be answered better by a cloud model.'}\n"
-            f"{len(outbound.passages)} passage(s), {outbound.bytes:,} bytes, "
-            f"{outbound.redactions} value(s) pseudonymised"
-            + (f", {outbound.held_back} kept local (never-send)" if outbound.held_back else "")
-            + ". This is exactly what would be sent:"
+            reason
+            + "\n"
+            + self.tr("{parts}. This is exactly what would be sent:").format(
+                parts=self.tr(", ").join(parts)
+            )
         )
         summary.setWordWrap(True)
         summary.setTextFormat(Qt.TextFormat.PlainText)
         self.preview = QPlainTextEdit(outbound.preview())
         self.preview.setObjectName("outboundPreview")
-        self.preview.setAccessibleName("What would be sent")
+        self.preview.setAccessibleName(self.tr("What would be sent"))
         self.preview.setReadOnly(True)
         buttons = QDialogButtonBox()
-        self.send_button = buttons.addButton("Send", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.send_button = buttons.addButton(
+            self.tr("Send"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
         self.send_button.setObjectName("confirmSendButton")
         self.keep_button = buttons.addButton(
-            "Keep it local", QDialogButtonBox.ButtonRole.RejectRole
+            self.tr("Keep it local"), QDialogButtonBox.ButtonRole.RejectRole
         )
         self.keep_button.setObjectName("keepLocalButton")
         self.keep_button.setDefault(True)  # Enter keeps it on this computer

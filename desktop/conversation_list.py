@@ -53,19 +53,21 @@ class ConversationList(QWidget):
         self.setObjectName("conversationList")
         self.search = QLineEdit()
         self.search.setObjectName("conversationSearch")
-        self.search.setAccessibleName("Search conversations")
-        self.search.setPlaceholderText("Search conversations")
+        self.search.setAccessibleName(self.tr("Search conversations"))
+        self.search.setPlaceholderText(self.tr("Search conversations"))
         self.search.setClearButtonEnabled(True)
         new = QToolButton()
         new.setObjectName("newConversation")
         new.setText("+")
-        new.setToolTip("New chat (Ctrl+N)")
-        new.setAccessibleName("New chat")
+        new.setToolTip(self.tr("New chat (Ctrl+N)"))
+        new.setAccessibleName(self.tr("New chat"))
         new.clicked.connect(self.new_requested)
         self.list = QListWidget()
         self.list.setObjectName("conversations")
-        self.list.setAccessibleName("Conversations")
-        self.list.setToolTip("Click to open · F2 rename · Delete removes · right-click for more")
+        self.list.setAccessibleName(self.tr("Conversations"))
+        self.list.setToolTip(
+            self.tr("Click to open · F2 rename · Delete removes · right-click for more")
+        )
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.list.customContextMenuRequested.connect(self._menu)
@@ -102,7 +104,11 @@ class ConversationList(QWidget):
         self.list.blockSignals(True)
         self.list.clear()
         for c in conversations:
-            item = QListWidgetItem(f"{c.title}\n{_when(c.updated, now)} · {c.messages // 2} Q")
+            questions = c.messages // 2
+            count = self.tr("{count} Q", "questions asked in a conversation", questions)
+            item = QListWidgetItem(
+                f"{c.title}\n{_when(c.updated, now)} · {count.format(count=questions)}"
+            )
             item.setData(Qt.ItemDataRole.UserRole, c.id)
             item.setToolTip(c.title)
             self.list.addItem(item)
@@ -110,7 +116,7 @@ class ConversationList(QWidget):
                 self.list.setCurrentItem(item)
         self.list.blockSignals(False)
         if not conversations:
-            empty = QListWidgetItem("No matching conversations" if self.query() else "")
+            empty = QListWidgetItem(self.tr("No matching conversations") if self.query() else "")
             empty.setFlags(Qt.ItemFlag.NoItemFlags)
             if empty.text():
                 self.list.addItem(empty)
@@ -142,16 +148,19 @@ class ConversationList(QWidget):
     def ask_rename(self, conversation_id: int) -> None:
         item = self.item_for(conversation_id)
         old = item.toolTip() if item else ""
-        title, ok = QInputDialog.getText(self, "Rename conversation", "Title:", text=old)
+        title, ok = QInputDialog.getText(
+            self, self.tr("Rename conversation"), self.tr("Title:"), text=old
+        )
         if ok and title.strip():
             self.rename_requested.emit(conversation_id, title)
 
     def ask_delete(self, conversation_id: int) -> None:
         item = self.item_for(conversation_id)
+        title = item.toolTip() if item else self.tr("this conversation")
         answer = QMessageBox.question(
             self,
-            "Delete conversation",
-            f"Delete “{item.toolTip() if item else 'this conversation'}” and its messages?",
+            self.tr("Delete conversation"),
+            self.tr("Delete “{title}” and its messages?").format(title=title),
         )
         if answer == QMessageBox.StandardButton.Yes:
             self.delete_requested.emit(conversation_id)
@@ -173,9 +182,9 @@ class ConversationList(QWidget):
         if cid is None:
             return
         menu = QMenu(self)
-        rename = QAction("Rename…", menu)
+        rename = QAction(self.tr("Rename…"), menu)
         rename.triggered.connect(lambda: self.ask_rename(cid))
-        delete = QAction("Delete…", menu)
+        delete = QAction(self.tr("Delete…"), menu)
         delete.triggered.connect(lambda: self.ask_delete(cid))
         menu.addActions([rename, delete])
         menu.popup(self.list.viewport().mapToGlobal(pos))

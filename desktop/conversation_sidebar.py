@@ -45,7 +45,7 @@ class ConversationSidebar(WindowPart):
             self._window.new_chat()
 
         def done(_gone: bool) -> None:
-            self._window.statusBar().showMessage("Conversation deleted", MESSAGE_MS)
+            self._window.statusBar().showMessage(self.tr("Conversation deleted"), MESSAGE_MS)
             self.refresh()
 
         self._window.history.run(lambda store: conversations.delete(store, conversation_id), done)

@@ -33,9 +33,11 @@ class IndexOutcome:
 
     def status(self) -> str:
         if not self.reports:
-            return "Nothing indexed"
-        stopped = " (stopped)" if self.stopped else ""
-        return f"Indexed{stopped}: " + "; ".join(r.summary() for r in self.reports)
+            return IndexRunner.tr("Nothing indexed")
+        summaries = "; ".join(r.summary() for r in self.reports)  # the core's words
+        if self.stopped:
+            return IndexRunner.tr("Indexed (stopped): {summaries}").format(summaries=summaries)
+        return IndexRunner.tr("Indexed: {summaries}").format(summaries=summaries)
 
     def problem(self) -> tuple[str, str | None] | None:
         """What the user should hear about, if anything: a failed folder first."""
@@ -46,11 +48,11 @@ class IndexOutcome:
             return None
         shown = "; ".join(f"{os.path.basename(p)} ({why})" for p, why in unreadable[:3])
         more = len(unreadable) - _SHOWN_ERRORS
-        return (
-            f"{len(unreadable)} file(s) could not be read: {shown}"
-            + (f" and {more} more" if more > 0 else ""),
-            None,
-        )
+        text = IndexRunner.tr("{count} file(s) could not be read: {shown}", "", len(unreadable))
+        text = text.format(count=len(unreadable), shown=shown)
+        if more > 0:
+            text += IndexRunner.tr(" and {count} more", "", more).format(count=more)
+        return text, None
 
 
 def index_folders(workspace: Workspace, folders: list[str], ctx: OpContext) -> IndexOutcome:
@@ -131,10 +133,11 @@ class IndexRunner(WindowPart):
         folders = list(workspace.settings.notes_folders if folders is None else folders)
         if not folders:
             w.statusBar().showMessage(
-                "No notes folders yet: add one with File › Add notes folder…", MESSAGE_MS
+                self.tr("No notes folders yet: add one with File › Add notes folder…"),
+                MESSAGE_MS,
             )
             return None
-        w.statusBar().showMessage("Indexing…")
+        w.statusBar().showMessage(self.tr("Indexing…"))
         op = w.ops.run(lambda ctx: index_folders(workspace, folders, ctx))
         self._start(op, self._on_index_progress, self._on_indexed)
         return op
@@ -143,7 +146,7 @@ class IndexRunner(WindowPart):
         """Fetch new IMAP mail and re-read mail on disk (``paths``: only those)."""
         w = self._window
         workspace = w.workspace
-        w.statusBar().showMessage("Syncing mail…")
+        w.statusBar().showMessage(self.tr("Syncing mail…"))
         op = w.ops.run(lambda ctx: sync_mail_sources(workspace, paths, ctx))
         self._start(op, self._on_mail_progress, self._on_mail_synced)
         return op
@@ -168,11 +171,19 @@ class IndexRunner(WindowPart):
         self._window.update_busy()
 
     def _on_index_progress(self, done: int, total: int, folder: str) -> None:
-        self._window.statusBar().showMessage(f"Indexing {done}/{total} files in {folder}…")
+        self._window.statusBar().showMessage(
+            self.tr("Indexing {done}/{count} files in {folder}…", "", total).format(
+                done=done, count=total, folder=folder
+            )
+        )
         self._window.status.show_progress(done, total)
 
     def _on_mail_progress(self, done: int, total: int, _where: str) -> None:
-        self._window.statusBar().showMessage(f"Syncing mail: {done}/{total} messages…")
+        self._window.statusBar().showMessage(
+            self.tr("Syncing mail: {done}/{count} messages…", "", total).format(
+                done=done, count=total
+            )
+        )
         self._window.status.show_progress(done, total)
 
     def _on_indexed(self, outcome: IndexOutcome) -> None:
@@ -185,12 +196,16 @@ class IndexRunner(WindowPart):
         w = self._window
         if not results:
             w.statusBar().showMessage(
-                "No mail sources yet: add an account or mail on disk in Settings › Sources",
+                self.tr(
+                    "No mail sources yet: add an account or mail on disk in Settings › Sources"
+                ),
                 MESSAGE_MS,
             )
             return
         done = [f"{name}: {r.summary()}" for name, r in results if not isinstance(r, Exception)]
-        w.statusBar().showMessage("Mail synced: " + "; ".join(done), MESSAGE_MS)
+        w.statusBar().showMessage(
+            self.tr("Mail synced: {summaries}").format(summaries="; ".join(done)), MESSAGE_MS
+        )
         failed = [r for _name, r in results if isinstance(r, Exception)]
         if failed:
             w.show_error(failed[0])

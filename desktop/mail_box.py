@@ -38,9 +38,13 @@ SyncMail = Callable[[list[str] | None], object]
 def choose_mail_path_dialog(parent: QWidget | None, kind: str) -> str | None:
     """The real picker: a folder (Maildir, .eml files) or a file (mbox, .eml)."""
     if kind == "folder":
-        return QFileDialog.getExistingDirectory(parent, "Add a mail folder") or None
+        title = MailPathsBox.tr("Add a mail folder")
+        return QFileDialog.getExistingDirectory(parent, title) or None
     path, _filter = QFileDialog.getOpenFileName(
-        parent, "Add a mail file", "", "Mail (*.mbox *.mbx *.eml *.mbs);;All files (*)"
+        parent,
+        MailPathsBox.tr("Add a mail file"),
+        "",
+        MailPathsBox.tr("Mail (*.mbox *.mbx *.eml *.mbs);;All files (*)"),
     )
     return path or None
 
@@ -54,41 +58,46 @@ class MailAccountsBox(QGroupBox):
         store_ops: Ops,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__("Mail accounts (IMAP)", parent)
+        super().__init__(parent)
+        self.setTitle(self.tr("Mail accounts (IMAP)"))
         self.setObjectName("mailAccounts")
         self._workspace = workspace
         self._keyring_ops = keyring_ops
         self._store_ops = store_ops
         self.accounts = QListWidget()
         self.accounts.setObjectName("mailAccountList")
-        self.accounts.setAccessibleName("Mail accounts")
+        self.accounts.setAccessibleName(self.tr("Mail accounts"))
         self.accounts.setMaximumHeight(70)
-        self.host = self._line("imapHost", "Server", "imap.example.com")
-        self.user = self._line("imapUser", "User name", "you@example.com")
-        self.password = self._line("imapPassword", "Password", "stored in the OS keyring")
+        self.host = self._line("imapHost", self.tr("Server"), "imap.example.com")
+        self.user = self._line("imapUser", self.tr("User name"), "you@example.com")
+        self.password = self._line(
+            "imapPassword", self.tr("Password"), self.tr("stored in the OS keyring")
+        )
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.folders = self._line("imapFolders", "Folders", "INBOX; * for all, comma separated")
+        self.folders = self._line(
+            "imapFolders", self.tr("Folders"), self.tr("INBOX; * for all, comma separated")
+        )
         self.folders.setText("INBOX")
         self.port = QSpinBox()
         self.port.setObjectName("imapPort")
-        self.port.setAccessibleName("Port")
+        self.port.setAccessibleName(self.tr("Port"))
         self.port.setRange(1, 65535)
         self.port.setValue(993)
         self.security = QComboBox()
         self.security.setObjectName("imapSecurity")
-        self.security.setAccessibleName("Security")
+        self.security.setAccessibleName(self.tr("Security"))
         self.security.addItem("SSL/TLS (IMAPS)", "ssl")
         self.security.addItem("STARTTLS", "starttls")
         self.security.currentIndexChanged.connect(
             lambda _i: self.port.setValue(993 if self.security.currentData() == "ssl" else 143)
         )
-        self.add_button = QPushButton("Add account")
+        self.add_button = QPushButton(self.tr("Add account"))
         self.add_button.setObjectName("addMailAccount")
-        self.add_button.setAccessibleName("Add mail account")
+        self.add_button.setAccessibleName(self.tr("Add mail account"))
         self.add_button.clicked.connect(lambda _checked=False: self.add())
-        self.remove_button = QPushButton("Remove")
+        self.remove_button = QPushButton(self.tr("Remove"))
         self.remove_button.setObjectName("removeMailAccount")
-        self.remove_button.setAccessibleName("Remove mail account")
+        self.remove_button.setAccessibleName(self.tr("Remove mail account"))
         self.remove_button.clicked.connect(lambda _checked=False: self.remove())
         self.message = QLabel()
         self.message.setObjectName("mailMessage")
@@ -96,14 +105,14 @@ class MailAccountsBox(QGroupBox):
         self.message.setTextFormat(Qt.TextFormat.PlainText)
 
         form = QFormLayout()
-        form.addRow("Server", self.host)
+        form.addRow(self.tr("Server"), self.host)
         port_row = QHBoxLayout()
         port_row.addWidget(self.port)
         port_row.addWidget(self.security, 1)
-        form.addRow("Port", port_row)
-        form.addRow("User", self.user)
-        form.addRow("Password", self.password)
-        form.addRow("Folders", self.folders)
+        form.addRow(self.tr("Port"), port_row)
+        form.addRow(self.tr("User"), self.user)
+        form.addRow(self.tr("Password"), self.password)
+        form.addRow(self.tr("Folders"), self.folders)
         buttons = QHBoxLayout()
         buttons.addWidget(self.message, 1)
         buttons.addWidget(self.remove_button)
@@ -141,7 +150,7 @@ class MailAccountsBox(QGroupBox):
         host, user, password = self.host.text().strip(), self.user.text().strip(), ""
         password = self.password.text()
         if not host or not user or not password:
-            self.message.setText("Server, user name and password are all needed")
+            self.message.setText(self.tr("Server, user name and password are all needed"))
             return
         folders = [f.strip() for f in self.folders.text().split(",") if f.strip()]
         account = mail_accounts.ImapAccount(
@@ -153,11 +162,13 @@ class MailAccountsBox(QGroupBox):
         )
         workspace = self._workspace
         self.password.clear()
-        self.message.setText("Saving…")
+        self.message.setText(self.tr("Saving…"))
         self._keyring_ops.run(
             lambda _ctx: mail_accounts.add_account(workspace, account, password),
             on_success=lambda a: self.message.setText(
-                f"Added {a.name}; the password is in the keyring. Sync it with “Sync mail now”."
+                self.tr(
+                    "Added {name}; the password is in the keyring. Sync it with “Sync mail now”."
+                ).format(name=a.name)
             ),
             on_failure=self._fail,
             on_finished=self.refresh,
@@ -171,7 +182,9 @@ class MailAccountsBox(QGroupBox):
         self._store_ops.run(
             lambda _ctx: mail_accounts.remove_account(workspace, name),
             on_success=lambda r: self.message.setText(
-                f"Removed {r[0].name} and {r[1]} messages only it had"
+                self.tr("Removed {name} and {count} messages only it had", "", r[1]).format(
+                    name=r[0].name, count=r[1]
+                )
             ),
             on_failure=self._fail,
             on_finished=self.refresh,
@@ -190,7 +203,8 @@ class MailPathsBox(QGroupBox):
         choose_path: Callable[[QWidget | None, str], str | None] = choose_mail_path_dialog,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__("Mail on disk (mbox, Maildir, .eml)", parent)
+        super().__init__(parent)
+        self.setTitle(self.tr("Mail on disk (mbox, Maildir, .eml)"))
         self.setObjectName("mailPaths")
         self._workspace = workspace
         self._store_ops = store_ops
@@ -198,19 +212,19 @@ class MailPathsBox(QGroupBox):
         self._choose_path = choose_path
         self.paths = QListWidget()
         self.paths.setObjectName("mailPathList")
-        self.paths.setAccessibleName("Mail on disk")
+        self.paths.setAccessibleName(self.tr("Mail on disk"))
         self.paths.setMaximumHeight(70)
-        self.add_folder_button = QPushButton("Add folder…")
+        self.add_folder_button = QPushButton(self.tr("Add folder…"))
         self.add_folder_button.setObjectName("addMailFolder")
-        self.add_folder_button.setAccessibleName("Add a Maildir or a folder of .eml files")
+        self.add_folder_button.setAccessibleName(self.tr("Add a Maildir or a folder of .eml files"))
         self.add_folder_button.clicked.connect(lambda _checked=False: self.add(kind="folder"))
-        self.add_file_button = QPushButton("Add file…")
+        self.add_file_button = QPushButton(self.tr("Add file…"))
         self.add_file_button.setObjectName("addMailFile")
-        self.add_file_button.setAccessibleName("Add an mbox or .eml file")
+        self.add_file_button.setAccessibleName(self.tr("Add an mbox or .eml file"))
         self.add_file_button.clicked.connect(lambda _checked=False: self.add(kind="file"))
-        self.remove_button = QPushButton("Remove")
+        self.remove_button = QPushButton(self.tr("Remove"))
         self.remove_button.setObjectName("removeMailPath")
-        self.remove_button.setAccessibleName("Remove mail on disk")
+        self.remove_button.setAccessibleName(self.tr("Remove mail on disk"))
         self.remove_button.clicked.connect(lambda _checked=False: self.remove())
         self.message = QLabel()
         self.message.setObjectName("mailPathMessage")
@@ -247,7 +261,7 @@ class MailPathsBox(QGroupBox):
             self._fail(e)
             return
         self.refresh()
-        self.message.setText(f"Indexing {root} in the background…")
+        self.message.setText(self.tr("Indexing {path} in the background…").format(path=root))
         op = self._sync_mail([root]) if self._sync_mail is not None else None
         if isinstance(op, Op):
             op.succeeded.connect(self._indexed)
@@ -268,7 +282,9 @@ class MailPathsBox(QGroupBox):
         self._store_ops.run(
             lambda _ctx: mail_accounts.remove_mail_path(workspace, path),
             on_success=lambda n: self.message.setText(
-                f"Removed {path} and {n} messages only it had"
+                self.tr("Removed {name} and {count} messages only it had", "", n).format(
+                    name=path, count=n
+                )
             ),
             on_failure=self._fail,
             on_finished=self.refresh,

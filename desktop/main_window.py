@@ -81,7 +81,7 @@ class MainWindow(QMainWindow):
         self.indexing = IndexRunner(self)
         self.hardware = None
 
-        self.setWindowTitle("Fanous")
+        self.setWindowTitle(self.tr("Fanous"))
         self.setWindowIcon(app_icon())
         self.setObjectName("mainWindow")
         self.resize(1180, 720)
@@ -244,8 +244,8 @@ class MainWindow(QMainWindow):
         if not self._open_url(QUrl.fromLocalFile(path)):
             self.show_error(
                 FanousError(
-                    f"Could not open {path}",
-                    fix="check that a program is set to open this kind of file",
+                    self.tr("Could not open {path}").format(path=path),
+                    fix=self.tr("check that a program is set to open this kind of file"),
                 )
             )
 
@@ -281,6 +281,7 @@ class MainWindow(QMainWindow):
         settings, workspace = self.workspace.settings, self.workspace
         removed = [f for f in settings.notes_folders if f not in choice.notes_folders]
         added = [f for f in choice.notes_folders if f not in settings.notes_folders]
+        language_changed = choice.values.get("language", settings.language) != settings.language
         engine_changed = choice.apply_to(settings)
         for folder in removed:  # settings change here; the index is pruned off-thread
             settings.notes_folders.remove(folder)
@@ -294,7 +295,7 @@ class MainWindow(QMainWindow):
             self.probes.run(
                 lambda _ctx: choice.save_secrets(),
                 on_success=lambda _r: self.statusBar().showMessage(
-                    "API key saved in the keyring", MESSAGE_MS
+                    self.tr("API key saved in the keyring"), MESSAGE_MS
                 ),
                 on_failure=self.show_error,
             )
@@ -305,13 +306,18 @@ class MainWindow(QMainWindow):
             self.ops.run(
                 lambda _ctx: sum(workspace.remove_notes_folder(f) for f in removed),
                 on_success=lambda n: self.statusBar().showMessage(
-                    f"Removed {n} notes from the index", MESSAGE_MS
+                    self.tr("Removed {count} notes from the index", "", n).format(count=n),
+                    MESSAGE_MS,
                 ),
                 on_failure=self.show_error,
                 on_finished=self.indexing.refresh_state,
             )
         if roots:
             self.reindex(roots)
+        if language_changed:  # widgets take their texts when made: a restart re-makes them
+            self.statusBar().showMessage(
+                self.tr("The new language applies the next time Fanous starts"), MESSAGE_MS
+            )
 
     def set_cloud_escalation(self, on: bool) -> None:
         settings = self.workspace.settings
@@ -331,7 +337,9 @@ class MainWindow(QMainWindow):
             self.action_cloud.blockSignals(True)
             self.action_cloud.setChecked(on)
             self.action_cloud.blockSignals(False)
-        self.action_cloud.setText("Cloud escalation: on" if on else "Cloud escalation: off")
+        self.action_cloud.setText(
+            self.tr("Cloud escalation: on") if on else self.tr("Cloud escalation: off")
+        )
         self.route_indicator.show_route(
             on, self.session.last_answer, offline=getattr(settings, "offline", False)
         )

@@ -42,7 +42,8 @@ class OllamaModelsBox(QGroupBox):
         manager: Callable[[str], OllamaManager] = OllamaManager,
         open_url: Callable[[QUrl], bool] = QDesktopServices.openUrl,
     ) -> None:
-        super().__init__("Ollama models", parent)
+        super().__init__(parent)
+        self.setTitle(self.tr("Ollama models"))
         self.setObjectName("ollamaModels")
         self._host = host
         self._make_manager = manager
@@ -53,31 +54,43 @@ class OllamaModelsBox(QGroupBox):
         self._open_url = open_url
         self.install_url = ""  # the official page for this system, once found absent
 
-        self.status = QLabel("Looking for Ollama…")
+        self.status = QLabel(self.tr("Looking for Ollama…"))
         self.status.setObjectName("ollamaStatus")
         self.status.setWordWrap(True)
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.installed = QListWidget()
         self.installed.setObjectName("ollamaInstalled")
-        self.installed.setAccessibleName("Installed Ollama models")
+        self.installed.setAccessibleName(self.tr("Installed Ollama models"))
         self.installed.setMinimumHeight(60)
         self.name = QLineEdit(recommended)
         self.name.setObjectName("pullName")
-        self.name.setAccessibleName("Model to pull")
-        self.name.setPlaceholderText("a model name, e.g. llama3.2:1b")
-        self.pull_button = self._button("Pull", "pullModel", self.pull)
-        self.cancel_button = self._button("Cancel", "cancelPull", self.cancel)
-        self.remove_button = self._button("Remove", "removeModel", self.remove)
-        self.rollback_button = self._button("Roll back", "rollbackModel", self.rollback)
+        self.name.setAccessibleName(self.tr("Model to pull"))
+        self.name.setPlaceholderText(self.tr("a model name, e.g. llama3.2:1b"))
+        self.pull_button = self._button(
+            self.tr("Pull"), self.tr("Pull Ollama model"), "pullModel", self.pull
+        )
+        self.cancel_button = self._button(
+            self.tr("Cancel"), self.tr("Cancel pull"), "cancelPull", self.cancel
+        )
+        self.remove_button = self._button(
+            self.tr("Remove"), self.tr("Remove Ollama model"), "removeModel", self.remove
+        )
+        self.rollback_button = self._button(
+            self.tr("Roll back"), self.tr("Roll back Ollama model"), "rollbackModel", self.rollback
+        )
         self.progress = QProgressBar()
         self.progress.setObjectName("pullProgress")
-        self.progress.setAccessibleName("Pull progress")
+        self.progress.setAccessibleName(self.tr("Pull progress"))
         self.progress.setRange(0, _STEPS)
         self.progress.hide()
-        self.download_button = QPushButton("Open download page")
+        self.download_button = QPushButton(self.tr("Open download page"))
         self.download_button.setObjectName("openOllamaDownload")
-        self.download_button.setAccessibleName("Open the Ollama download page in the browser")
-        self.download_button.setToolTip("Opens ollama.com in your browser; nothing is downloaded")
+        self.download_button.setAccessibleName(
+            self.tr("Open the Ollama download page in the browser")
+        )
+        self.download_button.setToolTip(
+            self.tr("Opens ollama.com in your browser; nothing is downloaded")
+        )
         self.download_button.clicked.connect(lambda _checked=False: self.open_download_page())
         self.download_button.hide()
 
@@ -102,10 +115,12 @@ class OllamaModelsBox(QGroupBox):
         self._set_busy(False, running=False)
         self.refresh()
 
-    def _button(self, text: str, name: str, slot: Callable[[], object]) -> QPushButton:
+    def _button(
+        self, text: str, accessible: str, name: str, slot: Callable[[], object]
+    ) -> QPushButton:
         button = QPushButton(text)
         button.setObjectName(name)
-        button.setAccessibleName(f"{text} Ollama model" if text != "Cancel" else "Cancel pull")
+        button.setAccessibleName(accessible)
         button.clicked.connect(lambda _checked=False: slot())
         return button
 
@@ -122,7 +137,12 @@ class OllamaModelsBox(QGroupBox):
 
     def _fail(self, error: Exception) -> None:
         message, fix = describe_error(error)
-        self.status.setText(f"{message}\nWhat to do: {fix}" if fix else message)
+        self.status.setText(self._what_to_do(message, fix))
+
+    def _what_to_do(self, message: str, fix: str | None) -> str:
+        if not fix:
+            return message
+        return self.tr("{message}\nWhat to do: {fix}").format(message=message, fix=fix)
 
     # -- actions ---------------------------------------------------------------------
 
@@ -135,8 +155,7 @@ class OllamaModelsBox(QGroupBox):
 
     def _show(self, result: tuple[Any, dict[str, str]]) -> None:
         status, installed = result
-        text = status.detail + (f"\nWhat to do: {status.fix}" if status.fix else "")
-        self.status.setText(text)
+        self.status.setText(self._what_to_do(status.detail, status.fix))
         # Absent: the per-OS steps are in the text (the embedded model answers meanwhile).
         self.install_url = (status.install_url or "") if status.state == "absent" else ""
         self.download_button.setVisible(bool(self.install_url))
@@ -172,7 +191,7 @@ class OllamaModelsBox(QGroupBox):
 
         self.progress.setValue(0)
         self.progress.show()
-        self.status.setText(f"Pulling {name}…")
+        self.status.setText(self.tr("Pulling {name}…").format(name=name))
         op = self._ops.run(
             work,
             on_progress=self._progressed,
@@ -190,10 +209,10 @@ class OllamaModelsBox(QGroupBox):
     def _pulled(self, result: PullResult) -> None:
         self.last_result = result
         words = {
-            "installed": "installed",
-            "updated": "updated (the previous version is kept for a rollback)",
-            "unchanged": "already up to date",
-            "cancelled": "cancelled; pulling again resumes where it stopped",
+            "installed": self.tr("installed"),
+            "updated": self.tr("updated (the previous version is kept for a rollback)"),
+            "unchanged": self.tr("already up to date"),
+            "cancelled": self.tr("cancelled; pulling again resumes where it stopped"),
         }
         self.status.setText(f"{result.name}: {words.get(result.status, result.status)}")
 
@@ -216,7 +235,9 @@ class OllamaModelsBox(QGroupBox):
         if name:
             self._ops.run(
                 lambda _ctx: self._mgr().remove(name),
-                on_success=lambda names: self.status.setText(f"Removed {', '.join(names)}"),
+                on_success=lambda names: self.status.setText(
+                    self.tr("Removed {names}").format(names=", ".join(names))
+                ),
                 on_failure=self._fail,
                 on_finished=self.refresh,
             )
@@ -226,7 +247,9 @@ class OllamaModelsBox(QGroupBox):
         if name:
             self._ops.run(
                 lambda _ctx: self._mgr().rollback(name),
-                on_success=lambda r: self.status.setText(f"{r.name}: rolled back"),
+                on_success=lambda r: self.status.setText(
+                    self.tr("{name}: rolled back").format(name=r.name)
+                ),
                 on_failure=self._fail,
                 on_finished=self.refresh,
             )

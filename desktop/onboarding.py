@@ -47,15 +47,15 @@ def _label(text: str = "", name: str = "") -> QLabel:
 class _MachinePage(QWizardPage):
     def __init__(self) -> None:
         super().__init__()
-        self.setTitle("Welcome to Fanous")
-        self.setSubTitle("Your notes, answered on this computer. Nothing leaves it.")
-        self.hardware = _label("Detecting this machine…", "onboardingHardware")
+        self.setTitle(self.tr("Welcome to Fanous"))
+        self.setSubTitle(self.tr("Your notes, answered on this computer. Nothing leaves it."))
+        self.hardware = _label(self.tr("Detecting this machine…"), "onboardingHardware")
         self.model = _label("", "onboardingModel")
         layout = QVBoxLayout(self)
-        layout.addWidget(_label("This machine", ""))
+        layout.addWidget(_label(self.tr("This machine"), ""))
         layout.addWidget(self.hardware)
         layout.addSpacing(8)
-        layout.addWidget(_label("The local model", ""))
+        layout.addWidget(_label(self.tr("The local model"), ""))
         layout.addWidget(self.model)
         layout.addStretch(1)
 
@@ -63,7 +63,8 @@ class _MachinePage(QWizardPage):
         self.hardware.setText(profile.describe())
         self.model.setText(
             recommendation_text(profile)
-            + "\nThe embedded model is ready now; it needs no download and no setup."
+            + "\n"
+            + self.tr("The embedded model is ready now; it needs no download and no setup.")
         )
 
 
@@ -72,10 +73,12 @@ class _ModelPage(QWizardPage):
 
     def __init__(self, host: str) -> None:
         super().__init__()
-        self.setTitle("A bigger local model (optional)")
+        self.setTitle(self.tr("A bigger local model (optional)"))
         self.setSubTitle(
-            "The built-in model already answers. With Ollama, a larger model fits this "
-            "machine: pull it here, or skip and do it later in Settings › Models."
+            self.tr(
+                "The built-in model already answers. With Ollama, a larger model fits this "
+                "machine: pull it here, or skip and do it later in Settings › Models."
+            )
         )
         self.host = host
         self.box: OllamaModelsBox | None = None
@@ -96,14 +99,16 @@ class _FoldersPage(QWizardPage):
     def __init__(self, wizard: Onboarding) -> None:
         super().__init__()
         self._wizard = wizard
-        self.setTitle("Your notes")
-        self.setSubTitle("Pick the folders Fanous may read (Markdown, text, Obsidian vaults).")
+        self.setTitle(self.tr("Your notes"))
+        self.setSubTitle(
+            self.tr("Pick the folders Fanous may read (Markdown, text, Obsidian vaults).")
+        )
         self.folders = QListWidget()
         self.folders.setObjectName("onboardingFolders")
-        self.folders.setAccessibleName("Notes folders to index")
-        add = QPushButton("Add folder…")
+        self.folders.setAccessibleName(self.tr("Notes folders to index"))
+        add = QPushButton(self.tr("Add folder…"))
         add.setObjectName("onboardingAddFolder")
-        add.setAccessibleName("Add notes folder")
+        add.setAccessibleName(self.tr("Add notes folder"))
         add.clicked.connect(wizard.add_folder)
         row = QHBoxLayout()
         row.addWidget(add)
@@ -111,7 +116,9 @@ class _FoldersPage(QWizardPage):
         layout = QVBoxLayout(self)
         layout.addWidget(self.folders, 1)
         layout.addLayout(row)
-        layout.addWidget(_label("You can add or remove folders later in Settings › Sources."))
+        layout.addWidget(
+            _label(self.tr("You can add or remove folders later in Settings › Sources."))
+        )
 
 
 class _MailPage(QWizardPage):
@@ -119,10 +126,12 @@ class _MailPage(QWizardPage):
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__()
-        self.setTitle("Your mail (optional)")
+        self.setTitle(self.tr("Your mail (optional)"))
         self.setSubTitle(
-            "Add an IMAP account (the password goes to this computer's keyring) or mail "
-            "on disk: an mbox file, a Maildir, or a folder of .eml files."
+            self.tr(
+                "Add an IMAP account (the password goes to this computer's keyring) or mail "
+                "on disk: an mbox file, a Maildir, or a folder of .eml files."
+            )
         )
         ws = window.workspace
         self.accounts = MailAccountsBox(ws, keyring_ops=window.probes, store_ops=window.ops)
@@ -135,19 +144,25 @@ class _MailPage(QWizardPage):
         layout = QVBoxLayout(self)
         layout.addWidget(self.accounts)
         layout.addWidget(self.paths)
-        layout.addWidget(_label("Accounts are fetched with Settings › Sources › Sync mail now."))
+        layout.addWidget(
+            _label(self.tr("Accounts are fetched with Settings › Sources › Sync mail now."))
+        )
 
 
 class _IndexPage(QWizardPage):
     def __init__(self) -> None:
         super().__init__()
-        self.setTitle("Reading your notes")
-        self.setSubTitle("This runs in the background: you can finish now and ask right away.")
+        self.setTitle(self.tr("Reading your notes"))
+        self.setSubTitle(
+            self.tr("This runs in the background: you can finish now and ask right away.")
+        )
         self.progress = QProgressBar()
         self.progress.setObjectName("onboardingProgress")
-        self.progress.setAccessibleName("Indexing progress")
+        self.progress.setAccessibleName(self.tr("Indexing progress"))
         self.progress.setRange(0, 1)
-        self.status = _label("No folders picked: add some later from File › Add notes folder…")
+        self.status = _label(
+            self.tr("No folders picked: add some later from File › Add notes folder…")
+        )
         self.status.setObjectName("onboardingIndexStatus")
         layout = QVBoxLayout(self)
         layout.addWidget(self.progress)
@@ -160,10 +175,10 @@ class Onboarding(QWizard):
         super().__init__(window)
         self.window_ = window
         self.setObjectName("onboarding")
-        self.setWindowTitle("Set up Fanous")
+        self.setWindowTitle(self.tr("Set up Fanous"))
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
         self.setOption(QWizard.WizardOption.HaveCustomButton1, True)
-        self.setButtonText(QWizard.WizardButton.CustomButton1, "Skip setup")
+        self.setButtonText(QWizard.WizardButton.CustomButton1, self.tr("Skip setup"))
         self.button(QWizard.WizardButton.CustomButton1).setObjectName("skipSetup")
         self.customButtonClicked.connect(lambda _which: self.reject())
         self.machine = _MachinePage()
@@ -214,7 +229,7 @@ class Onboarding(QWizard):
             if op is None:
                 return
             page = self.index_page
-            page.status.setText("Indexing…")
+            page.status.setText(self.tr("Indexing…"))
             op.progressed.connect(self._progress)
             op.succeeded.connect(lambda outcome: page.status.setText(outcome.status()))
             op.failed.connect(lambda error: page.status.setText(str(error)))
@@ -222,7 +237,11 @@ class Onboarding(QWizard):
     def _progress(self, done: int, total: int, folder: str) -> None:
         self.index_page.progress.setRange(0, max(total, 1))
         self.index_page.progress.setValue(done)
-        self.index_page.status.setText(f"Indexing {done}/{total} files in {folder}…")
+        self.index_page.status.setText(
+            self.tr("Indexing {done}/{count} files in {folder}…", "", total).format(
+                done=done, count=total, folder=folder
+            )
+        )
 
     def _remember(self) -> None:
         if self.model_page.box is not None:

@@ -7,8 +7,11 @@ pin and, one day, swap.
 from __future__ import annotations
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QCoreApplication,
     QElapsedTimer,
     QEvent,
+    QLibraryInfo,
     QLocale,
     QObject,
     QPoint,
@@ -16,6 +19,7 @@ from PySide6.QtCore import (
     Qt,
     QThreadPool,
     QTimer,
+    QTranslator,
     QUrl,
     Signal,
     Slot,
@@ -83,6 +87,7 @@ from PySide6.QtWidgets import (
 )
 
 __all__ = [
+    "QT_TRANSLATE_NOOP",
     "QAbstractItemView",
     "QAction",
     "QApplication",
@@ -90,6 +95,7 @@ __all__ = [
     "QCloseEvent",
     "QColor",
     "QComboBox",
+    "QCoreApplication",
     "QDesktopServices",
     "QDialog",
     "QDialogButtonBox",
@@ -109,6 +115,7 @@ __all__ = [
     "QKeyEvent",
     "QKeySequence",
     "QLabel",
+    "QLibraryInfo",
     "QLineEdit",
     "QListView",
     "QListWidget",
@@ -144,6 +151,7 @@ __all__ = [
     "QTimer",
     "QToolBar",
     "QToolButton",
+    "QTranslator",
     "QUrl",
     "QVBoxLayout",
     "QWidget",

@@ -18,10 +18,12 @@ from agent.config import Settings
 from agent.engines import LOCAL_ENGINES
 from agent.engines.packaged import PACKAGED_MODELS
 from agent.workspace import Workspace
+from desktop.i18n import LANGUAGES
 from desktop.mail_box import MailAccountsBox, MailPathsBox, SyncMail, choose_mail_path_dialog
 from desktop.models_box import OllamaModelsBox
 from desktop.ops import Ops
 from desktop.qt import (
+    QT_TRANSLATE_NOOP,
     QApplication,
     QCheckBox,
     QComboBox,
@@ -57,13 +59,15 @@ __all__ = [
     "recommended_chat",
 ]
 
+# The pages' names (``show_page`` takes them); the list shows them translated.
 PAGES = ("Sources", "Models", "Cloud", "Privacy", "Appearance")
 
-CLOUD_EXPLAINED = (
+CLOUD_EXPLAINED = QT_TRANSLATE_NOOP(
+    "SettingsDialog",
     "With cloud escalation off, every question is answered on this computer and nothing "
     "leaves it. When it is on, hard questions may go to a cloud model with your own API "
     "key; what is sent is minimised, and every request is written to the egress ledger "
-    "(Privacy page)."
+    "(Privacy page).",
 )
 # Settings the pages edit besides the folders and the key; copied field by field.
 _EDITED = (
@@ -81,13 +85,14 @@ _EDITED = (
     "escalation_threshold",
     "offline",
     "never_send_sources",
+    "language",
 )
 _ENGINE_FIELDS = ("engine", "embedded_model", "ollama_host", "ollama_model", "embedding_model")
 
 
 def choose_folder_dialog(parent: QWidget | None) -> str | None:
     """The real folder picker; tests pass their own chooser instead."""
-    folder = QFileDialog.getExistingDirectory(parent, "Add notes folder")
+    folder = QFileDialog.getExistingDirectory(parent, SettingsDialog.tr("Add notes folder"))
     return folder or None
 
 
@@ -103,17 +108,19 @@ def cloud_providers() -> dict[str, str]:
 def recommendation_text(profile: Any) -> str:
     """What the model catalog recommends for this hardware, in words."""
     if profile is None:
-        return "Detecting the hardware…"
+        return SettingsDialog.tr("Detecting the hardware…")
     try:
         from agent.catalog import recommend
 
         rec = recommend(profile)
-        return (
-            f"For this machine: {rec.chat.name} with Ollama ({rec.chat.reason}); without "
-            f"Ollama the embedded {rec.embedded_fallback} answers."
-        )
+        return SettingsDialog.tr(
+            "For this machine: {model} with Ollama ({reason}); without "
+            "Ollama the embedded {fallback} answers."
+        ).format(model=rec.chat.name, reason=rec.chat.reason, fallback=rec.embedded_fallback)
     except Exception:  # the catalog is optional for this page: say what runs now
-        return "The embedded model runs on this machine without anything to install."
+        return SettingsDialog.tr(
+            "The embedded model runs on this machine without anything to install."
+        )
 
 
 def recommended_chat(profile: Any) -> str:
@@ -191,7 +198,7 @@ class SettingsDialog(QDialog):
         """``workspace`` and the two ``Ops`` (keyring, store) enable the mail sources;
         ``sync_mail`` (the window's) runs "Sync mail now" and indexes added mail paths."""
         super().__init__(parent)
-        self.setWindowTitle("Fanous settings")
+        self.setWindowTitle(self.tr("Fanous settings"))
         self.setObjectName("settingsDialog")
         self._settings = settings
         self._choose_folder = choose_folder
@@ -206,16 +213,23 @@ class SettingsDialog(QDialog):
                 workspace, store_ops=store_ops, sync_mail=sync_mail, choose_path=choose_mail_path
             )
         if sync_mail is not None:
-            self.sync_button = QPushButton("Sync mail now")
+            self.sync_button = QPushButton(self.tr("Sync mail now"))
             self.sync_button.setObjectName("syncMail")
-            self.sync_button.setAccessibleName("Sync mail now")
-            self.sync_button.setToolTip("Fetch new IMAP mail and re-read mail on disk")
+            self.sync_button.setAccessibleName(self.tr("Sync mail now"))
+            self.sync_button.setToolTip(self.tr("Fetch new IMAP mail and re-read mail on disk"))
             self.sync_button.clicked.connect(lambda _checked=False: sync_mail(None))
 
         self.nav = QListWidget()
         self.nav.setObjectName("settingsPages")
-        self.nav.setAccessibleName("Settings pages")
-        self.nav.addItems(list(PAGES))
+        self.nav.setAccessibleName(self.tr("Settings pages"))
+        titles = {
+            "Sources": self.tr("Sources"),
+            "Models": self.tr("Models"),
+            "Cloud": self.tr("Cloud"),
+            "Privacy": self.tr("Privacy"),
+            "Appearance": self.tr("Appearance"),
+        }
+        self.nav.addItems([titles[page] for page in PAGES])
         self.nav.setFixedWidth(130)
         self.stack = QStackedWidget()
         for build in (
@@ -256,15 +270,15 @@ class SettingsDialog(QDialog):
         page = QWidget()
         self.folder_list = QListWidget()
         self.folder_list.setObjectName("notesFolders")
-        self.folder_list.setAccessibleName("Notes folders")
+        self.folder_list.setAccessibleName(self.tr("Notes folders"))
         self.folder_list.addItems(self._settings.notes_folders)
-        add = QPushButton("Add…")
+        add = QPushButton(self.tr("Add…"))
         add.setObjectName("addFolder")
-        add.setAccessibleName("Add notes folder")
+        add.setAccessibleName(self.tr("Add notes folder"))
         add.clicked.connect(self._add_folder)
-        self.remove_button = QPushButton("Remove")
+        self.remove_button = QPushButton(self.tr("Remove"))
         self.remove_button.setObjectName("removeFolder")
-        self.remove_button.setAccessibleName("Remove notes folder")
+        self.remove_button.setAccessibleName(self.tr("Remove notes folder"))
         self.remove_button.clicked.connect(self._remove_folder)
         self.remove_button.setEnabled(False)
         self.folder_list.currentRowChanged.connect(
@@ -278,7 +292,7 @@ class SettingsDialog(QDialog):
         folders.addWidget(self.folder_list, 1)
         folders.addLayout(folder_buttons)
         layout = QVBoxLayout(page)
-        layout.addWidget(QLabel("Notes folders"))
+        layout.addWidget(QLabel(self.tr("Notes folders")))
         layout.addLayout(folders)
         if self.mail is not None:
             layout.addWidget(self.mail)
@@ -286,7 +300,9 @@ class SettingsDialog(QDialog):
             layout.addWidget(self.mail_paths)
         if self.sync_button is not None:
             row = QHBoxLayout()
-            row.addWidget(_note("Progress shows in the status bar; the window stays usable."), 1)
+            row.addWidget(
+                _note(self.tr("Progress shows in the status bar; the window stays usable.")), 1
+            )
             row.addWidget(self.sync_button)
             layout.addLayout(row)
         return page
@@ -296,41 +312,49 @@ class SettingsDialog(QDialog):
         s = self._settings
         self.engine_combo = QComboBox()
         self.engine_combo.setObjectName("engineChoice")
-        self.engine_combo.setAccessibleName("Local engine")
+        self.engine_combo.setAccessibleName(self.tr("Local engine"))
         self.engine_combo.addItems(list(LOCAL_ENGINES))
         self.engine_combo.setCurrentText(s.engine)
         self.embedded_combo = QComboBox()
         self.embedded_combo.setObjectName("embeddedModel")
-        self.embedded_combo.setAccessibleName("Embedded model")
+        self.embedded_combo.setAccessibleName(self.tr("Embedded model"))
         self.embedded_combo.setEditable(True)  # a path to any .gguf works too
         self.embedded_combo.addItems(list(PACKAGED_MODELS))
         self.embedded_combo.setCurrentText(s.embedded_model)
         self.ollama_host = QLineEdit(s.ollama_host)
         self.ollama_host.setObjectName("ollamaHost")
-        self.ollama_host.setAccessibleName("Ollama address")
+        self.ollama_host.setAccessibleName(self.tr("Ollama address"))
         self.ollama_model = QLineEdit(s.ollama_model)
         self.ollama_model.setObjectName("ollamaModel")
-        self.ollama_model.setAccessibleName("Ollama model")
-        self.ollama_model.setPlaceholderText("the first chat model Ollama has")
+        self.ollama_model.setAccessibleName(self.tr("Ollama model"))
+        self.ollama_model.setPlaceholderText(self.tr("the first chat model Ollama has"))
         self.embedding_model = QLineEdit(s.embedding_model)
         self.embedding_model.setObjectName("embeddingModel")
-        self.embedding_model.setAccessibleName("Embedding model")
-        self.embedding_model.setPlaceholderText("built in: multilingual E5-small (offline)")
+        self.embedding_model.setAccessibleName(self.tr("Embedding model"))
+        self.embedding_model.setPlaceholderText(
+            self.tr("built in: multilingual E5-small (offline)")
+        )
         self.embedding_model.setToolTip(
-            "An Ollama embedding model (e.g. bge-m3) to use instead; passages are embedded "
-            "again in the background and search keeps working meanwhile."
+            self.tr(
+                "An Ollama embedding model (e.g. bge-m3) to use instead; passages are embedded "
+                "again in the background and search keeps working meanwhile."
+            )
         )
         self.hardware_label = _note("", "hardwareSummary")
         self.recommend_label = _note("", "modelRecommendation")
-        form.addRow("Engine", self.engine_combo)
-        form.addRow("Embedded model", self.embedded_combo)
-        form.addRow("Ollama address", self.ollama_host)
-        form.addRow("Ollama model", self.ollama_model)
-        form.addRow("Embedding model", self.embedding_model)
-        form.addRow("This machine", self.hardware_label)
-        form.addRow("Recommended", self.recommend_label)
+        form.addRow(self.tr("Engine"), self.engine_combo)
+        form.addRow(self.tr("Embedded model"), self.embedded_combo)
+        form.addRow(self.tr("Ollama address"), self.ollama_host)
+        form.addRow(self.tr("Ollama model"), self.ollama_model)
+        form.addRow(self.tr("Embedding model"), self.embedding_model)
+        form.addRow(self.tr("This machine"), self.hardware_label)
+        form.addRow(self.tr("Recommended"), self.recommend_label)
         form.addRow(
-            _note("auto: Ollama when it runs, else the embedded model. Nothing is downloaded.")
+            _note(
+                self.tr(
+                    "auto: Ollama when it runs, else the embedded model. Nothing is downloaded."
+                )
+            )
         )
         self.ollama = OllamaModelsBox(
             s.ollama_host, recommended=recommended_chat(self._hardware), open_url=self._open_url
@@ -346,92 +370,101 @@ class SettingsDialog(QDialog):
     def _cloud_page(self) -> QWidget:
         page, form = _form()
         s = self._settings
-        self.cloud_checkbox = QCheckBox("Cloud escalation")
+        self.cloud_checkbox = QCheckBox(self.tr("Cloud escalation"))
         self.cloud_checkbox.setObjectName("cloudEscalation")
-        self.cloud_checkbox.setAccessibleName("Cloud escalation")
+        self.cloud_checkbox.setAccessibleName(self.tr("Cloud escalation"))
         self.cloud_checkbox.setChecked(s.cloud_escalation)
         self.provider_combo = QComboBox()
         self.provider_combo.setObjectName("cloudProvider")
-        self.provider_combo.setAccessibleName("Cloud provider")
+        self.provider_combo.setAccessibleName(self.tr("Cloud provider"))
         for name, label in cloud_providers().items():
             self.provider_combo.addItem(label, name)
         at = self.provider_combo.findData(s.cloud_provider)
         self.provider_combo.setCurrentIndex(max(at, 0))
         self.base_url = QLineEdit(s.cloud_base_url)
         self.base_url.setObjectName("cloudBaseUrl")
-        self.base_url.setAccessibleName("Cloud base URL")
-        self.base_url.setPlaceholderText("the provider's own endpoint")
+        self.base_url.setAccessibleName(self.tr("Cloud base URL"))
+        self.base_url.setPlaceholderText(self.tr("the provider's own endpoint"))
         self.cloud_model = QLineEdit(s.cloud_model)
         self.cloud_model.setObjectName("cloudModel")
-        self.cloud_model.setAccessibleName("Cloud model")
-        self.cloud_model.setPlaceholderText("the provider's default model")
+        self.cloud_model.setAccessibleName(self.tr("Cloud model"))
+        self.cloud_model.setPlaceholderText(self.tr("the provider's default model"))
         self.api_key = QLineEdit()
         self.api_key.setObjectName("apiKey")
-        self.api_key.setAccessibleName("API key")
+        self.api_key.setAccessibleName(self.tr("API key"))
         self.api_key.setEchoMode(QLineEdit.EchoMode.Password)
-        self.api_key.setPlaceholderText("stored in the OS keyring; leave empty to keep")
+        self.api_key.setPlaceholderText(self.tr("stored in the OS keyring; leave empty to keep"))
         self.budget = QDoubleSpinBox()
         self.budget.setObjectName("monthlyBudget")
-        self.budget.setAccessibleName("Monthly budget in US dollars")
+        self.budget.setAccessibleName(self.tr("Monthly budget in US dollars"))
         self.budget.setRange(0, 10_000)
         self.budget.setPrefix("$ ")
         self.budget.setValue(s.monthly_budget_usd)
         # The router's eagerness: tasks scoring at least this go to the cloud.
         self.threshold = QDoubleSpinBox()
         self.threshold.setObjectName("escalationThreshold")
-        self.threshold.setAccessibleName("Escalation threshold")
+        self.threshold.setAccessibleName(self.tr("Escalation threshold"))
         self.threshold.setRange(0.0, 1.0)
         self.threshold.setSingleStep(0.05)
         self.threshold.setDecimals(2)
         self.threshold.setValue(s.escalation_threshold)
         self.threshold.setToolTip(
-            "Lower sends more hard tasks to the cloud model; higher keeps more on this "
-            "computer. Never-send sources, the budget and the offline switch always win."
+            self.tr(
+                "Lower sends more hard tasks to the cloud model; higher keeps more on this "
+                "computer. Never-send sources, the budget and the offline switch always win."
+            )
         )
-        self.confirm_each = QCheckBox("Show what will be sent and ask each time")
+        self.confirm_each = QCheckBox(self.tr("Show what will be sent and ask each time"))
         self.confirm_each.setObjectName("confirmEach")
-        self.confirm_each.setAccessibleName("Confirm each escalation")
+        self.confirm_each.setAccessibleName(self.tr("Confirm each escalation"))
         self.confirm_each.setChecked(s.confirm_each_escalation)
         form.addRow(self.cloud_checkbox)
-        form.addRow(_note(CLOUD_EXPLAINED, "cloudExplained"))
-        form.addRow("Provider", self.provider_combo)
-        form.addRow("Base URL", self.base_url)
-        form.addRow("Model", self.cloud_model)
-        form.addRow("API key", self.api_key)
-        form.addRow("Monthly budget", self.budget)
-        form.addRow("Escalate from score", self.threshold)
+        form.addRow(_note(self.tr(CLOUD_EXPLAINED), "cloudExplained"))
+        form.addRow(self.tr("Provider"), self.provider_combo)
+        form.addRow(self.tr("Base URL"), self.base_url)
+        form.addRow(self.tr("Model"), self.cloud_model)
+        form.addRow(self.tr("API key"), self.api_key)
+        form.addRow(self.tr("Monthly budget"), self.budget)
+        form.addRow(self.tr("Escalate from score"), self.threshold)
         form.addRow(self.confirm_each)
         return page
 
     def _privacy_page(self) -> QWidget:
         page = QWidget()
         s = self._settings
-        self.offline_checkbox = QCheckBox("Offline: nothing leaves this computer")
+        self.offline_checkbox = QCheckBox(self.tr("Offline: nothing leaves this computer"))
         self.offline_checkbox.setObjectName("offline")
-        self.offline_checkbox.setAccessibleName("Offline")
+        self.offline_checkbox.setAccessibleName(self.tr("Offline"))
         self.offline_checkbox.setChecked(s.offline)
         self.never_send = QPlainTextEdit("\n".join(s.never_send_sources))
         self.never_send.setObjectName("neverSend")
-        self.never_send.setAccessibleName("Never send these sources")
-        self.never_send.setPlaceholderText("One folder or address per line")
+        self.never_send.setAccessibleName(self.tr("Never send these sources"))
+        self.never_send.setPlaceholderText(self.tr("One folder or address per line"))
         self.never_send.setMaximumHeight(70)
         self.ledger_table = QTableWidget(0, 6)
         self.ledger_table.setObjectName("egressLedger")
-        self.ledger_table.setAccessibleName("Egress ledger")
+        self.ledger_table.setAccessibleName(self.tr("Egress ledger"))
         self.ledger_table.setHorizontalHeaderLabels(
-            ["When", "Provider", "Model", "Sent", "Cost", "Status"]
+            [
+                self.tr("When"),
+                self.tr("Provider"),
+                self.tr("Model"),
+                self.tr("Sent"),
+                self.tr("Cost"),
+                self.tr("Status"),
+            ]
         )
         self.ledger_table.horizontalHeader().setSectionResizeMode(
             QHeaderView.ResizeMode.ResizeToContents
         )
         self.ledger_table.horizontalHeader().setStretchLastSection(True)
         self.ledger_table.verticalHeader().hide()
-        self.ledger_status = _note("Nothing has left this computer.", "ledgerStatus")
+        self.ledger_status = _note(self.tr("Nothing has left this computer."), "ledgerStatus")
         layout = QVBoxLayout(page)
         layout.addWidget(self.offline_checkbox)
-        layout.addWidget(QLabel("Never send passages from:"))
+        layout.addWidget(QLabel(self.tr("Never send passages from:")))
         layout.addWidget(self.never_send)
-        layout.addWidget(QLabel("Egress ledger: every request that left this computer"))
+        layout.addWidget(QLabel(self.tr("Egress ledger: every request that left this computer")))
         layout.addWidget(self.ledger_table, 1)
         layout.addWidget(self.ledger_status)
         return page
@@ -439,18 +472,46 @@ class SettingsDialog(QDialog):
     def _appearance_page(self) -> QWidget:
         page, form = _form()
         app = QApplication.instance()
-        scheme = "system default"
-        direction = "left to right"
+        schemes = {
+            "light": self.tr("light"),
+            "dark": self.tr("dark"),
+            "unknown": self.tr("unknown"),
+        }
+        scheme = self.tr("system default")
+        direction = self.tr("left to right")
         if isinstance(app, QApplication):
-            scheme = app.styleHints().colorScheme().name.lower()
+            name = app.styleHints().colorScheme().name.lower()
+            scheme = schemes.get(name, name)
             if app.layoutDirection() == Qt.LayoutDirection.RightToLeft:
-                direction = "right to left"
-        form.addRow("Colours", _note(f"Follow the system (now: {scheme})", "colorScheme"))
-        form.addRow("Layout", _note(f"Follows the system language ({direction})", "direction"))
+                direction = self.tr("right to left")
+        self.language_combo = QComboBox()
+        self.language_combo.setObjectName("languageChoice")
+        self.language_combo.setAccessibleName(self.tr("Language"))
+        for code, name in LANGUAGES.items():
+            self.language_combo.addItem(name or self.tr("System language"), code)
+        at = self.language_combo.findData(getattr(self._settings, "language", ""))
+        self.language_combo.setCurrentIndex(max(at, 0))
+        form.addRow(self.tr("Language"), self.language_combo)
+        form.addRow(_note(self.tr("A new language applies the next time Fanous starts.")))
+        form.addRow(
+            self.tr("Colours"),
+            _note(
+                self.tr("Follow the system (now: {scheme})").format(scheme=scheme), "colorScheme"
+            ),
+        )
+        form.addRow(
+            self.tr("Layout"),
+            _note(
+                self.tr("Follows the language ({direction})").format(direction=direction),
+                "direction",
+            ),
+        )
         form.addRow(
             _note(
-                "Each message follows the direction of its own text: Arabic questions and "
-                "answers read right to left. Scaling follows the screen's DPI."
+                self.tr(
+                    "Each message follows the direction of its own text: Arabic questions and "
+                    "answers read right to left. Scaling follows the screen's DPI."
+                )
             )
         )
         return page
@@ -458,7 +519,9 @@ class SettingsDialog(QDialog):
     # -- data ----------------------------------------------------------------------------
 
     def show_hardware(self, profile: Any) -> None:
-        self.hardware_label.setText(profile.describe() if profile is not None else "Detecting…")
+        self.hardware_label.setText(
+            profile.describe() if profile is not None else self.tr("Detecting…")
+        )
         self.recommend_label.setText(recommendation_text(profile))
 
     def show_ledger(self, entries: list[Any]) -> None:
@@ -475,7 +538,10 @@ class SettingsDialog(QDialog):
             for col, text in enumerate(cells):
                 self.ledger_table.setItem(row, col, QTableWidgetItem(text))
         if entries:
-            self.ledger_status.setText(f"{len(entries)} request(s) recorded.")
+            count = len(entries)
+            self.ledger_status.setText(
+                self.tr("{count} request(s) recorded.", "", count).format(count=count)
+            )
 
     def choice(self) -> SettingsChoice:
         folders = [self.folder_list.item(i).text() for i in range(self.folder_list.count())]
@@ -494,6 +560,7 @@ class SettingsDialog(QDialog):
             "escalation_threshold": float(self.threshold.value()),
             "offline": self.offline_checkbox.isChecked(),
             "never_send_sources": [line for line in never if line],
+            "language": self.language_combo.currentData() or "",
         }
         known = {f.name for f in dataclasses.fields(Settings)}
         values = {k: v for k, v in values.items() if k in known and k in _EDITED}

@@ -122,7 +122,7 @@ class SourcesPanel(QWidget):
         self._reader = Ops(self)  # file reads only: never waits behind the index
         self.list = QListWidget()
         self.list.setObjectName("sources")
-        self.list.setAccessibleName("Sources")
+        self.list.setAccessibleName(self.tr("Sources"))
         self.list.setWordWrap(True)
         self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -130,23 +130,23 @@ class SourcesPanel(QWidget):
         self.preview = QTextEdit()
         self.preview.setAcceptRichText(False)
         self.preview.setObjectName("sourcePreview")
-        self.preview.setAccessibleName("Cited passage")
+        self.preview.setAccessibleName(self.tr("Cited passage"))
         self.preview.setReadOnly(True)
-        self.preview.setPlaceholderText("Select a source to see the passage it cites.")
+        self.preview.setPlaceholderText(self.tr("Select a source to see the passage it cites."))
         self.location = QLabel()
         self.location.setObjectName("sourceLocation")
         self.location.setWordWrap(True)
         self.location.setTextFormat(Qt.TextFormat.PlainText)
-        self.open_button = QPushButton("Open in default app")
+        self.open_button = QPushButton(self.tr("Open in default app"))
         self.open_button.setObjectName("openSource")
-        self.open_button.setAccessibleName("Open note in the default app")
+        self.open_button.setAccessibleName(self.tr("Open note in the default app"))
         self.open_button.setEnabled(False)
 
         self.list.currentItemChanged.connect(self._show_current)
         self.list.itemDoubleClicked.connect(lambda _item: self._open_current())
         self.open_button.clicked.connect(self._open_current)
 
-        title = QLabel("Sources")
+        title = QLabel(self.tr("Sources"))
         title.setFont(QFont(title.font().family(), -1, QFont.Weight.Bold))
         header = QHBoxLayout()
         header.addWidget(title)
@@ -201,12 +201,16 @@ class SourcesPanel(QWidget):
             self.location.clear()
             return
         if ref.is_mail:
-            self.location.setText(f"Mail: {ref.title}")
+            self.location.setText(self.tr("Mail: {title}").format(title=ref.title))
             if self.load_mail is not None:
                 self.load_mail(ref.uri, lambda message, r=ref: self._show_mail(r, message))
             return
         where = ref.path or ref.uri
-        self.location.setText(f"{where}  ·  characters {ref.start}–{ref.end}")
+        self.location.setText(
+            self.tr("{where}  ·  characters {start}–{end}").format(
+                where=where, start=ref.start, end=ref.end
+            )
+        )
         if ref.path and Path(ref.path).is_absolute():
             path = ref.path
             self._reader.run(
@@ -222,7 +226,7 @@ class SourcesPanel(QWidget):
         if span is None:
             if not ref.text:
                 self.preview.setPlainText(note)
-            self.location.setText(self.location.text() + "  ·  the note changed since")
+            self.location.setText(self.location.text() + self.tr("  ·  the note changed since"))
             return
         self._highlight(note, span)
 
@@ -230,9 +234,11 @@ class SourcesPanel(QWidget):
         if ref != self._shown or message is None:
             return  # the user moved on, or the message left the index
         self.location.setText(
-            f"From: {message.sender or '(unknown sender)'}\n"
-            f"Date: {message.date or '(no date)'}\n"
-            f"Subject: {message.subject or '(no subject)'}"
+            self.tr("From: {sender}\nDate: {date}\nSubject: {subject}").format(
+                sender=message.sender or self.tr("(unknown sender)"),
+                date=message.date or self.tr("(no date)"),
+                subject=message.subject or self.tr("(no subject)"),
+            )
         )
         span = locate(message.text, ref)
         if span is None:
@@ -261,7 +267,7 @@ class SourcesPanel(QWidget):
 
     def _note_unreadable(self, ref: SourceRef) -> None:
         if ref == self._shown:
-            self.location.setText(self.location.text() + "  ·  the note could not be read")
+            self.location.setText(self.location.text() + self.tr("  ·  the note could not be read"))
 
     def _open_current(self) -> None:
         ref = self.current_source()

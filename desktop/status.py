@@ -28,32 +28,33 @@ def describe_gpu(profile: HardwareProfile) -> tuple[str, str]:
     """A short label and a longer tooltip for the accelerator a model would run on."""
     gpu = profile.best_gpu
     if gpu is None:
-        return "CPU only", profile.describe()
-    return f"GPU: {gpu.name} ({gpu.backend})", profile.describe()
+        return StatusFields.tr("CPU only"), profile.describe()
+    label = StatusFields.tr("GPU: {name} ({backend})").format(name=gpu.name, backend=gpu.backend)
+    return label, profile.describe()
 
 
 class StatusFields(QWidget):
     def __init__(self, bar: QStatusBar) -> None:
         super().__init__(bar)
-        self.engine = QLabel("Engine: …")
+        self.engine = QLabel(self.tr("Engine: …"))
         self.engine.setObjectName("engineStatus")
-        self.engine.setAccessibleName("Engine and model")
-        self.gpu = QLabel("GPU: …")
+        self.engine.setAccessibleName(self.tr("Engine and model"))
+        self.gpu = QLabel(self.tr("GPU: …"))
         self.gpu.setObjectName("gpuStatus")
-        self.gpu.setAccessibleName("GPU in use")
-        self.index = QLabel("Index: …")
+        self.gpu.setAccessibleName(self.tr("GPU in use"))
+        self.index = QLabel(self.tr("Index: …"))
         self.index.setObjectName("indexStatus")
-        self.index.setAccessibleName("Index state")
+        self.index.setAccessibleName(self.tr("Index state"))
         self.progress = QProgressBar()
         self.progress.setObjectName("indexProgress")
-        self.progress.setAccessibleName("Indexing progress")
+        self.progress.setAccessibleName(self.tr("Indexing progress"))
         self.progress.setMaximumWidth(140)
         self.progress.setMaximumHeight(14)
         self.progress.setTextVisible(False)
         self.progress.hide()
         self.vectors = QLabel()
         self.vectors.setObjectName("vectorStatus")
-        self.vectors.setAccessibleName("Passages ready for search by meaning")
+        self.vectors.setAccessibleName(self.tr("Passages ready for search by meaning"))
         self.vectors.hide()
         self._embedding = QTimer(self)  # the embedding runs for hours on a big vault
         self._embedding.setInterval(EMBEDDING_POLL_MS)
@@ -70,10 +71,12 @@ class StatusFields(QWidget):
 
     def show_engine(self, name: str, model: str) -> None:
         self.engine.setText(f"{name} · {model}")
-        self.engine.setToolTip(f"Local engine: {name}\nModel: {model}")
+        self.engine.setToolTip(
+            self.tr("Local engine: {name}\nModel: {model}").format(name=name, model=model)
+        )
 
     def show_engine_problem(self, message: str) -> None:
-        self.engine.setText("Engine: not ready")
+        self.engine.setText(self.tr("Engine: not ready"))
         self.engine.setToolTip(message)
 
     def show_hardware(self, profile: HardwareProfile) -> None:
@@ -87,7 +90,12 @@ class StatusFields(QWidget):
             return
         first = loaded[0]
         share = round(first.gpu_fraction * 100)
-        self.gpu.setText(f"GPU: {share} % of {first.name}" if share else "Model on CPU")
+        if share:
+            self.gpu.setText(
+                self.tr("GPU: {share} % of {model}").format(share=share, model=first.name)
+            )
+        else:
+            self.gpu.setText(self.tr("Model on CPU"))
         self.gpu.setToolTip("\n".join(r.describe() for r in loaded))
 
     def probe_residency(self, host: str, probe_ops: Ops) -> None:
@@ -107,21 +115,29 @@ class StatusFields(QWidget):
             by_source[root["source"]] = by_source.get(root["source"], 0) + root["documents"]
         notes = by_source.pop("notes", 0)
         messages = sum(by_source.values())  # mail: mbox, Maildir, IMAP
-        text = f"{notes:,} notes indexed"
+        text = self.tr("{count} notes indexed", "", notes).format(count=f"{notes:,}")
         if messages:
-            text = f"{notes:,} notes, {messages:,} messages indexed"
+            text = self.tr("{notes} notes, {count} messages indexed", "", messages).format(
+                notes=f"{notes:,}", count=f"{messages:,}"
+            )
         self.index.setText(text)
-        tip = f"{stats.get('documents', 0):,} documents, {stats.get('chunks', 0):,} passages"
+        documents, chunks = stats.get("documents", 0), stats.get("chunks", 0)
+        tip = self.tr("{count} documents", "", documents).format(count=f"{documents:,}")
+        tip += self.tr(", ") + self.tr("{count} passages", "", chunks).format(count=f"{chunks:,}")
         problems = len(stats.get("errors", []))
         if problems:
-            tip += f"\n{problems} file(s) could not be read"
+            tip += "\n" + self.tr("{count} file(s) could not be read", "", problems).format(
+                count=problems
+            )
         self.index.setToolTip(tip)
 
     def show_progress(self, done: int, total: int) -> None:
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(done)
         self.progress.show()
-        self.index.setText(f"Indexing {done:,}/{total:,}")
+        self.index.setText(
+            self.tr("Indexing {done}/{total}").format(done=f"{done:,}", total=f"{total:,}")
+        )
 
     def end_progress(self) -> None:
         self.progress.hide()
@@ -138,17 +154,25 @@ class StatusFields(QWidget):
         progress = None if ws is None else ws.embedding_progress
         error = None if ws is None else ws.embedding_error
         if error is not None:
-            self.vectors.setText("Search by meaning paused")
+            self.vectors.setText(self.tr("Search by meaning paused"))
             self.vectors.setToolTip(
-                f"Embedding passages stopped: {describe_error(error)[0]}\n"
-                "Keyword search still covers everything; see the log file for details."
+                self.tr(
+                    "Embedding passages stopped: {reason}\n"
+                    "Keyword search still covers everything; see the log file for details."
+                ).format(reason=describe_error(error)[0])
             )
         elif progress is not None and progress[1]:
             done, total = progress
-            self.vectors.setText(f"Embedding {done * 100 // total} %")
+            self.vectors.setText(
+                self.tr("Embedding {percent} %").format(percent=done * 100 // total)
+            )
             self.vectors.setToolTip(
-                f"{done:,} of {total:,} new passages ready for search by meaning; "
-                "keyword search covers the rest meanwhile"
+                self.tr(
+                    "{done} of {count} new passages ready for search by meaning; "
+                    "keyword search covers the rest meanwhile",
+                    "",
+                    total,
+                ).format(done=f"{done:,}", count=f"{total:,}")
             )
         else:
             self.vectors.hide()

@@ -73,16 +73,17 @@ def route_line(
     stopped: bool = False,
 ) -> str:
     """The line under an answer: where it ran, on what, how fast, what it cost."""
-    parts = [(kind or "local").capitalize()]
+    kinds = {"local": Transcript.tr("Local"), "cloud": Transcript.tr("Cloud")}
+    parts = [kinds.get(kind or "local", (kind or "").capitalize())]
     parts += [p for p in (engine, model) if p]
     if tokens_per_second:
-        parts.append(f"{tokens_per_second:.1f} tokens/s")
+        parts.append(Transcript.tr("{rate} tokens/s").format(rate=f"{tokens_per_second:.1f}"))
     if seconds is not None:
-        parts.append(f"{seconds:.1f} s")
+        parts.append(Transcript.tr("{seconds} s").format(seconds=f"{seconds:.1f}"))
     if cost_usd:
         parts.append(f"${cost_usd:.4f}")
     if stopped:
-        parts.append("stopped")
+        parts.append(Transcript.tr("stopped"))
     return " · ".join(parts)
 
 
@@ -92,7 +93,7 @@ class Transcript(QTextBrowser):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("transcript")
-        self.setAccessibleName("Conversation")
+        self.setAccessibleName(self.tr("Conversation"))
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
         self.setUndoRedoEnabled(False)
@@ -138,12 +139,12 @@ class Transcript(QTextBrowser):
 
     def add_question(self, text: str) -> None:
         direction = text_direction(text)
-        self._block(self._question_label_block, self._label, "You", direction)
+        self._block(self._question_label_block, self._label, self.tr("You"), direction)
         self._block(self._question_block, self._text, text, direction)
 
     def begin_answer(self) -> None:
         self._direction = Qt.LayoutDirection.LeftToRight
-        self._block(self._answer_label_block, self._answer_label, "Fanous")
+        self._block(self._answer_label_block, self._answer_label, self.tr("Fanous"))
         self._block(self._answer_block, self._text, "")
         self._answer_start = self._end_position()
         self._answer_direction_set = False
@@ -187,16 +188,18 @@ class Transcript(QTextBrowser):
 
         block = QTextBlockFormat(self._answer_block)
         block.setLayoutDirection(self._direction)
+        heading = self.tr("Sources: ")
+        tip = self.tr("Show the passage from {name}")
 
         def write(cursor: QTextCursor) -> None:
             cursor.insertBlock(block, self._meta)
-            cursor.insertText("Sources: ", self._meta)
+            cursor.insertText(heading, self._meta)
             for i, name in enumerate(names):
                 if i:
                     cursor.insertText(" · ", self._meta)
                 link = QTextCharFormat(self._link)
                 link.setAnchorHref(f"{SOURCE_SCHEME}:{turn}/{i}")
-                link.setToolTip(f"Show the passage from {name}")
+                link.setToolTip(tip.format(name=name))
                 cursor.insertText(name, link)
 
         self._insert(write)

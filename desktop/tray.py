@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from desktop.qt import QAction, QIcon, QInputDialog, QMenu, QSystemTrayIcon
+from desktop.qt import QAction, QCoreApplication, QIcon, QInputDialog, QMenu, QSystemTrayIcon
 
 if TYPE_CHECKING:
     from desktop.main_window import MainWindow
@@ -40,7 +40,11 @@ def app_icon() -> QIcon:
 
 def quick_ask(window: MainWindow) -> None:
     """Ask one question from the tray; the answer appears in the main window."""
-    question, ok = QInputDialog.getText(None, "Ask Fanous", "Question:")
+    question, ok = QInputDialog.getText(
+        None,
+        QCoreApplication.translate("Tray", "Ask Fanous"),
+        QCoreApplication.translate("Tray", "Question:"),
+    )
     if ok and question.strip():
         show_window(window)
         window.send(question)
@@ -56,13 +60,13 @@ def install_tray(window: MainWindow) -> QSystemTrayIcon | None:
     if not QSystemTrayIcon.isSystemTrayAvailable():
         return None
     tray = QSystemTrayIcon(app_icon(), window)
-    tray.setToolTip("Fanous")
+    tray.setToolTip(QCoreApplication.translate("Tray", "Fanous"))
     menu = QMenu(window)
-    ask = QAction("Quick ask…", menu)
+    ask = QAction(QCoreApplication.translate("Tray", "Quick ask…"), menu)
     ask.triggered.connect(lambda _checked=False: quick_ask(window))
-    show = QAction("Show Fanous", menu)
+    show = QAction(QCoreApplication.translate("Tray", "Show Fanous"), menu)
     show.triggered.connect(lambda _checked=False: show_window(window))
-    quit_action = QAction("Quit", menu)
+    quit_action = QAction(QCoreApplication.translate("Tray", "Quit"), menu)
     quit_action.triggered.connect(lambda _checked=False: window.close())
     menu.addActions([ask, show])
     menu.addSeparator()

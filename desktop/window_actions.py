@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from desktop.qt import QAction, QKeySequence, QSizePolicy, QToolBar, QWidget
+from desktop.qt import QAction, QKeySequence, QObject, QSizePolicy, QToolBar, QWidget
 
 if TYPE_CHECKING:
     from desktop.main_window import MainWindow
@@ -35,39 +35,50 @@ def _action(
     return action
 
 
-class WindowActions:
+class WindowActions(QObject):
+    """A QObject only for ``tr``: its texts are translated under "WindowActions"."""
+
     def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
         w = window
-        self.add_folder = _action(w, "Add notes folder…", "actionAddFolder", w.add_notes_folder)
-        self.reindex = _action(w, "Re-index", "actionReindex", w.reindex, "F5")
-        self.settings = _action(w, "Settings…", "actionSettings", w.open_settings, "Ctrl+,")
+        self.add_folder = _action(
+            w, self.tr("Add notes folder…"), "actionAddFolder", w.add_notes_folder
+        )
+        self.reindex = _action(w, self.tr("Re-index"), "actionReindex", w.reindex, "F5")
+        self.settings = _action(
+            w, self.tr("Settings…"), "actionSettings", w.open_settings, "Ctrl+,"
+        )
         self.settings.setMenuRole(QAction.MenuRole.PreferencesRole)
-        self.quit = _action(w, "Quit", "actionQuit", w.close, "Ctrl+Q")
+        self.quit = _action(w, self.tr("Quit"), "actionQuit", w.close, "Ctrl+Q")
         self.quit.setMenuRole(QAction.MenuRole.QuitRole)
-        self.new_chat = _action(w, "New chat", "actionNewChat", w.new_chat, "Ctrl+N")
-        self.focus = _action(w, "Focus question", "actionFocusInput", w.focus_prompt, "Ctrl+L")
-        self.search = _action(w, "Search conversations", "actionSearch", w.focus_search, "Ctrl+F")
-        self.stop = _action(w, "Stop", "actionStop", w.stop, "Esc")
-        self.cloud = QAction("Cloud escalation", window)
+        self.new_chat = _action(w, self.tr("New chat"), "actionNewChat", w.new_chat, "Ctrl+N")
+        self.focus = _action(
+            w, self.tr("Focus question"), "actionFocusInput", w.focus_prompt, "Ctrl+L"
+        )
+        self.search = _action(
+            w, self.tr("Search conversations"), "actionSearch", w.focus_search, "Ctrl+F"
+        )
+        self.stop = _action(w, self.tr("Stop"), "actionStop", w.stop, "Esc")
+        self.cloud = QAction(self.tr("Cloud escalation"), window)
         self.cloud.setObjectName("actionCloudEscalation")
         self.cloud.setCheckable(True)
-        self.cloud.setToolTip("Off: nothing leaves this computer")
+        self.cloud.setToolTip(self.tr("Off: nothing leaves this computer"))
         self.cloud.toggled.connect(window.set_cloud_escalation)
 
     def install(self, window: MainWindow) -> None:
         """The menu bar (File, Chat, Privacy) and the toolbar."""
         bar = window.menuBar()
-        file_menu = bar.addMenu("&File")
+        file_menu = bar.addMenu(self.tr("&File"))
         file_menu.addActions([self.add_folder, self.reindex])
         file_menu.addSeparator()
         file_menu.addAction(self.settings)
         file_menu.addSeparator()
         file_menu.addAction(self.quit)
-        chat_menu = bar.addMenu("&Chat")
+        chat_menu = bar.addMenu(self.tr("&Chat"))
         chat_menu.addActions([self.new_chat, self.focus, self.search, self.stop])
-        bar.addMenu("&Privacy").addAction(self.cloud)
+        bar.addMenu(self.tr("&Privacy")).addAction(self.cloud)
 
-        toolbar = QToolBar("Main")
+        toolbar = QToolBar(self.tr("Main"))
         toolbar.setObjectName("mainToolbar")
         toolbar.setMovable(False)
         toolbar.addActions([self.new_chat, self.add_folder, self.reindex])
