@@ -202,6 +202,13 @@ class MainWindow(QMainWindow):
     def _store_opened(self) -> None:
         self.history.ready = True
         self.sidebar.refresh()
+        if (full := self.workspace.store.read_only) is not None:  # opened read-only
+            self.banner.show_message(
+                self.tr("{message}. Search and answers work; nothing new can be saved.").format(
+                    message=full.message
+                ),
+                full.fix,
+            )
 
     # -- commands (the chat session and the indexing do the work) -------------------------
 

@@ -86,6 +86,7 @@ _EDITED = (
     "offline",
     "never_send_sources",
     "language",
+    "free_model_memory_on_quit",
 )
 _ENGINE_FIELDS = ("engine", "embedded_model", "ollama_host", "ollama_model", "embedding_model")
 
@@ -340,6 +341,15 @@ class SettingsDialog(QDialog):
                 "again in the background and search keeps working meanwhile."
             )
         )
+        self.free_memory = QCheckBox(self.tr("Free the model's memory when Fanous quits"))
+        self.free_memory.setObjectName("freeModelMemory")
+        self.free_memory.setChecked(s.free_model_memory_on_quit)
+        self.free_memory.setToolTip(
+            self.tr(
+                "Ollama keeps the model loaded for 30 minutes so answers start at once; on, "
+                "Fanous gives its (GPU) memory back when you quit."
+            )
+        )
         self.hardware_label = _note("", "hardwareSummary")
         self.recommend_label = _note("", "modelRecommendation")
         form.addRow(self.tr("Engine"), self.engine_combo)
@@ -347,6 +357,7 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("Ollama address"), self.ollama_host)
         form.addRow(self.tr("Ollama model"), self.ollama_model)
         form.addRow(self.tr("Embedding model"), self.embedding_model)
+        form.addRow("", self.free_memory)
         form.addRow(self.tr("This machine"), self.hardware_label)
         form.addRow(self.tr("Recommended"), self.recommend_label)
         form.addRow(
@@ -561,6 +572,7 @@ class SettingsDialog(QDialog):
             "offline": self.offline_checkbox.isChecked(),
             "never_send_sources": [line for line in never if line],
             "language": self.language_combo.currentData() or "",
+            "free_model_memory_on_quit": self.free_memory.isChecked(),
         }
         known = {f.name for f in dataclasses.fields(Settings)}
         values = {k: v for k, v in values.items() if k in known and k in _EDITED}

@@ -18,7 +18,7 @@ import numpy as np
 
 from agent import secrets
 from agent.config import Paths
-from agent.errors import EngineError
+from agent.errors import EngineError, StorageError
 from agent.privacy import ledger
 from agent.workspace import Workspace
 from desktop.app import build_window
@@ -94,10 +94,14 @@ def test_settings_pages_write_settings_and_offline_wins(
     dialog.show_page("Cloud")
     dialog.cloud_checkbox.setChecked(True)
     dialog.budget.setValue(2.5)
+    dialog.show_page("Models")
+    assert not dialog.free_memory.isChecked()
+    dialog.free_memory.setChecked(True)
     press_ok(qtbot, dialog)
 
     settings = Workspace(window.workspace.paths).settings  # as saved
     assert settings.offline and settings.cloud_escalation
+    assert settings.free_model_memory_on_quit
     assert settings.never_send_sources == [str(notes)] and settings.monthly_budget_usd == 2.5
     assert window.route_indicator.text() == "Offline"
     ask(qtbot, window)
@@ -175,6 +179,25 @@ def test_status_bar_follows_background_embedding_and_says_when_it_stops(
         qtbot.waitUntil(lambda: not vectors.isVisible(), timeout=5000)
     finally:
         embedder.gate.set()
+        window.close()
+        workspace.close()
+
+
+def test_a_database_opened_read_only_on_a_full_disk_is_announced(
+    qtbot: Any, tmp_path: Path
+) -> None:
+    workspace = Workspace(Paths.resolve(tmp_path / "home"), engine=FakeEngine())
+    full = StorageError("The disk is full: Fanous could not save", fix="free some space")
+    workspace.store.read_only = full  # what Store does when the disk has no room at all
+    window = build_window(workspace)
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        qtbot.waitUntil(window.banner.isVisible, timeout=3000)
+        assert "The disk is full" in window.banner.text()
+        assert "nothing new can be saved" in window.banner.text()
+        assert "free some space" in window.banner.text()
+    finally:
         window.close()
         workspace.close()
 

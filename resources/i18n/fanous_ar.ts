@@ -442,6 +442,10 @@
         <translation>فانوس</translation>
     </message>
     <message>
+        <source>{message}. Search and answers work; nothing new can be saved.</source>
+        <translation>⁨{message}⁩. البحث والإجابات تعمل، لكن لا يمكن حفظ أي جديد.</translation>
+    </message>
+    <message>
         <source>Could not open {path}</source>
         <translation>تعذّر فتح {path}</translation>
     </message>
@@ -800,6 +804,14 @@ What to do: {fix}</source>
     <message>
         <source>An Ollama embedding model (e.g. bge-m3) to use instead; passages are embedded again in the background and search keeps working meanwhile.</source>
         <translation>نموذج تضمين من Ollama (مثل bge-m3) يُستخدم بدلًا منه؛ تُضمَّن المقاطع من جديد في الخلفية ويبقى البحث عاملًا في أثناء ذلك.</translation>
+    </message>
+    <message>
+        <source>Free the model&apos;s memory when Fanous quits</source>
+        <translation>تحرير ذاكرة النموذج عند إغلاق فانوس</translation>
+    </message>
+    <message>
+        <source>Ollama keeps the model loaded for 30 minutes so answers start at once; on, Fanous gives its (GPU) memory back when you quit.</source>
+        <translation>يُبقي Ollama النموذج محمّلًا ثلاثين دقيقة لتبدأ الإجابات فورًا؛ عند تفعيل هذا الخيار يعيد فانوس ذاكرته (ذاكرة المعالج الرسومي) عند الإغلاق.</translation>
     </message>
     <message>
         <source>Engine</source>
