@@ -17,9 +17,10 @@ sys.path.insert(0, str(ROOT))
 from agent.config import Paths  # noqa: E402
 from agent.workspace import Workspace  # noqa: E402
 from desktop.app import create_app  # noqa: E402
+from desktop.i18n import install_language  # noqa: E402
 from desktop.main_window import MainWindow  # noqa: E402
 from desktop.onboarding import Onboarding  # noqa: E402
-from desktop.qt import QApplication, QLocale, Qt, QWidget  # noqa: E402
+from desktop.qt import QApplication, QLocale, QWidget  # noqa: E402
 
 OUT = ROOT / "resources" / "screenshots"
 SAMPLE_NOTES = {
@@ -150,13 +151,17 @@ def main() -> int:
     window.close()
     window.workspace.close()
 
-    # Arabic: the whole layout right to left, as with an Arabic system locale.
+    # Arabic: the window translated and laid out right to left (language = "ar").
     QLocale.setDefault(QLocale("ar_EG"))
-    app.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
+    install_language(app, "ar")
     window = open_window(app, tmp / "home-ar", notes)
     ask(app, window, "متى يغادر القطار إلى الإسكندرية؟")
     pump(app, 0.5)
     save(window, "main-window-arabic")
+    dialog = window.open_settings("Models")
+    pump(app, 0.3)
+    save(dialog, "settings-models-arabic")
+    dialog.reject()
     window.close()
     window.workspace.close()
     return 0
