@@ -325,13 +325,13 @@ def test_int8_scan_then_float_rerank_ranks_as_exact_cosine() -> None:
     from agent.index.vectors import VectorMatrix, _quantize
 
     rng = np.random.default_rng(5)
-    m = rng.standard_normal((6000, 48)).astype(np.float32)
+    m = rng.standard_normal((12000, 48)).astype(np.float32)
     m /= np.linalg.norm(m, axis=1, keepdims=True)
     hashes = [f"h{n}" for n in range(len(m))]
     matrix = VectorMatrix(1, hashes, {h: n for n, h in enumerate(hashes)}, m, 0.0, _quantize(m))
     assert matrix.coarse is not None
     mask = np.zeros(len(m), dtype=bool)
-    mask[::2] = True  # big enough to take the int8 path too
+    mask[::2] = True  # 6000 rows: more than _RERANK * 4, so the int8 path too
     for q in rng.standard_normal((20, 48)).astype(np.float32):
         exact = np.argsort(-(m @ q), kind="stable")
         assert [h for h, _ in matrix.top(q, 30)] == [hashes[r] for r in exact[:30]]
