@@ -98,39 +98,62 @@ class Answer:
         }
 
 
-def _store_turn(store: Store, answer: Answer) -> int:
+def _store_question(store: Store, answer: Answer) -> None:
+    """Save the question (and start its conversation) before the model runs, so that a
+    crash mid-answer keeps it. A full disk only marks the answer as not saved."""
     now = time.time()
-    with store.atomic() as conn:
-        cid = answer.conversation_id
-        if cid is None:
-            cid = conn.execute(
-                "INSERT INTO conversations (title, created) VALUES (?, ?)",
-                (answer.question.strip()[:80], now),
-            ).lastrowid
-        conn.execute(
-            "INSERT INTO messages (conversation_id, role, content, created) "
-            "VALUES (?, 'user', ?, ?)",
-            (cid, answer.question, now),
-        )
-        conn.execute(
-            "INSERT INTO messages (conversation_id, role, content, route, route_reason, "
-            "engine, model, sources, prompt_tokens, completion_tokens, seconds, created) "
-            "VALUES (?, 'assistant', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                cid,
-                answer.text,
-                answer.route.kind,
-                answer.route.reason,
-                answer.engine,
-                answer.model,
-                json.dumps([s.to_json() for s in answer.sources]),
-                answer.prompt_tokens,
-                answer.completion_tokens,
-                answer.seconds,
-                time.time(),
-            ),
-        )
-    return cid
+    try:
+        with store.atomic() as conn:
+            cid = answer.conversation_id
+            if cid is None:
+                cid = conn.execute(
+                    "INSERT INTO conversations (title, created) VALUES (?, ?)",
+                    (answer.question.strip()[:80], now),
+                ).lastrowid
+            conn.execute(
+                "INSERT INTO messages (conversation_id, role, content, created) "
+                "VALUES (?, 'user', ?, ?)",
+                (cid, answer.question, now),
+            )
+    except StorageError as e:
+        _not_saved(answer, e)
+    else:
+        answer.conversation_id = cid
+
+
+def _store_answer(store: Store, answer: Answer) -> None:
+    """Save the answer under its question, a partial one too (``finish_reason``)."""
+    if answer.not_saved is not None or answer.conversation_id is None:
+        return
+    try:
+        with store.atomic() as conn:
+            conn.execute(
+                "INSERT INTO messages (conversation_id, role, content, route, route_reason, "
+                "engine, model, sources, prompt_tokens, completion_tokens, seconds, created, "
+                "finish_reason) VALUES (?, 'assistant', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    answer.conversation_id,
+                    answer.text,
+                    answer.route.kind,
+                    answer.route.reason,
+                    answer.engine,
+                    answer.model,
+                    json.dumps([s.to_json() for s in answer.sources]),
+                    answer.prompt_tokens,
+                    answer.completion_tokens,
+                    answer.seconds,
+                    time.time(),
+                    answer.finish_reason,
+                ),
+            )
+    except StorageError as e:
+        _not_saved(answer, e)
+
+
+def _not_saved(answer: Answer, error: StorageError) -> None:
+    # The answer stands; only its place in the history is lost.
+    answer.not_saved = str(error)
+    log.warning("answer not saved to the history: %s", error.message)
 
 
 def _local_window(engine: Engine) -> int:
@@ -306,35 +329,71 @@ def turn(
         conversation_id=conversation_id,
     )
     options = {"max_tokens": settings.max_answer_tokens, "stop": STOP_SEQUENCES}
+    _store_question(store, answer)
     if not hits:
         answer.text = NOTHING_FOUND
         if on_token:
             on_token(answer.text)
     else:
-        if route.kind == "local":
-            answer.text = _stream(
-                engine, build_messages(question, hits), answer, options=options,
-                started=started, on_token=on_token, cancel=cancel,
+        try:
+            _answer(
+                answer, question, hits, route, route_for, store=store, engine=engine,
+                cloud_engine=cloud_engine, settings=settings, options=options,
+                started=started, on_token=on_token, cancel=cancel, confirm=confirm,
+                names=names,
             )  # fmt: skip
-            if route.draft_first and cloud_engine is not None and not (cancel and cancel.cancelled):
-                again = route_for(answer.text)
-                answer.route = route = again if again.kind == "cloud" else route
-                if again.kind == "cloud":
-                    answer.draft = answer.text
-        if route.kind == "cloud" and cloud_engine is not None:
-            _escalate(
-                cloud_engine, answer, question, hits, store=store, engine=engine,
-                settings=settings, options=options, started=started, on_token=on_token,
-                cancel=cancel, confirm=confirm, names=names,
-            )  # fmt: skip
+        except EngineError as e:
+            # What was streamed stays in the history, marked; the caller learns where.
+            answer.text = (getattr(e, "partial_text", "") or "").strip()
+            if answer.text:
+                answer.finish_reason = "error"
+                answer.seconds = time.perf_counter() - started
+                _store_answer(store, answer)
+            e.conversation_id = answer.conversation_id  # type: ignore[attr-defined]
+            raise
         answer.sources = [Source(h, s) for h, s in rank_by_support(answer.text, hits)]
+    if cancel is not None and cancel.cancelled and answer.finish_reason is None:
+        answer.finish_reason = "cancelled"
     answer.seconds = time.perf_counter() - started
-    try:
-        answer.conversation_id = _store_turn(store, answer)
-    except StorageError as e:  # the answer stands; only its place in the history is lost
-        answer.not_saved = str(e)
-        log.warning("answer not saved to the history: %s", e.message)
+    _store_answer(store, answer)
     return answer
+
+
+def _answer(
+    answer: Answer,
+    question: str,
+    hits: list[Hit],
+    route: Route,
+    route_for: Callable[[str | None], Route],
+    *,
+    store: Store,
+    engine: Engine,
+    cloud_engine: Engine | None,
+    settings: Settings,
+    options: dict[str, Any],
+    started: float,
+    on_token: Callable[[str], None] | None,
+    cancel: CancelToken | None,
+    confirm: Callable[[Outbound], bool] | None,
+    names: Iterable[str] | None,
+) -> None:
+    """The model part of a turn: local, then the cloud when the route says so."""
+    if route.kind == "local":
+        answer.text = _stream(
+            engine, build_messages(question, hits), answer, options=options,
+            started=started, on_token=on_token, cancel=cancel,
+        )  # fmt: skip
+        if route.draft_first and cloud_engine is not None and not (cancel and cancel.cancelled):
+            again = route_for(answer.text)
+            answer.route = route = again if again.kind == "cloud" else route
+            if again.kind == "cloud":
+                answer.draft = answer.text
+    if route.kind == "cloud" and cloud_engine is not None:
+        _escalate(
+            cloud_engine, answer, question, hits, store=store, engine=engine,
+            settings=settings, options=options, started=started, on_token=on_token,
+            cancel=cancel, confirm=confirm, names=names,
+        )  # fmt: skip
 
 
 def _escalate(

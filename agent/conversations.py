@@ -49,6 +49,7 @@ class StoredMessage:
     sources: list[dict[str, Any]] = field(default_factory=list)  # Source.to_json() rows
     completion_tokens: int | None = None
     seconds: float | None = None
+    finish_reason: str | None = None  # "error" or "cancelled": the answer is partial
 
 
 def _like(text: str) -> str:
@@ -99,7 +100,8 @@ def load_messages(store: Store, conversation_id: int) -> list[StoredMessage]:
     _require(store, conversation_id)
     rows = store.conn.execute(
         "SELECT id, role, content, created, route, route_reason, engine, model, sources, "
-        "completion_tokens, seconds FROM messages WHERE conversation_id = ? ORDER BY id",
+        "completion_tokens, seconds, finish_reason FROM messages WHERE conversation_id = ? "
+        "ORDER BY id",
         (conversation_id,),
     ).fetchall()
     messages = []

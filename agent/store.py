@@ -298,6 +298,13 @@ def m006_egress_ledger(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX egress_ledger_at ON egress_ledger(at)")
 
 
+@migration
+def m007_message_finish_reason(db: sqlite_utils.Database) -> None:
+    # Why an answer ended: "stop", "length", "cancelled" (the user stopped it), "error"
+    # (the engine failed: the partial answer is kept), "cut" (a cloud stream broke off).
+    db.execute("ALTER TABLE messages ADD COLUMN finish_reason TEXT")
+
+
 # What the disk and the file system do to a write (full, I/O error, locked, damaged), as
 # opposed to a bug in a statement (IntegrityError, ProgrammingError), which shows as itself.
 _ENVIRONMENT = (sqlite3.OperationalError, sqlite3.DatabaseError)

@@ -181,6 +181,11 @@ class ChatSession(WindowPart):
             self.tr("Answer interrupted") if partial else self.tr("No answer")
         )
         self._window.show_error(error)
+        # The question (and the partial answer) is in the history: stay in its conversation.
+        saved = getattr(error, "conversation_id", None)
+        if saved is not None:
+            self.conversation_id = saved
+            self._window.sidebar.refresh()
 
     def _on_finished(self, op: Op) -> None:
         if op is not self._op:

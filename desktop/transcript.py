@@ -221,6 +221,7 @@ class Transcript(QTextBrowser):
                     message.model,
                     engine=message.engine,
                     seconds=message.seconds,  # tokens/s needs the first-token time: not kept
+                    stopped=message.finish_reason in ("cancelled", "error"),
                 )
             )
             add_sources(message.sources)

@@ -4,12 +4,15 @@ citations come from retrieval, the turn is stored."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from agent.chat import NOTHING_FOUND
-from agent.engines.base import CancelToken
+from agent.conversations import load_messages
+from agent.engines.base import CancelToken, ChatChunk, Message
 from agent.errors import EngineError
 from agent.prompting import SYSTEM_PROMPT
 from agent.workspace import Workspace
@@ -98,3 +101,52 @@ def test_cancel_stops_the_stream(paths, notes_dir: Path) -> None:
 
     answer = ws.ask("ferry?", on_token=on_token, cancel=cancel)
     assert answer.text == "one two"
+
+
+class _Dies(FakeEngine):
+    """Streams a few words, then fails (``EngineError``) or the process dies with it
+    (``SystemExit`` stands in for a crash: nothing after it runs)."""
+
+    def __init__(self, death: BaseException) -> None:
+        super().__init__()
+        self.death = death
+
+    def chat(
+        self,
+        messages: Sequence[Message],
+        *,
+        stream: bool = True,
+        options: dict[str, Any] | None = None,
+        cancel: CancelToken | None = None,
+    ) -> Iterator[ChatChunk]:
+        yield from iter([ChatChunk(text="The ferry"), ChatChunk(text=" leaves at")])
+        raise self.death
+
+
+def test_a_crash_mid_answer_keeps_the_question(paths, notes_dir: Path) -> None:
+    ws = Workspace(paths, engine=_Dies(SystemExit(9)))
+    ws.index_notes(str(notes_dir))
+    with pytest.raises(SystemExit):
+        ws.ask("When does the ferry leave?")
+    ((cid, title),) = ws.store.conn.execute("SELECT id, title FROM conversations").fetchall()
+    assert title == "When does the ferry leave?"
+    assert [(m.role, m.content) for m in load_messages(ws.store, cid)] == [
+        ("user", "When does the ferry leave?")
+    ]
+
+
+def test_a_failed_answer_is_kept_partial_and_marked(paths, notes_dir: Path) -> None:
+    ws = Workspace(paths, engine=_Dies(EngineError("Ollama stopped", fix="restart it")))
+    ws.index_notes(str(notes_dir))
+    with pytest.raises(EngineError) as raised:
+        ws.ask("When does the ferry leave?")
+    cid = raised.value.conversation_id  # type: ignore[attr-defined]
+    question, partial = load_messages(ws.store, cid)
+    assert question.content == "When does the ferry leave?"
+    assert partial.role == "assistant" and partial.content == "The ferry leaves at"
+    assert partial.finish_reason == "error"
+    # The next question goes on in the same conversation.
+    ws._engine = FakeEngine("At 7:40.")
+    answer = ws.ask("When does the ferry leave again?", conversation_id=cid)
+    assert answer.conversation_id == cid and answer.finish_reason == "stop"
+    assert [m.role for m in load_messages(ws.store, cid)] == ["user", "assistant"] * 2

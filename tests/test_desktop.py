@@ -252,6 +252,15 @@ def test_partial_answer_stays_visible_after_an_engine_error(
     assert answer_part(window).startswith("The ferry")
     assert "Answer interrupted" in window.transcript.toPlainText()
     assert "restart it" in window.banner.text()
+    # Kept in the history too: reopened, the conversation shows it, marked as stopped.
+    failed = window.conversation_id
+    assert failed is not None
+    qtbot.waitUntil(lambda: window.conversations.titles() == [QUESTION], timeout=2000)
+    window.new_chat()
+    window.sidebar.open(failed)
+    qtbot.waitUntil(lambda: window.conversation_id == failed, timeout=2000)
+    text = window.transcript.toPlainText()
+    assert QUESTION in text and "The ferry" in text and "stopped" in text
 
 
 def test_add_folder_indexes_in_the_background_with_progress(
