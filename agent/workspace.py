@@ -83,6 +83,8 @@ class Workspace:
         # The app sets this: passages are then embedded on a worker thread after each
         # index run; the CLI embeds in the foreground with a progress bar instead.
         self.background_embedding = False
+        # Threads for the offline embedder: 1 beside the app's UI; the CLI uses every core.
+        self.embed_threads = 1
         self._background: BackgroundEmbedder | None = None
         # The offline guarantee: from here on, while escalation is off or the offline
         # switch is on, no socket may reach a non-loopback address (agent.privacy.guard).
@@ -141,7 +143,7 @@ class Workspace:
     def _embedder_from_settings(self) -> Embedder | None:
         name = self.settings.embedding_model
         if not name:
-            return default_embedder()
+            return default_embedder(self.embed_threads)
         from agent.engines.ollama import OllamaEngine
 
         engine = OllamaEngine(self.settings.ollama_host, embed_model=name)

