@@ -7,6 +7,7 @@ to the ``Op``'s signals, which always arrive on the main thread. The callable ge
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -25,6 +26,13 @@ log = logging.getLogger(__name__)
 _PROGRESS_INTERVAL_S = 0.05
 
 
+def _send(signal: Any, *args: Any) -> None:
+    """Emit from the worker thread. The UI may be gone by then (the window closed, the
+    app quitting): then there is nobody left to tell, and no traceback to print."""
+    with contextlib.suppress(RuntimeError):  # "Signal source has been deleted"
+        signal.emit(*args)
+
+
 class OpContext:
     """What the background callable sees. Safe to use from the worker thread."""
 
@@ -38,14 +46,14 @@ class OpContext:
         return self.cancel.cancelled
 
     def token(self, text: str) -> None:
-        self._op._raw_token.emit(text)
+        _send(self._op._raw_token, text)
 
     def ask(self, question: object) -> object:
         """Ask the UI (``Op.asked``) and wait for its ``Op.reply``; None when cancelled
         first. For the rare step that needs the user mid-way (confirm a cloud request)."""
         op = self._op
         op._replied.clear()
-        op._raw_asked.emit(question)
+        _send(op._raw_asked, question)
         while not op._replied.wait(0.05):
             if self.cancelled:
                 return None
@@ -55,7 +63,7 @@ class OpContext:
         now = time.monotonic()
         if done in (1, total) or now - self._last_progress >= _PROGRESS_INTERVAL_S:
             self._last_progress = now
-            self._op._raw_progress.emit(done, total, label)
+            _send(self._op._raw_progress, done, total, label)
 
 
 class Op(QObject):
@@ -114,11 +122,11 @@ class Op(QObject):
                 result = self._fn(self.context)
             except Exception as e:  # reported to the UI, which shows it without a traceback
                 log.error("background operation failed", exc_info=True)
-                self._raw_failed.emit(e)
+                _send(self._raw_failed, e)
             else:
-                self._raw_succeeded.emit(result)
+                _send(self._raw_succeeded, result)
         finally:
-            self._raw_finished.emit()
+            _send(self._raw_finished)
 
     @Slot(int, int, str)
     def _on_progress(self, done: int, total: int, label: str) -> None:

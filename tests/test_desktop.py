@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import shiboken6
 
 from agent.config import Paths
 from agent.engines.base import CancelToken, ChatChunk, Message
@@ -309,6 +310,36 @@ def test_ops_report_on_the_main_thread(qtbot: Any) -> None:
         pass
     assert seen == [("progress", True), ("token", True), ("result 42", True)]
     assert not ops.busy
+
+
+def test_a_job_outliving_its_op_reports_to_nobody_quietly(
+    qtbot: Any, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """The window closed (the app quitting) while a worker still ran: when it finishes,
+    there is nobody to tell, and that is no error."""
+    ops = Ops()
+    started, release, ended = threading.Event(), threading.Event(), threading.Event()
+    errors: list[BaseException] = []
+
+    def work(ctx: OpContext) -> int:
+        started.set()
+        release.wait(5)
+        try:
+            ctx.progress(1, 1, "late")
+            ctx.token("late")
+        except BaseException as e:  # what used to escape into the thread pool
+            errors.append(e)
+        ended.set()
+        return 1
+
+    op = ops.run(work)
+    assert started.wait(5)
+    shiboken6.delete(op)  # the C++ side goes, as at application exit
+    release.set()
+    assert ended.wait(5)
+    assert ops.wait(5000)
+    assert errors == []
+    assert "Signal source has been deleted" not in capfd.readouterr().err
 
 
 def test_only_qt_module_imports_pyside() -> None:

@@ -253,6 +253,23 @@ def test_installed_app_opens_its_window_fast(
     print(f"\npackage figures: {figures}")
 
 
+def test_installed_app_speaks_arabic(installed: Path, tmp_path: Path) -> None:
+    """The bundle carries the translations: ours (resources/i18n) and Qt's own."""
+    home = tmp_path / "home"
+    (home / "config").mkdir(parents=True)
+    (home / "config" / "settings.toml").write_text('language = "ar"\n', encoding="utf-8")
+    env = _clean_env(installed, FANOUS_HOME=str(home))
+    fanous = installed / ".local" / "bin" / "fanous"
+    result = subprocess.run(
+        [str(fanous), "_startup-check"], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["language"] == "ar" and report["right_to_left"]
+    assert report["send_button"] == "إرسال" and report["window"] != "Fanous"
+    assert "not found" not in result.stderr  # both translation files were found
+
+
 @pytest.mark.skipif(not shutil.which("xvfb-run"), reason="needs Xvfb (scripts/system-deps)")
 def test_installed_app_opens_on_x11(installed: Path, tmp_path: Path) -> None:
     """The bundled xcb platform plugin works with only the system's X11 client libraries."""

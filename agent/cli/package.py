@@ -33,11 +33,14 @@ def cmd_startup_check(args: argparse.Namespace) -> int:
     # Imported here: the core never imports Qt; only this command and the launch do.
     from agent.workspace import Workspace, setup_logging
     from desktop.app import build_window, create_app
+    from desktop.i18n import install_language
+    from desktop.qt import Qt
 
     app = create_app()
     workspace = Workspace()
     try:
         setup_logging(workspace.paths)
+        language = install_language(app, workspace.settings.language)  # as the app starts
         window = build_window(workspace)
         window.show()
         app.processEvents()  # one turn of the event loop: shown, laid out, painted
@@ -45,6 +48,9 @@ def cmd_startup_check(args: argparse.Namespace) -> int:
         report = {
             "window": window.windowTitle(),
             "visible": visible,
+            "language": language,
+            "right_to_left": app.layoutDirection() == Qt.LayoutDirection.RightToLeft,
+            "send_button": window.send_button.text(),
             "platform": app.platformName(),
             "shown_at": time.time(),  # epoch: a caller can measure from its own spawn
             "in_process_s": round(time.perf_counter() - t0, 3),
