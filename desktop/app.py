@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import logging
 import sys
 from typing import Any
 
@@ -13,9 +14,12 @@ from desktop.i18n import install_language, layout_direction_for
 from desktop.main_window import MainWindow
 from desktop.onboarding import maybe_onboard
 from desktop.qt import QApplication, QGuiApplication, QLocale, QMessageBox, Qt
-from desktop.tray import app_icon, install_tray
+from desktop.single_instance import SingleInstance
+from desktop.tray import app_icon, install_tray, show_window
 
 __all__ = ["build_window", "create_app", "layout_direction_for", "main"]
+
+log = logging.getLogger(__name__)
 
 ORGANIZATION = "Fanous"
 
@@ -67,10 +71,15 @@ def main(argv: list[str] | None = None, *, workspace: Workspace | None = None) -
         return 1
     try:
         setup_logging(workspace.paths)
+        instance = SingleInstance(str(workspace.paths.database), app)
+        if not instance.claim():  # Fanous already runs on this home: it came forward
+            log.info("another Fanous runs on %s: showed its window", workspace.paths.database)
+            return 0
         # Before any widget exists: each takes its texts (and direction) when it is made.
         install_language(app, workspace.settings.language)
         window = build_window(workspace)
         window.show()
+        instance.activated.connect(lambda: show_window(window))
         install_tray(window)  # parented to the window, which keeps it alive
         maybe_onboard(window)
         return app.exec()

@@ -41,6 +41,7 @@ from PySide6.QtGui import (
     QTextCursor,
     QTextDocument,
 )
+from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -120,6 +121,8 @@ __all__ = [
     "QListView",
     "QListWidget",
     "QListWidgetItem",
+    "QLocalServer",
+    "QLocalSocket",
     "QLocale",
     "QMainWindow",
     "QMenu",
