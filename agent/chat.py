@@ -292,8 +292,10 @@ def turn(
     names: Iterable[str] | None = None,
     embedder: Embedder | None = None,
 ) -> Answer:
-    """Answer one question from the index. Raises ``EngineError`` when the model fails;
-    the partial text streamed so far has already reached ``on_token``.
+    """Answer one question from the index and keep the turn in its conversation. The
+    question is saved before the model runs. Raises ``EngineError`` when the model fails:
+    the partial text streamed so far has reached ``on_token`` and is saved, marked
+    ``finish_reason="error"``, and the error's ``conversation_id`` says where.
 
     ``cloud`` is the cloud engine (or a factory that may raise ``NeedsKeyError``), used
     only when the router escalates. ``confirm`` sees exactly what would be sent and
