@@ -8,13 +8,14 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from agent.config import Settings
 from agent.engines.base import CancelToken, Engine, Message
 from agent.errors import EngineError, EngineUnavailable, FanousError, StorageError
 from agent.index.search import Hit, search
 from agent.index.vectors import Embedder
-from agent.privacy.ledger import LedgerEntry, month_spend, record
+from agent.privacy.ledger import LedgerEntry, month_spend, record, update
 from agent.privacy.minimise import known_names
 from agent.privacy.outbound import Outbound, prepare
 from agent.privacy.stream import AnswerFilter
@@ -214,10 +215,21 @@ def _cloud_engine(
     return cloud, None  # type: ignore[return-value]
 
 
+def _sending(cloud: Engine, out: Outbound, answer: Answer) -> LedgerEntry:
+    """The ledger row written before the request leaves: where to, and how much."""
+    return LedgerEntry(
+        at=time.time(), provider=getattr(cloud, "provider", cloud.name), model=cloud.model,
+        host=urlsplit(getattr(cloud, "base_url", "") or "").hostname or "",
+        bytes_sent=out.bytes, redactions=out.redactions, passages=len(out.passages),
+        status="sending", reason=answer.route.reason,
+    )  # fmt: skip
+
+
 def _ask_cloud(
     cloud: Engine,
     out: Outbound,
     answer: Answer,
+    sent: tuple[int, LedgerEntry],
     *,
     store: Store,
     options: dict[str, Any],
@@ -225,8 +237,8 @@ def _ask_cloud(
     on_token: Callable[[str], None] | None,
     cancel: CancelToken | None,
 ) -> None:
-    """Send the prepared request, restore the answer, and write the ledger row whatever
-    happens. A stream cut short keeps its partial answer, marked."""
+    """Send the prepared request, restore the answer, and complete the ledger row
+    whatever happens. A stream cut short keeps its partial answer, marked."""
     status, error = "ok", None
     try:
         answer.text = _stream(
@@ -252,13 +264,15 @@ def _ask_cloud(
         cost = cloud.cost() if hasattr(cloud, "cost") else 0.0  # type: ignore[attr-defined]
         answer.cost_usd = cost
         answer.redactions = out.redactions
-        record(
+        row, sending = sent
+        _complete(
             store,
+            row,
             LedgerEntry(
-                at=time.time(),
-                provider=getattr(cloud, "provider", cloud.name),
+                at=sending.at,
+                provider=sending.provider,
                 model=cloud.model,
-                host=getattr(ex, "host", "") or "",
+                host=getattr(ex, "host", "") or sending.host,
                 bytes_sent=getattr(ex, "bytes_sent", 0) or out.bytes,
                 bytes_received=getattr(ex, "bytes_received", 0),
                 redactions=out.redactions,
@@ -273,6 +287,15 @@ def _ask_cloud(
         )
     if error is not None:
         raise error
+
+
+def _complete(store: Store, row: int, entry: LedgerEntry) -> None:
+    """Fill in the row after the request; if the disk filled meanwhile, the row written
+    before it left still records the request (as "sending")."""
+    try:
+        update(store, row, entry)
+    except StorageError as e:
+        log.warning("egress ledger row %d left as sent: %s", row, e.message)
 
 
 def turn(
@@ -426,18 +449,24 @@ def _escalate(
     elif (confirm or settings.confirm_each_escalation) and not (confirm and confirm(out)):
         local_reason = "you declined sending it to the cloud"
     if local_reason is None:
-        if answer.draft is not None and on_token:
-            on_token(f"\n\n[asking {cloud.name}: {answer.route.reason}]\n\n")
-        answer.engine, answer.model = cloud.name, cloud.model
+        sending = _sending(cloud, out, answer)
         try:
-            _ask_cloud(
-                cloud, out, answer, store=store, options=options, started=started,
-                on_token=on_token, cancel=cancel,
-            )  # fmt: skip
-            return
-        except EngineUnavailable as e:  # network down, provider down: answer locally
-            local_reason = f"the cloud could not be reached ({e.message}); answered locally"
-            answer.engine, answer.model = engine.name, engine.model
+            row = record(store, sending)  # before a byte leaves: unrecorded means unsent
+        except StorageError as e:
+            local_reason = f"the egress ledger could not record the request ({e.message})"
+        else:
+            if answer.draft is not None and on_token:
+                on_token(f"\n\n[asking {cloud.name}: {answer.route.reason}]\n\n")
+            answer.engine, answer.model = cloud.name, cloud.model
+            try:
+                _ask_cloud(
+                    cloud, out, answer, (row, sending), store=store, options=options,
+                    started=started, on_token=on_token, cancel=cancel,
+                )  # fmt: skip
+                return
+            except EngineUnavailable as e:  # network or provider down: answer locally
+                local_reason = f"the cloud could not be reached ({e.message}); answered locally"
+                answer.engine, answer.model = engine.name, engine.model
     answer.route = Route("local", local_reason, "fallback", answer.route.task)
     if answer.draft is not None:  # the local draft was already shown
         answer.text = answer.draft

@@ -395,11 +395,11 @@ class Store:
         """One transaction: all of it lands or none of it does."""
         with self._lock:
             conn = self.conn
+            if self.read_only is not None:
+                raise StorageError(self.read_only.message, fix=self.read_only.fix)
             if conn.in_transaction:  # nested: join the outer transaction
                 yield conn
                 return
-            if self.read_only is not None:
-                raise StorageError(self.read_only.message, fix=self.read_only.fix)
             try:
                 conn.execute("BEGIN IMMEDIATE")
             except sqlite3.Error as e:

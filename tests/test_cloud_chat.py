@@ -189,3 +189,30 @@ def test_hostile_notes_change_nothing(paths, tmp_path: Path, fake, draft: str) -
     # Only retrieved passages reach the model: never the other sources.
     assert "Cedar" not in json.dumps(ws.engine.calls[0])
     ws.close()
+
+
+def test_the_ledger_row_is_written_before_the_request_leaves(ws, fake) -> None:
+    """Write-ahead: a crash mid-request still leaves the request in the ledger."""
+    seen_while_sending: list[str] = []
+    engine = claude(fake)
+    chat = engine.chat
+
+    def watched(*args, **kwargs):  # type: ignore[no-untyped-def]
+        seen_while_sending.extend(r.status for r in entries(ws.store))
+        yield from chat(*args, **kwargs)
+
+    engine.chat = watched  # type: ignore[method-assign]
+    answer = ws.ask("Plan a trip with Karim Haddad on the ferry", cloud=engine)
+    assert answer.route.kind == "cloud" and seen_while_sending == ["sending"]
+    (row,) = entries(ws.store)
+    assert row.status == "ok" and row.host == "127.0.0.1" and row.bytes_received > 0
+
+
+def test_nothing_is_sent_when_the_ledger_cannot_record_it(ws, fake) -> None:
+    from agent.errors import StorageError
+
+    ws.store.read_only = StorageError("The disk is full", fix="free some space")
+    answer = ws.ask("Plan a trip with Karim Haddad on the ferry", cloud=claude(fake))
+    assert fake.requests == []  # not a byte left
+    assert answer.route.kind == "local" and "egress ledger could not record" in answer.route.reason
+    assert answer.text == "The ferry leaves at 7:40 from pier 3." and answer.engine == "fake"

@@ -1,7 +1,9 @@
 """The egress ledger: one row per question whose request left the machine (retries summed).
 
 Rows say when, to whom, how many bytes each way, how many values were pseudonymised,
-tokens and cost — never the text. The monthly budget is read from here.
+tokens and cost — never the text. The monthly budget is read from here. A row is written
+before its request leaves (status "sending") and completed after, so a request the
+ledger cannot record is never sent, and one cut short by a crash still shows.
 """
 
 from __future__ import annotations
@@ -16,7 +18,15 @@ from pathlib import Path
 
 from agent.store import Store
 
-__all__ = ["LedgerEntry", "entries", "export", "month_spend", "month_start", "record"]
+__all__ = [
+    "LedgerEntry",
+    "entries",
+    "export",
+    "month_spend",
+    "month_start",
+    "record",
+    "update",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +64,15 @@ def record(store: Store, entry: LedgerEntry) -> int:
             values,
         )
         return int(cur.lastrowid)
+
+
+def update(store: Store, row_id: int, entry: LedgerEntry) -> None:
+    """Complete a row written before its request left (status "sending")."""
+    with store.atomic() as conn:
+        conn.execute(
+            f"UPDATE egress_ledger SET {', '.join(f'{c} = ?' for c in _COLUMNS)} WHERE id = ?",
+            [*(getattr(entry, c) for c in _COLUMNS), row_id],
+        )
 
 
 def entries(store: Store, *, since: float | None = None, limit: int | None = None) -> list:
