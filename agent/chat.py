@@ -99,6 +99,23 @@ class Answer:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class _Turn:
+    """What every step of one turn needs besides the answer it fills in."""
+
+    question: str
+    hits: list[Hit]
+    store: Store
+    engine: Engine
+    settings: Settings
+    options: dict[str, Any]
+    started: float
+    on_token: Callable[[str], None] | None
+    cancel: CancelToken | None
+    confirm: Callable[[Outbound], bool] | None
+    names: Iterable[str] | None
+
+
 def _store_question(store: Store, answer: Answer) -> None:
     """Save the question (and start its conversation) before the model runs, so that a
     crash mid-answer keeps it. A full disk only marks the answer as not saved."""
@@ -226,24 +243,15 @@ def _sending(cloud: Engine, out: Outbound, answer: Answer) -> LedgerEntry:
 
 
 def _ask_cloud(
-    cloud: Engine,
-    out: Outbound,
-    answer: Answer,
-    sent: tuple[int, LedgerEntry],
-    *,
-    store: Store,
-    options: dict[str, Any],
-    started: float,
-    on_token: Callable[[str], None] | None,
-    cancel: CancelToken | None,
+    cloud: Engine, out: Outbound, answer: Answer, sent: tuple[int, LedgerEntry], t: _Turn
 ) -> None:
     """Send the prepared request, restore the answer, and complete the ledger row
     whatever happens. A stream cut short keeps its partial answer, marked."""
     status, error = "ok", None
     try:
         answer.text = _stream(
-            cloud, out.messages, answer, options=options, started=started,
-            on_token=on_token, cancel=cancel, restore=out.pseudonymiser.restore,
+            cloud, out.messages, answer, options=t.options, started=t.started,
+            on_token=t.on_token, cancel=t.cancel, restore=out.pseudonymiser.restore,
         )  # fmt: skip
     except EngineError as e:
         partial = (getattr(e, "partial_text", "") or "").strip()
@@ -252,8 +260,8 @@ def _ask_cloud(
         else:
             status = "cut"
             marker = f"\n\n[answer cut off: {e.message}]"
-            if on_token:
-                on_token(marker)
+            if t.on_token:
+                t.on_token(marker)
             answer.text = partial + marker
             answer.finish_reason = "cut"
     except BaseException:
@@ -266,7 +274,7 @@ def _ask_cloud(
         answer.redactions = out.redactions
         row, sending = sent
         _complete(
-            store,
+            t.store,
             row,
             LedgerEntry(
                 at=sending.at,
@@ -360,13 +368,10 @@ def turn(
         if on_token:
             on_token(answer.text)
     else:
+        t = _Turn(question, hits, store, engine, settings, options, started, on_token,
+                  cancel, confirm, names)  # fmt: skip
         try:
-            _answer(
-                answer, question, hits, route, route_for, store=store, engine=engine,
-                cloud_engine=cloud_engine, settings=settings, options=options,
-                started=started, on_token=on_token, cancel=cancel, confirm=confirm,
-                names=names,
-            )  # fmt: skip
+            _answer(answer, route, route_for, cloud_engine, t)
         except EngineError as e:
             # What was streamed stays in the history, marked; the caller learns where.
             answer.text = (getattr(e, "partial_text", "") or "").strip()
@@ -386,92 +391,61 @@ def turn(
 
 def _answer(
     answer: Answer,
-    question: str,
-    hits: list[Hit],
     route: Route,
     route_for: Callable[[str | None], Route],
-    *,
-    store: Store,
-    engine: Engine,
     cloud_engine: Engine | None,
-    settings: Settings,
-    options: dict[str, Any],
-    started: float,
-    on_token: Callable[[str], None] | None,
-    cancel: CancelToken | None,
-    confirm: Callable[[Outbound], bool] | None,
-    names: Iterable[str] | None,
+    t: _Turn,
 ) -> None:
     """The model part of a turn: local, then the cloud when the route says so."""
     if route.kind == "local":
-        answer.text = _stream(
-            engine, build_messages(question, hits), answer, options=options,
-            started=started, on_token=on_token, cancel=cancel,
-        )  # fmt: skip
-        if route.draft_first and cloud_engine is not None and not (cancel and cancel.cancelled):
+        answer.text = _local(answer, t)
+        if route.draft_first and cloud_engine is not None and not (t.cancel and t.cancel.cancelled):
             again = route_for(answer.text)
             answer.route = route = again if again.kind == "cloud" else route
             if again.kind == "cloud":
                 answer.draft = answer.text
     if route.kind == "cloud" and cloud_engine is not None:
-        _escalate(
-            cloud_engine, answer, question, hits, store=store, engine=engine,
-            settings=settings, options=options, started=started, on_token=on_token,
-            cancel=cancel, confirm=confirm, names=names,
-        )  # fmt: skip
+        _escalate(cloud_engine, answer, t)
 
 
-def _escalate(
-    cloud: Engine,
-    answer: Answer,
-    question: str,
-    hits: list[Hit],
-    *,
-    store: Store,
-    engine: Engine,
-    settings: Settings,
-    options: dict[str, Any],
-    started: float,
-    on_token: Callable[[str], None] | None,
-    cancel: CancelToken | None,
-    confirm: Callable[[Outbound], bool] | None,
-    names: Iterable[str] | None,
-) -> None:
+def _local(answer: Answer, t: _Turn) -> str:
+    return _stream(
+        t.engine, build_messages(t.question, t.hits), answer, options=t.options,
+        started=t.started, on_token=t.on_token, cancel=t.cancel,
+    )  # fmt: skip
+
+
+def _escalate(cloud: Engine, answer: Answer, t: _Turn) -> None:
     """Prepare, confirm, send; or fall back to the local answer, saying why."""
-    everyone = known_names(store) | set(names or ())
+    everyone = known_names(t.store) | set(t.names or ())
     out = prepare(
-        question, hits, never_send=settings.never_send_sources, names=everyone,
-        limit=settings.context_passages,
+        t.question, t.hits, never_send=t.settings.never_send_sources, names=everyone,
+        limit=t.settings.context_passages,
     )  # fmt: skip
     local_reason = None
+    confirm = t.confirm
     if not out.passages:
         local_reason = "the passages it needs are marked never-send"
-    elif (confirm or settings.confirm_each_escalation) and not (confirm and confirm(out)):
+    elif (confirm or t.settings.confirm_each_escalation) and not (confirm and confirm(out)):
         local_reason = "you declined sending it to the cloud"
     if local_reason is None:
         sending = _sending(cloud, out, answer)
         try:
-            row = record(store, sending)  # before a byte leaves: unrecorded means unsent
+            row = record(t.store, sending)  # before a byte leaves: unrecorded means unsent
         except StorageError as e:
             local_reason = f"the egress ledger could not record the request ({e.message})"
         else:
-            if answer.draft is not None and on_token:
-                on_token(f"\n\n[asking {cloud.name}: {answer.route.reason}]\n\n")
+            if answer.draft is not None and t.on_token:
+                t.on_token(f"\n\n[asking {cloud.name}: {answer.route.reason}]\n\n")
             answer.engine, answer.model = cloud.name, cloud.model
             try:
-                _ask_cloud(
-                    cloud, out, answer, (row, sending), store=store, options=options,
-                    started=started, on_token=on_token, cancel=cancel,
-                )  # fmt: skip
+                _ask_cloud(cloud, out, answer, (row, sending), t)
                 return
             except EngineUnavailable as e:  # network or provider down: answer locally
                 local_reason = f"the cloud could not be reached ({e.message}); answered locally"
-                answer.engine, answer.model = engine.name, engine.model
+                answer.engine, answer.model = t.engine.name, t.engine.model
     answer.route = Route("local", local_reason, "fallback", answer.route.task)
     if answer.draft is not None:  # the local draft was already shown
         answer.text = answer.draft
         return
-    answer.text = _stream(
-        engine, build_messages(question, hits), answer, options=options,
-        started=started, on_token=on_token, cancel=cancel,
-    )  # fmt: skip
+    answer.text = _local(answer, t)
