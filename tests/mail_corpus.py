@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from tests.fakes.pdf import make_pdf
 
-__all__ = ["CASES", "Case", "docx_bytes", "pdf_bytes"]
+__all__ = ["CASES", "Case", "docx_bytes", "mbox_bytes", "pdf_bytes"]
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,16 @@ class Case:
     attachments: tuple[str, ...] = ()
     problems: tuple[str, ...] = ()  # words the recorded problems must mention
     meta: dict[str, object] = field(default_factory=dict)
+
+
+def mbox_bytes(*messages: bytes) -> bytes:
+    """An mbox file of ``messages``: LF line ends, body lines starting "From " quoted."""
+    out = b""
+    for raw in messages:
+        lines = raw.replace(b"\r\n", b"\n").split(b"\n")
+        escaped = b"\n".join(b">" + ln if ln.startswith(b"From ") else ln for ln in lines)
+        out += b"From sara@example.com Tue Mar  5 10:00:00 2024\n" + escaped + b"\n"
+    return out
 
 
 def pdf_bytes(text: str) -> bytes:

@@ -26,6 +26,7 @@ from desktop.qt import QObject, Qt, QUrl
 from tests import test_desktop as base
 from tests.fakes.dovecot import Dovecot, dovecot_available
 from tests.fakes.engines import FakeEngine
+from tests.mail_corpus import mbox_bytes
 from tests.test_desktop import ask
 
 open_window = base.open_window
@@ -38,14 +39,6 @@ def message(n: int, subject: str, body: str) -> bytes:
         f"Subject: {subject}\r\nDate: Tue, 05 Mar 2024 10:0{n % 10}:00 +0000\r\n"
         f"Message-ID: <desk{n}@example.com>\r\n\r\n{body}\r\n"
     ).encode()
-
-
-def mbox_bytes(*messages: bytes) -> bytes:
-    out = b""
-    for raw in messages:
-        out += b"From sara@example.com Tue Mar  5 10:00:00 2024\n" + raw.replace(b"\r\n", b"\n")
-        out += b"\n"
-    return out
 
 
 @pytest.fixture

@@ -22,6 +22,7 @@ from agent.store import Store
 from agent.workspace import Workspace
 from connectors.mail.files import MailPath
 from tests.fakes.engines import FakeEngine
+from tests.mail_corpus import mbox_bytes
 
 
 def message(
@@ -39,16 +40,6 @@ def message(
         f"Message-ID: <m{n}@example.com>\n{extra}Content-Type: text/plain; charset=utf-8\n\n"
         f"{body}\n"
     ).encode()
-
-
-def mbox(*messages: bytes) -> bytes:
-    out = b""
-    for raw in messages:
-        escaped = b"\n".join(
-            b">" + ln if ln.startswith(b"From ") else ln for ln in raw.split(b"\n")
-        )
-        out += b"From sara@example.com Tue Mar  5 10:00:00 2024\n" + escaped + b"\n"
-    return out
 
 
 def maildir(root: Path, messages: dict[str, bytes]) -> Path:
@@ -75,7 +66,7 @@ def count(store: Store, sql: str = "SELECT count(*) FROM documents WHERE source 
 def test_mbox_indexes_incrementally_and_cites_the_message(store: Store, tmp_path: Path) -> None:
     box = tmp_path / "Takeout.mbox"
     first = message(1, "The contract renews on the first of June.\nFrom here on, it is yearly.")
-    box.write_bytes(mbox(first, message(2, "Lunch at noon?")))
+    box.write_bytes(mbox_bytes(first, message(2, "Lunch at noon?")))
     report = index_mail(store, MailPath(box))
     assert (report.added, report.errors) == (2, [])
     hit = search(store, "when does the contract renew", source="mail")[0]
@@ -86,7 +77,7 @@ def test_mbox_indexes_incrementally_and_cites_the_message(store: Store, tmp_path
 
     again = index_mail(store, MailPath(box))
     assert (again.added, again.unchanged, again.removed) == (0, 2, 0)
-    box.write_bytes(mbox(message(2, "Lunch at noon?"), message(3, "New one")))
+    box.write_bytes(mbox_bytes(message(2, "Lunch at noon?"), message(3, "New one")))
     third = index_mail(store, MailPath(box))
     assert (third.added, third.unchanged, third.removed) == (1, 1, 1)
     assert count(store) == 2
@@ -94,7 +85,9 @@ def test_mbox_indexes_incrementally_and_cites_the_message(store: Store, tmp_path
 
 def test_truncated_mbox_keeps_what_can_be_read(store: Store, tmp_path: Path) -> None:
     box = tmp_path / "cut.mbox"
-    whole = mbox(message(1, "Complete message."), message(2, "The boiler was serviced in May."))
+    whole = mbox_bytes(
+        message(1, "Complete message."), message(2, "The boiler was serviced in May.")
+    )
     box.write_bytes(whole[: whole.index(b"serviced") + 3])
     report = index_mail(store, MailPath(box))
     assert report.added == 2 and not report.errors
@@ -150,7 +143,7 @@ def test_same_message_from_two_sources_is_stored_once(store: Store, tmp_path: Pa
     (eml_dir / "other.eml").write_bytes(message(2, "Something else."))
     (eml_dir / "notes.pdf").write_bytes(b"%PDF-1.4 not mail")
     box = tmp_path / "export.mbox"
-    box.write_bytes(mbox(message(1, "Pier 3, 7:40.")))
+    box.write_bytes(mbox_bytes(message(1, "Pier 3, 7:40.")))
     assert index_mail(store, MailPath(eml_dir)).added == 2
     second = index_mail(store, MailPath(box))
     assert (second.added, second.duplicates) == (0, 1)
@@ -232,7 +225,7 @@ def test_search_operators(store: Store, tmp_path: Path) -> None:
 def test_ask_from_mail_cites_sender_date_and_subject(paths: Paths, tmp_path: Path) -> None:
     box = tmp_path / "mail.mbox"
     box.write_bytes(
-        mbox(message(1, "The contract renews automatically on 1 June.", subject="Contract"))
+        mbox_bytes(message(1, "The contract renews automatically on 1 June.", subject="Contract"))
     )
     ws = Workspace(paths, engine=FakeEngine("It renews on 1 June."))
     try:
@@ -266,7 +259,7 @@ def _fanous(args: list[str], home: Path) -> subprocess.CompletedProcess[str]:
 
 def test_cli_index_mail_and_search(tmp_path: Path) -> None:
     box = tmp_path / "mail.mbox"
-    box.write_bytes(mbox(message(1, "The ferry leaves at 7:40."), b"not even headers\n"))
+    box.write_bytes(mbox_bytes(message(1, "The ferry leaves at 7:40."), b"not even headers\n"))
     home = tmp_path / "home"
     result = _fanous(["index", "--mail", str(box), "--json"], home)
     assert result.returncode == 0, result.stderr
@@ -288,7 +281,7 @@ def test_cli_index_mail_and_search(tmp_path: Path) -> None:
 @pytest.mark.model
 def test_cli_ask_source_mail_with_the_real_model(tmp_path: Path) -> None:
     box = tmp_path / "mail.mbox"
-    box.write_bytes(mbox(message(1, "The ferry to Hydra leaves at 7:40 from pier 3.",
+    box.write_bytes(mbox_bytes(message(1, "The ferry to Hydra leaves at 7:40 from pier 3.",
                                 subject="Ferry times")))  # fmt: skip
     home = tmp_path / "home"
     assert _fanous(["index", "--mail", str(box)], home).returncode == 0
