@@ -21,6 +21,7 @@ from agent.privacy.outbound import Outbound, prepare
 from agent.privacy.stream import AnswerFilter
 from agent.prompting import STOP_SEQUENCES, build_messages, rank_by_support
 from agent.router import Route, decide
+from agent.sources import SourcePolicy
 from agent.store import Store
 
 __all__ = ["NOTHING_FOUND", "Answer", "Source", "turn"]
@@ -341,6 +342,9 @@ def turn(
         root=root,
         embedder=embedder,  # hybrid (keyword + vector, fused) when there is one
     )
+    # Never-send is looked up by source (every place a passage's document was found),
+    # once, before anything decides where the question goes.
+    hits = SourcePolicy(settings).mark(store, hits)
     escalation = settings.cloud_escalation and not settings.offline and force != "local"
     cloud_engine, problem = _cloud_engine(cloud) if escalation else (None, None)
     spent = month_spend(store) if escalation else 0.0

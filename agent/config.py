@@ -89,7 +89,13 @@ class Settings:
     escalation_threshold: float = 0.5
     confirm_each_escalation: bool = False  # show exactly what will be sent, ask first
     offline: bool = False  # on: nothing leaves the machine, whatever else is set
-    never_send_sources: list[str] = field(default_factory=list)  # folders/uris kept local
+    # What each source may do, by source id (agent.sources; `fanous sources list` shows
+    # the ids): {"never_send": true} keeps its passages on this machine; "write_drafts"
+    # (mail) and "write_notes" (a notes folder) let actions write there. Unlisted: read.
+    source_permissions: dict[str, dict] = field(default_factory=dict)
+    # Never-send paths finer than a source (a sub-folder, one file) or not added yet;
+    # entries naming a source move to its permissions (agent.sources.migrate_never_send).
+    never_send_sources: list[str] = field(default_factory=list)
     notes_folders: list[str] = field(default_factory=list)
     onboarded: bool = False  # the desktop app's first-run guide was shown (done or skipped)
     # Mail on disk (mbox files, Maildirs, .eml folders) and IMAP accounts (host, port,
@@ -103,7 +109,8 @@ class Settings:
     language: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        # An empty table would be written as a [header] that swallows lines added below it.
+        return {k: v for k, v in dataclasses.asdict(self).items() if v != {}}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Settings:
@@ -119,6 +126,11 @@ class Settings:
                 raise ConfigError(
                     f"Setting {key!r} should be {type(default).__name__}, found {value!r}",
                     fix="fix or delete that line in the settings file",
+                )
+            if key == "source_permissions" and not all(isinstance(v, dict) for v in value.values()):
+                raise ConfigError(
+                    f"Setting {key!r} should hold one table per source id, found {value!r}",
+                    fix="fix or delete that part of the settings file",
                 )
             kwargs[key] = value
         return cls(**kwargs)

@@ -15,6 +15,7 @@ from agent.config import Settings
 from agent.errors import ConfigError, FanousError, NeedsKeyError
 from agent.index.indexer import Progress
 from agent.index.mail import MailReport, forget_mail_source, index_mail
+from agent.sources import forget_permissions, source_id
 from agent.store import Store
 from connectors.mail.files import MailPath
 from connectors.mail.imap import ImapAccount, ImapSource
@@ -57,6 +58,7 @@ def remove_mail_path(ws: _Workspace, path: str) -> int:
     """Stop reading a mail path: settings first, then the messages only it had."""
     if path in ws.settings.mail_paths:
         ws.settings.mail_paths.remove(path)
+        forget_permissions(ws.settings, source_id("mail", path))
         ws.save_settings()
     return forget_mail_source(ws.store, path)
 
@@ -119,6 +121,7 @@ def remove_account(ws: _Workspace, name: str) -> tuple[ImapAccount, int]:
     ws.settings.mail_accounts = [
         a.to_dict() for a in list_accounts(ws.settings) if a.name != account.name
     ]
+    forget_permissions(ws.settings, source_id("imap", account.root))
     ws.save_settings()
     secrets.delete_secret(account.secret_name)
     return account, forget_mail_source(ws.store, account.root)

@@ -28,6 +28,7 @@ from agent.index.vectors import (
     prune_embeddings,
 )
 from agent.privacy import guard
+from agent.sources import forget_permissions, migrate_never_send, source_id
 from agent.store import Store
 from connectors.notes import NotesFolder
 
@@ -75,6 +76,11 @@ class Workspace:
     ) -> None:
         self.paths = (paths or Paths.resolve()).ensure()
         self.settings: Settings = load_settings(self.paths)
+        if migrate_never_send(self.settings):  # older never-send entries naming a source
+            try:
+                self.save_settings()
+            except FanousError as e:  # still honoured from memory; saved next time
+                log.warning("could not save the migrated never-send settings: %s", e.message)
         self._store: Store | None = None
         self._engine = engine
         self._embedder = embedder
@@ -166,6 +172,7 @@ class Workspace:
             self.embed_in_background()
 
     def save_settings(self) -> None:
+        migrate_never_send(self.settings)
         save_settings(self.paths, self.settings)
 
     # -- sources ---------------------------------------------------------------------
@@ -181,6 +188,7 @@ class Workspace:
         root = NotesFolder(folder).root
         if root in self.settings.notes_folders:
             self.settings.notes_folders.remove(root)
+            forget_permissions(self.settings, source_id("notes", root))
             self.save_settings()
         return forget_source(self.store, root)
 

@@ -20,6 +20,7 @@ from agent import secrets
 from agent.config import Paths
 from agent.errors import EngineError, StorageError
 from agent.privacy import ledger
+from agent.sources import source_id
 from agent.workspace import Workspace
 from desktop.app import build_window
 from desktop.onboarding import Onboarding, maybe_onboard
@@ -102,7 +103,10 @@ def test_settings_pages_write_settings_and_offline_wins(
     settings = Workspace(window.workspace.paths).settings  # as saved
     assert settings.offline and settings.cloud_escalation
     assert settings.free_model_memory_on_quit
-    assert settings.never_send_sources == [str(notes)] and settings.monthly_budget_usd == 2.5
+    assert settings.monthly_budget_usd == 2.5
+    # A never-send line naming a source becomes that source's permission.
+    assert settings.never_send_sources == []
+    assert settings.source_permissions == {source_id("notes", str(notes)): {"never_send": True}}
     assert window.route_indicator.text() == "Offline"
     ask(qtbot, window)
     qtbot.waitUntil(lambda: not window.is_answering, timeout=3000)

@@ -13,13 +13,13 @@ import sys
 from collections.abc import Sequence
 
 from agent import __version__
-from agent.cli import cloud, core, mail, models, package
+from agent.cli import cloud, core, mail, models, package, sources
 from agent.cli.common import close_workspaces
 from agent.errors import explain
 
 __all__ = ["main"]
 
-COMMAND_GROUPS = [core, models, package, mail, cloud]
+COMMAND_GROUPS = [core, models, package, mail, cloud, sources]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -71,6 +71,7 @@ class Hit:
     start: int
     end: int
     score: float  # higher is better
+    never_send: bool = False  # its source is never-send (agent.sources.SourcePolicy.mark)
 
     def citation(self) -> dict[str, Any]:
         return {

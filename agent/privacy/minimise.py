@@ -22,7 +22,11 @@ def _norm(p: str) -> str:
 
 
 def is_never_send(hit: Hit, never_send: Sequence[str]) -> bool:
-    """True when the passage comes from a folder, file or URI the user marked never-send."""
+    """True when the passage comes from a source marked never-send (``hit.never_send``,
+    set by ``agent.sources.SourcePolicy.mark``) or from a folder, file or URI in the
+    ``never_send`` path rules."""
+    if hit.never_send:
+        return True
     for entry in never_send:
         if not entry:
             continue
