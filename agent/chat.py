@@ -12,7 +12,6 @@ from urllib.parse import urlsplit
 
 from agent.config import Settings
 from agent.engines.base import CancelToken, Engine, Message
-from agent.errors import EngineError, EngineUnavailable, FanousError, StorageError
 from agent.index.search import Hit, search
 from agent.index.vectors import Embedder
 from agent.privacy.ledger import LedgerEntry, month_spend, record, update
@@ -23,6 +22,7 @@ from agent.prompting import STOP_SEQUENCES, build_messages, rank_by_support
 from agent.router import Route, decide
 from agent.sources import SourcePolicy
 from agent.store import Store
+from contracts.errors import EngineError, EngineUnavailable, FanousError, StorageError
 
 __all__ = ["NOTHING_FOUND", "Answer", "Source", "turn"]
 

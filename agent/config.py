@@ -17,7 +17,7 @@ from typing import Any
 import platformdirs
 import tomli_w
 
-from agent.errors import ConfigError
+from contracts.errors import ConfigError
 
 APP_NAME = "Fanous"
 

@@ -12,8 +12,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from agent.errors import FanousError
 from agent.store import Store
+from contracts.errors import FanousError
 
 __all__ = [
     "ConversationSummary",

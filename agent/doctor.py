@@ -8,9 +8,9 @@ from typing import Literal
 
 from agent import secrets
 from agent.config import Settings, load_settings
-from agent.errors import FanousError
 from agent.hardware import HardwareProfile, detect
 from agent.workspace import Workspace
+from contracts.errors import FanousError
 
 __all__ = ["Check", "run_checks"]
 

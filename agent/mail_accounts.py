@@ -12,13 +12,13 @@ from typing import Protocol
 
 from agent import secrets
 from agent.config import Settings
-from agent.errors import ConfigError, FanousError, NeedsKeyError
 from agent.index.indexer import Progress
 from agent.index.mail import MailReport, forget_mail_source, index_mail
 from agent.sources import forget_permissions, source_id
 from agent.store import Store
 from connectors.mail.files import MailPath
 from connectors.mail.imap import ImapAccount, ImapSource
+from contracts.errors import ConfigError, FanousError, NeedsKeyError
 
 __all__ = [
     "ImapAccount",

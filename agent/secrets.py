@@ -10,7 +10,7 @@ import keyring
 import keyring.backend
 import keyring.errors
 
-from agent.errors import KeyringUnavailable
+from contracts.errors import KeyringUnavailable
 
 __all__ = [
     "SERVICE",

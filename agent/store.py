@@ -17,7 +17,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from agent.errors import StorageError, disk_full, storage_error
+from contracts.errors import StorageError, disk_full, storage_error
 
 log = logging.getLogger(__name__)
 
@@ -137,8 +137,8 @@ def m002_conversations(db: sqlite_utils.Database) -> None:
 
 @migration
 def m003_notes_metadata_and_vectors(db: sqlite_utils.Database) -> None:
-    from agent.documents import content_hash
     from agent.index.normalize import normalize
+    from contracts.documents import content_hash
 
     # Filters: folder (relative to the root), tags, a date (front matter, else mtime).
     db.execute("ALTER TABLE documents ADD COLUMN folder TEXT NOT NULL DEFAULT ''")

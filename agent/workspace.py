@@ -16,7 +16,6 @@ from urllib.parse import urlsplit
 from agent.chat import Answer, turn
 from agent.config import Paths, Settings, load_settings, save_settings
 from agent.engines import Engine, create_engine
-from agent.errors import FanousError
 from agent.index.indexer import IndexReport, Progress, forget_source, index_source
 from agent.index.search import Hit, search
 from agent.index.vectors import (
@@ -31,6 +30,7 @@ from agent.privacy import guard
 from agent.sources import forget_permissions, migrate_never_send, source_id
 from agent.store import Store
 from connectors.notes import NotesFolder
+from contracts.errors import FanousError
 
 __all__ = ["LOGGED_PACKAGES", "Workspace", "setup_logging"]
 

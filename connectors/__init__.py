@@ -1,1 +1,1 @@
-"""Sources of documents. Each yields ``agent.documents.Document``s; none knows the index."""
+"""Sources of documents. Each yields ``contracts.documents.Document``s; none knows the index."""

@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 from charset_normalizer import from_bytes
 
-from agent.errors import ConnectorError
+from contracts.errors import ConnectorError
 
 __all__ = [
     "MAX_TEXT_CHARS",

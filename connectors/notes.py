@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pathspec
 
-from agent.documents import Document, SourceItem
-from agent.errors import ConnectorError
 from connectors.formats import MAX_TEXT_CHARS, READERS, decode_text, read_note
+from contracts.documents import Document, SourceItem
+from contracts.errors import ConnectorError
 
 __all__ = [
     "IGNORE_FILE",

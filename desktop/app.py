@@ -8,8 +8,8 @@ import sys
 from typing import Any
 
 from agent.config import APP_NAME
-from agent.errors import FanousError
 from agent.workspace import Workspace, setup_logging
+from contracts.errors import FanousError
 from desktop.i18n import install_language, layout_direction_for
 from desktop.main_window import MainWindow
 from desktop.onboarding import maybe_onboard

@@ -6,7 +6,7 @@ They hold no workspace and start no work; ``main_window`` wires them to the core
 from __future__ import annotations
 
 from agent.chat import Answer
-from agent.errors import explain
+from contracts.errors import explain
 from desktop.qt import (
     QFrame,
     QHBoxLayout,

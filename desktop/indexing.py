@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from agent import mail_accounts
-from agent.errors import FanousError
 from agent.index.indexer import IndexReport
 from agent.workspace import Workspace
+from contracts.errors import FanousError
 from desktop.ops import Op, OpContext
 from desktop.status import MESSAGE_MS
 from desktop.window_part import WindowPart

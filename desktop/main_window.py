@@ -22,8 +22,8 @@ from typing import Any
 
 from agent import mail_accounts
 from agent.chat import Answer
-from agent.errors import FanousError
 from agent.workspace import Workspace
+from contracts.errors import FanousError
 from desktop.chat_panel import ChatPanel
 from desktop.chat_session import ChatSession
 from desktop.chat_widgets import describe_error

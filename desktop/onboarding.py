@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from agent.errors import FanousError
+from contracts.errors import FanousError
 from desktop.mail_box import MailAccountsBox, MailPathsBox
 from desktop.models_box import OllamaModelsBox
 from desktop.qt import (

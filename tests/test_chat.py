@@ -13,9 +13,9 @@ import pytest
 from agent.chat import NOTHING_FOUND
 from agent.conversations import load_messages
 from agent.engines.base import CancelToken, ChatChunk, Message
-from agent.errors import EngineError
 from agent.prompting import SYSTEM_PROMPT
 from agent.workspace import Workspace
+from contracts.errors import EngineError
 from tests.fakes.engines import FakeEngine
 
 

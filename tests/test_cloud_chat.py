@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from agent.engines.anthropic import AnthropicEngine
-from agent.errors import NeedsKeyError
 from agent.privacy import LedgerEntry, Outbound, entries, record
 from agent.workspace import Workspace
+from contracts.errors import NeedsKeyError
 from tests.conftest import write_notes
 from tests.fakes.anthropic_server import FakeAnthropic
 from tests.fakes.engines import FakeEngine
@@ -209,7 +209,7 @@ def test_the_ledger_row_is_written_before_the_request_leaves(ws, fake) -> None:
 
 
 def test_nothing_is_sent_when_the_ledger_cannot_record_it(ws, fake) -> None:
-    from agent.errors import StorageError
+    from contracts.errors import StorageError
 
     ws.store.read_only = StorageError("The disk is full", fix="free some space")
     answer = ws.ask("Plan a trip with Karim Haddad on the ferry", cloud=claude(fake))

@@ -27,7 +27,7 @@ from agent.engines.cloud import (
 )
 from agent.engines.openai_compat import OpenAICompatEngine
 from agent.engines.packaged import resolve_model_path
-from agent.errors import (
+from contracts.errors import (
     ConfigError,
     EngineError,
     EngineUnavailable,

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from agent.config import Paths, Settings, load_settings, save_settings
-from agent.errors import ConfigError
+from contracts.errors import ConfigError
 
 
 def test_fanous_home_puts_everything_in_one_folder(tmp_path: Path, monkeypatch) -> None:

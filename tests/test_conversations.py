@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from agent import conversations
-from agent.errors import FanousError
 from agent.workspace import Workspace
+from contracts.errors import FanousError
 
 
 @pytest.fixture

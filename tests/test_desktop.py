@@ -17,8 +17,8 @@ import shiboken6
 
 from agent.config import Paths
 from agent.engines.base import CancelToken, ChatChunk, Message
-from agent.errors import EngineError, StorageError
 from agent.workspace import Workspace
+from contracts.errors import EngineError, StorageError
 from desktop.app import build_window
 from desktop.main_window import MainWindow
 from desktop.ops import OpContext, Ops

@@ -18,10 +18,10 @@ import numpy as np
 
 from agent import secrets
 from agent.config import Paths
-from agent.errors import EngineError, StorageError
 from agent.privacy import ledger
 from agent.sources import source_id
 from agent.workspace import Workspace
+from contracts.errors import EngineError, StorageError
 from desktop.app import build_window
 from desktop.onboarding import Onboarding, maybe_onboard
 from desktop.qt import QColor, QDialogButtonBox, QObject, QPalette, QPoint, Qt, QWizard, Signal

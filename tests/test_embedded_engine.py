@@ -10,8 +10,8 @@ import pytest
 from agent.engines.base import CancelToken
 from agent.engines.embedded import EmbeddedEngine
 from agent.engines.packaged import DEFAULT_MODEL, resolve_model_path
-from agent.errors import ModelNotFound
 from agent.workspace import Workspace
+from contracts.errors import ModelNotFound
 
 pytestmark = pytest.mark.model
 

@@ -19,11 +19,11 @@ import pytest
 
 from agent import secrets
 from agent.config import Paths
-from agent.errors import ConnectorError
 from agent.index.search import search
 from agent.mail_accounts import ImapAccount, add_account, remove_account, sync_account
 from agent.workspace import Workspace
 from connectors.mail.imap import decode_folder, encode_folder
+from contracts.errors import ConnectorError
 from tests.fakes.dovecot import Dovecot
 from tests.fakes.engines import FakeEngine
 

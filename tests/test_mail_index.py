@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from agent.config import Paths
-from agent.errors import ConnectorError
 from agent.index.mail import index_mail, thread_of
 from agent.index.query import parse_query
 from agent.index.search import search
@@ -21,6 +20,7 @@ from agent.mail_accounts import add_mail_path, index_mail_path
 from agent.store import Store
 from agent.workspace import Workspace
 from connectors.mail.files import MailPath
+from contracts.errors import ConnectorError
 from tests.fakes.engines import FakeEngine
 from tests.mail_corpus import mbox_bytes
 

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from agent.errors import ConnectorError
 from agent.index.chunking import MAX_CHARS, chunk_text
 from agent.index.indexer import index_source
 from agent.index.search import fts_query, search
 from agent.store import Store
 from connectors.notes import MAX_NOTE_BYTES, NotesFolder, decode_text
+from contracts.errors import ConnectorError
 
 
 @pytest.fixture

@@ -14,7 +14,6 @@ import numpy as np
 import pytest
 
 from agent.config import Paths
-from agent.errors import EngineError
 from agent.index.indexer import index_source
 from agent.index.normalize import normalize
 from agent.index.search import Hit, fts_query, fuse, search
@@ -28,6 +27,7 @@ from agent.index.vectors import (
 from agent.store import Store
 from agent.workspace import Workspace
 from connectors.notes import NotesFolder
+from contracts.errors import EngineError
 from tests.conftest import write_notes
 from tests.fakes.engines import FakeEngine
 

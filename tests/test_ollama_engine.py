@@ -20,7 +20,7 @@ from agent.engines.ollama import (
     normalize_host,
     ollama_running,
 )
-from agent.errors import EngineError, EngineUnavailable, ModelNotFound
+from contracts.errors import EngineError, EngineUnavailable, ModelNotFound
 from tests.fakes.ollama_server import FakeModel, FakeOllama
 
 CHAT = "llama3.2:1b"

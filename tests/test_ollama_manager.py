@@ -26,8 +26,8 @@ from agent.engines.ollama_manager import (
     pin_tag,
     shared_manager,
 )
-from agent.errors import EngineError, EngineUnavailable, ModelNotFound
 from agent.store import Store
+from contracts.errors import EngineError, EngineUnavailable, ModelNotFound
 from tests.fakes.ollama_server import FakeOllama, write_ollama_executable
 
 CHAT = "llama3.2:1b"

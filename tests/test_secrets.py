@@ -11,8 +11,8 @@ import pytest
 
 from agent import secrets
 from agent.config import Paths
-from agent.errors import KeyringUnavailable
 from agent.workspace import Workspace, setup_logging
+from contracts.errors import KeyringUnavailable
 from tests.fakes.engines import FakeEngine
 
 

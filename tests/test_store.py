@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from agent.errors import StorageError
 from agent.store import MIGRATIONS, Store
+from contracts.errors import StorageError
 
 
 def test_migrations_wal_and_reopen(tmp_path: Path) -> None:

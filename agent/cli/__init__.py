@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from agent import __version__
 from agent.cli import cloud, core, mail, models, package, sources
 from agent.cli.common import close_workspaces
-from agent.errors import explain
+from contracts.errors import explain
 
 __all__ = ["main"]
 

@@ -64,8 +64,8 @@ def cmd_keys(args: argparse.Namespace) -> int:
 
 def _status(ws) -> dict[str, object]:
     from agent import secrets
-    from agent.errors import FanousError
     from agent.privacy.ledger import month_spend
+    from contracts.errors import FanousError
 
     s = ws.settings
     provider = PROVIDERS.get(s.cloud_provider)

@@ -11,7 +11,7 @@ from typing import Any
 
 from agent import __version__
 from agent.cli.common import ProgressLine, open_workspace, print_json, warn
-from agent.errors import FanousError, StorageError
+from contracts.errors import FanousError, StorageError
 
 __all__ = ["register"]
 

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from agent.cli.common import ProgressLine, open_workspace, print_json
-from agent.errors import ConfigError
+from contracts.errors import ConfigError
 
 __all__ = ["index_mail_paths", "register"]
 

@@ -12,7 +12,7 @@ import sys
 from typing import Any
 
 from agent.cli.common import open_workspace, print_json
-from agent.errors import FanousError
+from contracts.errors import FanousError
 
 __all__ = ["register"]
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from agent.config import Settings
 from agent.engines.base import CancelToken, ChatChunk, Engine, Health, Message, ModelInfo
-from agent.errors import ConfigError
+from contracts.errors import ConfigError
 
 __all__ = [
     "LOCAL_ENGINES",
@@ -33,7 +33,7 @@ def create_engine(settings: Settings) -> Engine:
         )
     if choice in ("auto", "ollama"):
         from agent.engines.ollama_manager import shared_manager
-        from agent.errors import FanousError
+        from contracts.errors import FanousError
 
         manager = shared_manager(settings.ollama_host)
         try:  # running, or installed and now started as our child (stopped at exit)

@@ -24,7 +24,7 @@ import tomli_w
 
 from agent.config import Settings
 from agent.engines.base import Health, ModelInfo
-from agent.errors import (
+from contracts.errors import (
     ConfigError,
     EngineError,
     EngineUnavailable,

@@ -18,7 +18,7 @@ import numpy as np
 
 from agent.engines.base import CancelToken, ChatChunk, Health, Message, ModelInfo
 from agent.engines.packaged import PACKAGED_MODELS, resolve_model_path
-from agent.errors import EngineError, EngineUnavailable, FanousError
+from contracts.errors import EngineError, EngineUnavailable, FanousError
 
 __all__ = ["EmbeddedEngine", "gpu_build_fix", "llama_cpp_available"]
 

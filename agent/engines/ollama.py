@@ -20,7 +20,7 @@ import numpy as np
 import ollama
 
 from agent.engines.base import CancelToken, ChatChunk, Health, Message, ModelInfo
-from agent.errors import EngineError, EngineUnavailable, ModelNotFound
+from contracts.errors import EngineError, EngineUnavailable, ModelNotFound
 
 __all__ = [
     "CLIENT_ERRORS",

@@ -38,7 +38,7 @@ from agent.engines.ollama import (
     normalize_host,
     ollama_running,
 )
-from agent.errors import EngineError, EngineUnavailable, ModelNotFound, StorageError
+from contracts.errors import EngineError, EngineUnavailable, ModelNotFound, StorageError
 
 __all__ = [
     "KEEP_ALIVE",

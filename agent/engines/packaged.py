@@ -11,7 +11,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from agent.errors import ModelNotFound
+from contracts.errors import ModelNotFound
 
 __all__ = ["DEFAULT_MODEL", "PACKAGED_MODELS", "PackagedModel", "resolve_model_path"]
 

@@ -13,11 +13,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from agent.documents import Connector, Document, SourceItem, content_hash
-from agent.errors import ConnectorError
 from agent.index.chunking import chunk_text
 from agent.index.normalize import normalize
 from agent.store import Store
+from contracts.documents import Connector, Document, SourceItem, content_hash
+from contracts.errors import ConnectorError
 
 __all__ = ["IndexReport", "Progress", "forget_source", "index_paths", "index_source"]
 

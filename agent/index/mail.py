@@ -16,10 +16,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from agent.documents import Document, SourceItem
-from agent.errors import ConnectorError
 from agent.index.indexer import IndexReport, Progress, _delete_documents, _write_document
 from agent.store import Store
+from contracts.documents import Document, SourceItem
+from contracts.errors import ConnectorError
 
 __all__ = ["MailConnector", "MailReport", "forget_mail_source", "index_mail", "thread_of"]
 

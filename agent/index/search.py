@@ -13,11 +13,11 @@ from typing import Any
 
 import numpy as np
 
-from agent.errors import EngineError
 from agent.index.normalize import cjk_runs, normalize
 from agent.index.query import browse, parse_query
 from agent.index.vectors import Embedder, VectorMatrix, vector_matrix
 from agent.store import Store
+from contracts.errors import EngineError
 
 __all__ = [
     "MODES",

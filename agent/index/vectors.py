@@ -26,8 +26,8 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from agent.errors import EngineUnavailable
 from agent.store import Store
+from contracts.errors import EngineUnavailable
 
 __all__ = [
     "BackgroundEmbedder",

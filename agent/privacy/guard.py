@@ -16,7 +16,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from agent.errors import FanousError
+from contracts.errors import FanousError
 
 __all__ = ["OfflineBlocked", "Policy", "install", "is_loopback", "set_policy"]
 

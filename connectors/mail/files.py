@@ -16,9 +16,9 @@ import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from agent.documents import Document, SourceItem
-from agent.errors import ConnectorError
 from connectors.mail.parse import message_uri, parse_message
+from contracts.documents import Document, SourceItem
+from contracts.errors import ConnectorError
 
 __all__ = ["MailPath", "maildir_flags", "sniff"]
 

@@ -18,9 +18,9 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
-from agent.documents import Document, SourceItem
-from agent.errors import ConnectorError, NeedsKeyError
 from connectors.mail.parse import message_uri, parse_message
+from contracts.documents import Document, SourceItem
+from contracts.errors import ConnectorError, NeedsKeyError
 
 __all__ = ["ImapAccount", "ImapSource", "decode_folder", "encode_folder", "tls_context"]
 

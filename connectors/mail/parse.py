@@ -21,8 +21,8 @@ from email.headerregistry import HeaderRegistry
 from email.message import EmailMessage, Message
 from typing import Any
 
-from agent.documents import Document
 from connectors.mail.text import attachment_text, decode_bytes, html_to_text, strip_quotes
+from contracts.documents import Document
 
 __all__ = [
     "MAX_MESSAGE_BYTES",

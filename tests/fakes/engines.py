@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from agent.engines.base import CancelToken, ChatChunk, Health, Message, ModelInfo
-from agent.errors import EngineError
+from contracts.errors import EngineError
 
 
 class FakeEngine:
