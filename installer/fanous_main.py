@@ -3,7 +3,7 @@
 import multiprocessing
 import sys
 
-from agent.cli import main
+from desktop.launcher import main
 
 if __name__ == "__main__":
     multiprocessing.freeze_support()  # a frozen child process must not rerun the app

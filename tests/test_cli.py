@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-FANOUS = [sys.executable, "-m", "agent.cli"]
+FANOUS = [sys.executable, "-m", "desktop.launcher"]  # the `fanous` entry point
 
 
 def run(args: list[str], home: Path, **kw) -> subprocess.CompletedProcess[str]:

@@ -48,7 +48,7 @@ def test_a_socket_left_by_a_crashed_instance_is_taken_over(qtbot: Any, tmp_path:
 
 def test_launching_the_app_twice_keeps_one_window(tmp_path: Path) -> None:
     env = {**os.environ, "FANOUS_HOME": str(tmp_path / "home"), "QT_QPA_PLATFORM": "offscreen"}
-    app = [sys.executable, "-c", "import sys; from agent.cli import main; sys.exit(main([]))"]
+    app = [sys.executable, "-m", "desktop.launcher"]
     with tempfile.TemporaryFile() as log:
         first = subprocess.Popen(app, env=env, stdout=log, stderr=log)
         try:

@@ -1,4 +1,6 @@
-"""The `fanous` command. No arguments launches the desktop app.
+"""The `fanous` command line (the `fanous` entry point is ``desktop.launcher``, which adds
+the hidden packaging check and opens the app when no command is given; the core never
+imports the window).
 
 Each command group lives in its own module with a ``register(subparsers)`` function;
 every subcommand that answers has ``--json`` so scripts and other tools can use Fanous.
@@ -8,46 +10,48 @@ Errors print what happened and what to do, never a traceback.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from types import ModuleType
 
 from agent import __version__
-from agent.cli import cloud, core, mail, models, package, sources
+from agent.cli import cloud, core, mail, models, sources
 from agent.cli.common import close_workspaces
 from contracts.errors import explain
 
-__all__ = ["main"]
+__all__ = ["build_parser", "main"]
 
-COMMAND_GROUPS = [core, models, package, mail, cloud, sources]
+# Each is a module with ``register(subparsers)``.
+COMMAND_GROUPS: list[ModuleType] = [core, models, mail, cloud, sources]
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(extra: Sequence[ModuleType] = ()) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="fanous",
         description="A private AI agent for your notes. With no command, opens the app.",
     )
     parser.add_argument("--version", action="version", version=f"fanous {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for group in COMMAND_GROUPS:
+    for group in [*COMMAND_GROUPS, *extra]:
         group.register(sub)
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    open_app: Callable[[], int] | None = None,
+    extra: Sequence[ModuleType] = (),
+) -> int:
+    """Run one command. With none, ``open_app`` (given by the launcher) opens the app;
+    without it, the usage is printed."""
+    parser = build_parser(extra)
+    args = parser.parse_args(argv)
     if args.command is None:
-        if _no_display():
-            print("error: there is no graphical display to open the app on", file=sys.stderr)
-            print(
-                "  fix: start Fanous from your desktop session, or use it from the "
-                "command line (fanous --help)",
-                file=sys.stderr,
-            )
-            return 1
-        from desktop.app import main as launch
-
-        return launch()
+        if open_app is not None:
+            return open_app()
+        parser.print_help(sys.stderr)
+        return 2
     try:
         try:
             return args.run(args)
@@ -66,10 +70,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         if error.fix:
             print(f"  fix: {error.fix}", file=sys.stderr)
         return 1
-
-
-def _no_display() -> bool:
-    """On Linux without X11, Wayland or an explicit Qt platform, Qt would abort."""
-    return sys.platform.startswith("linux") and not any(
-        os.environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
-    )

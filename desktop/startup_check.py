@@ -1,4 +1,4 @@
-"""Hidden commands for packaging checks: ``fanous _startup-check`` opens the main window
+"""A hidden command for packaging checks: ``fanous _startup-check`` opens the main window
 (offscreen under ``QT_QPA_PLATFORM=offscreen``), lets the event loop turn once, closes it
 and prints how long the start took, as JSON. The installer tests and benchmarks run it
 from the built app to measure start-up to a usable window.
@@ -30,7 +30,7 @@ def seconds_since_process_start() -> float | None:
 
 def cmd_startup_check(args: argparse.Namespace) -> int:
     t0 = time.perf_counter()
-    # Imported here: the core never imports Qt; only this command and the launch do.
+    # Imported here: `fanous COMMAND` must not load Qt for the commands that do not need it.
     from agent.workspace import Workspace, setup_logging
     from desktop.app import build_window, create_app
     from desktop.i18n import install_language
