@@ -155,6 +155,10 @@ class Workspace:
         engine = OllamaEngine(self.settings.ollama_host, embed_model=name)
         return EngineEmbedder(engine, model=name)
 
+    def use_engine(self, engine: Engine) -> None:
+        """Answer with ``engine`` from now on (``reset_engine`` goes back to the settings)."""
+        self._engine = engine
+
     def reset_engine(self) -> None:
         """Forget the engine (and an embedder chosen by the settings) so the next use
         picks them again; a new embedder re-embeds in the background."""
@@ -216,6 +220,11 @@ class Workspace:
     def embedding_error(self) -> Exception | None:
         """Why background embedding stopped, if it did (cleared by its next good run)."""
         return None if self._background is None else self._background.error
+
+    def wait_for_embedding(self, timeout: float) -> bool:
+        """Wait until background embedding has caught up: True when it has, False when
+        none was started or it is still at work after ``timeout`` seconds."""
+        return self._background is not None and self._background.wait_idle(timeout)
 
     def embed_in_background(self) -> None:
         """Embed new passages on a worker thread (the app's mode: search never waits)."""

@@ -146,7 +146,7 @@ def test_a_failed_answer_is_kept_partial_and_marked(paths, notes_dir: Path) -> N
     assert partial.role == "assistant" and partial.content == "The ferry leaves at"
     assert partial.finish_reason == "error"
     # The next question goes on in the same conversation.
-    ws._engine = FakeEngine("At 7:40.")
+    ws.use_engine(FakeEngine("At 7:40."))
     answer = ws.ask("When does the ferry leave again?", conversation_id=cid)
     assert answer.conversation_id == cid and answer.finish_reason == "stop"
     assert [m.role for m in load_messages(ws.store, cid)] == ["user", "assistant"] * 2

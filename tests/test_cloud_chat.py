@@ -86,7 +86,7 @@ def test_a_hard_task_goes_out_redacted_and_comes_back_restored(ws, fake) -> None
 
 
 def test_a_weak_local_draft_is_escalated(ws, fake) -> None:
-    ws._engine = FakeEngine("I don't know.")
+    ws.use_engine(FakeEngine("I don't know."))
     fake.reply = "At 7:40 from pier 3."
     tokens: list[str] = []
     answer = ws.ask("When does the ferry leave?", cloud=claude(fake), on_token=tokens.append)

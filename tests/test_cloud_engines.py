@@ -5,7 +5,6 @@ Anthropic Messages API double built from Anthropic's reference."""
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -35,6 +34,7 @@ from contracts.errors import (
     NeedsKeyError,
 )
 from tests.fakes.anthropic_server import FakeAnthropic
+from tests.fakes.loopback import free_port
 
 SERVER_KEY = "sk-local-test-key"
 MESSAGES = [
@@ -43,17 +43,12 @@ MESSAGES = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def llama_server() -> Iterator[str]:
     """llama_cpp.server on 127.0.0.1 with the packaged SmolLM2 GGUF and an API key."""
-    pytest.importorskip("llama_cpp.server.app", reason="needs llama-cpp-python[server]")
-    port = _free_port()
+    import llama_cpp.server.app  # noqa: F401  (the dev extra: missing, the run fails)
+
+    port = free_port()
     model = resolve_model_path("smollm2-135m")
     proc = subprocess.Popen(
         [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1",
@@ -117,7 +112,7 @@ def test_openai_compat_wrong_key_is_a_needs_key_error(llama_server: str) -> None
 
 def test_network_down_is_engine_unavailable_after_retries() -> None:
     naps: list[float] = []
-    engine = openai(f"http://127.0.0.1:{_free_port()}/v1", sleep=naps.append, max_retries=2)
+    engine = openai(f"http://127.0.0.1:{free_port()}/v1", sleep=naps.append, max_retries=2)
     with pytest.raises(EngineUnavailable) as info:
         list(engine.chat(MESSAGES))
     assert "Cannot reach 127.0.0.1" in info.value.message and "internet" in info.value.fix

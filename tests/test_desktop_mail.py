@@ -160,7 +160,7 @@ def test_mail_citation_shows_the_message_with_the_passage(
 @pytest.fixture
 def dovecot() -> Iterator[Dovecot]:
     if not dovecot_available():
-        pytest.skip("dovecot-imapd is not installed (scripts/system-deps installs it)")
+        pytest.fail("dovecot-imapd is not installed (scripts/system-deps installs it)")
     base_dir = Path(tempfile.mkdtemp(prefix="fanous-dovecot-"))  # see tests/test_mail_imap.py
     server = Dovecot(base_dir)
     try:

@@ -14,6 +14,7 @@ import pytest
 
 from agent import catalog, hardware
 from agent.hardware import GiB, Gpu, HardwareProfile, MiB
+from tests.fakes.loopback import free_port
 
 FIXTURES = Path(__file__).parent / "fixtures" / "hardware"
 
@@ -432,18 +433,16 @@ def test_doctor_capture_on_this_machine(tmp_path: Path, capsys: pytest.CaptureFi
 def test_doctor_says_how_to_put_an_idle_gpu_to_work(tmp_path: Path) -> None:
     """This machine's llama.cpp build is CPU-only: on an H100 (or an RX 6600) with no
     Ollama running, the doctor warns and names the exact rebuild."""
-    import socket
+
+    import llama_cpp  # the embedded extra, which scripts/setup always installs
 
     from agent.config import Paths
     from agent.doctor import run_checks
     from agent.workspace import Workspace
 
-    llama_cpp = pytest.importorskip("llama_cpp")
     if llama_cpp.llama_supports_gpu_offload():
         pytest.skip("this llama.cpp build offloads to a GPU: nothing to advise")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        nothing = f"http://127.0.0.1:{s.getsockname()[1]}"  # no Ollama there
+    nothing = f"http://127.0.0.1:{free_port()}"  # no Ollama there
     ws = Workspace(Paths.resolve(tmp_path / "home"))
     ws.settings.ollama_host = nothing
     common = {"nvml": NoNvml(), "sys_drm": tmp_path, "system": "Linux", "machine": "x86_64"}

@@ -29,7 +29,15 @@ from tests.conftest import write_notes
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "build" / "installer" / "out"
-SOURCES = ("agent", "connectors", "desktop", "resources", "installer", "pyproject.toml")
+SOURCES = (
+    "agent",
+    "connectors",
+    "contracts",
+    "desktop",
+    "resources",
+    "installer",
+    "pyproject.toml",
+)
 BUILD_TIMEOUT = 540
 
 pytestmark = [

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -14,13 +13,8 @@ import httpx
 import pytest
 import tomli_w
 
+from tests.fakes.loopback import free_port
 from tests.fakes.ollama_server import write_ollama_executable
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture

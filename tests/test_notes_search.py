@@ -235,7 +235,7 @@ def test_workspace_embeds_in_the_background_and_searches_hybrid(
     ws.background_embedding = True  # as the app runs it
     try:
         ws.index_notes(str(notes_dir))
-        assert ws._background is not None and ws._background.wait_idle(10)
+        assert ws.wait_for_embedding(10)
         passages = embedding_coverage(ws.store, embedder.name)
         assert passages[0] == passages[1] > 0
         hits = ws.search("ferry pier")
@@ -258,7 +258,7 @@ def test_background_embedding_failure_is_reported_and_clears(paths: Paths, notes
     ws.background_embedding = True
     try:
         ws.index_notes(str(notes_dir))
-        assert ws._background is not None and ws._background.wait_idle(10)
+        assert ws.wait_for_embedding(10)
         assert isinstance(ws.embedding_error, EngineError)
         check = next(c for c in run_checks(ws) if c.name == "vectors")
         assert check.verdict == "fail" and "the embedding model is gone" in check.detail
@@ -266,7 +266,7 @@ def test_background_embedding_failure_is_reported_and_clears(paths: Paths, notes
         assert ws.search("ferry")[0].path.endswith("ferry.md")  # keywords meanwhile
         embedder.fail = False
         ws.embed_in_background()
-        assert ws._background.wait_idle(10) and ws.embedding_error is None
+        assert ws.wait_for_embedding(10) and ws.embedding_error is None
         check = next(c for c in run_checks(ws) if c.name == "vectors")
         assert check.verdict == "ok", check.detail
     finally:

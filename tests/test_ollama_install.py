@@ -3,12 +3,12 @@ state detection the UI uses to decide whether to show it."""
 
 from __future__ import annotations
 
-import socket
 from pathlib import Path
 
 import pytest
 
 from agent.engines.ollama_install import DOWNLOAD_URL, install_instructions, ollama_state
+from tests.fakes.loopback import free_port
 from tests.fakes.ollama_server import FakeOllama
 
 
@@ -35,14 +35,8 @@ def test_instructions_default_to_this_system_and_name_the_model() -> None:
     assert "ollama pull qwen2.5:3b" in guide.text
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_state_absent_installed_running(tmp_path: Path) -> None:
-    nobody = f"http://127.0.0.1:{_free_port()}"
+    nobody = f"http://127.0.0.1:{free_port()}"
     assert ollama_state(nobody, which="") == "absent"
     program = tmp_path / "ollama"
     program.write_text("#!/bin/sh\n")

@@ -28,6 +28,7 @@ from agent.engines.ollama_manager import (
 )
 from agent.store import Store
 from contracts.errors import EngineError, EngineUnavailable, ModelNotFound
+from tests.fakes.loopback import free_port
 from tests.fakes.ollama_server import FakeOllama, write_ollama_executable
 
 CHAT = "llama3.2:1b"
@@ -39,12 +40,6 @@ def ask(text: str) -> list[Message]:
 
 def answer(chunks: list[ChatChunk]) -> str:
     return "".join(c.text for c in chunks)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture

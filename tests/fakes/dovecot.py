@@ -17,6 +17,8 @@ import subprocess
 import time
 from pathlib import Path
 
+from tests.fakes.loopback import free_port
+
 __all__ = ["Dovecot", "dovecot_available"]
 
 DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
@@ -24,12 +26,6 @@ DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
 
 def dovecot_available() -> bool:
     return os.path.exists(DOVECOT) and shutil.which("openssl") is not None
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _mail_user() -> tuple[str, int, int]:
@@ -61,8 +57,8 @@ class Dovecot:
         self.base = base
         self.user = user
         self.password = password
-        self.imap_port = _free_port()
-        self.imaps_port = _free_port()
+        self.imap_port = free_port()
+        self.imaps_port = free_port()
         self.cert, self.key = make_cert(base)
         self.home = base / "home"
         self.log = base / "dovecot.log"
