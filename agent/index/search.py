@@ -1,4 +1,5 @@
-"""Keyword search over the chunk index (SQLite FTS5, BM25), with exact citations."""
+"""Search over the chunk index: keywords (SQLite FTS5, BM25), vectors (cosine over the
+passages' embeddings) or both fused by reciprocal rank; every hit cites its exact span."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ __all__ = [
     "fuse",
     "index_stats",
     "keyword_search",
+    "rrf",
     "search",
     "vector_search",
 ]
@@ -365,22 +367,36 @@ def _vector_ranked(
     return ranked
 
 
+def rrf(
+    rankings: Sequence[Sequence[int]],
+    limit: int,
+    k: int = RRF_K,
+    weights: Sequence[float] | None = None,
+) -> list[tuple[int, float]]:
+    """Reciprocal rank fusion of ranked chunk ids: each list gives an id
+    ``weight / (k + rank)``; the best ``limit`` (id, score), ties broken by id."""
+    scores: dict[int, float] = {}
+    for n, ranking in enumerate(rankings):
+        weight = weights[n] if weights else 1.0
+        for rank, cid in enumerate(ranking, start=1):
+            scores[cid] = scores.get(cid, 0.0) + weight / (k + rank)
+    order = sorted(scores, key=lambda cid: (-scores[cid], cid))[:limit]
+    return [(cid, scores[cid]) for cid in order]
+
+
 def fuse(
     rankings: Sequence[Sequence[Hit]],
     limit: int,
     k: int = RRF_K,
     weights: Sequence[float] | None = None,
 ) -> list[Hit]:
-    """Reciprocal rank fusion: each list gives a passage ``weight / (k + rank)``."""
-    scores: dict[int, float] = {}
+    """``rrf`` over lists of hits: each fused hit is its first appearance, rescored."""
     first: dict[int, Hit] = {}
-    for n, ranking in enumerate(rankings):
-        weight = weights[n] if weights else 1.0
-        for rank, hit in enumerate(ranking, start=1):
-            scores[hit.chunk_id] = scores.get(hit.chunk_id, 0.0) + weight / (k + rank)
+    for ranking in rankings:
+        for hit in ranking:
             first.setdefault(hit.chunk_id, hit)
-    order = sorted(scores, key=lambda cid: (-scores[cid], cid))[:limit]
-    return [replace(first[cid], score=scores[cid]) for cid in order]
+    fused = rrf([[h.chunk_id for h in r] for r in rankings], limit, k, weights)
+    return [replace(first[cid], score=score) for cid, score in fused]
 
 
 def search(
@@ -434,17 +450,15 @@ def search(
     if not vector:
         return found[:limit]
     keyword = _enough_terms(query, found)
-    # Fused by chunk id (RRF as in ``fuse``); only winners that keywords did not bring
-    # are read from the database.
-    scores: dict[int, float] = {}
-    for ranking in ([h.chunk_id for h in keyword], [cid for cid, _ in vector]):
-        for rank, cid in enumerate(ranking, start=1):
-            scores[cid] = scores.get(cid, 0.0) + 1.0 / (RRF_K + rank)
-    order = sorted(scores, key=lambda cid: (-scores[cid], cid))[:limit]
+    # Fused by chunk id; only winners that keywords did not bring are read from the
+    # database.
+    fused = rrf([[h.chunk_id for h in keyword], [cid for cid, _ in vector]], limit)
     known = {h.chunk_id: h for h in keyword}
-    read = {h.chunk_id: h for h in _hydrate(store, [(c, 0.0) for c in order if c not in known])}
+    read = {h.chunk_id: h for h in _hydrate(store, [(c, 0.0) for c, _ in fused if c not in known])}
     return [
-        replace(known.get(c) or read[c], score=scores[c]) for c in order if c in known or c in read
+        replace(known.get(c) or read[c], score=score)
+        for c, score in fused
+        if c in known or c in read
     ]
 
 
