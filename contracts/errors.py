@@ -11,6 +11,7 @@ import errno
 import os
 import shutil
 import sqlite3
+from typing import Any
 
 __all__ = [
     "ConfigError",
@@ -56,7 +57,26 @@ class ConnectorError(FanousError):
 
 
 class EngineError(FanousError):
-    """A model engine failed while answering or embedding."""
+    """A model engine failed while answering or embedding.
+
+    ``partial_text``: the answer streamed before the failure (kept, never thrown away);
+    ``retryable``: the server crashed and one retry is worth it; ``conversation_id``: the
+    conversation the failed turn was saved in (set by the turn, so the UI stays there).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        fix: str | None = None,
+        partial_text: str = "",
+        retryable: bool = False,
+        conversation_id: int | None = None,
+    ) -> None:
+        super().__init__(message, fix=fix)
+        self.partial_text = partial_text
+        self.retryable = retryable
+        self.conversation_id = conversation_id
 
 
 class EngineUnavailable(EngineError):
@@ -64,7 +84,12 @@ class EngineUnavailable(EngineError):
 
 
 class ModelNotFound(EngineError):
-    """The engine runs but does not have the requested model."""
+    """The engine runs but does not have the requested model (``model``, when known, so
+    a UI can offer to pull it)."""
+
+    def __init__(self, message: str, *, model: str = "", **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.model = model
 
 
 class NeedsKeyError(FanousError):

@@ -11,10 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-import httpx
-
 from agent.engines.base import CancelToken, ChatChunk, Message
-from agent.engines.cloud import HttpCloudEngine, cut_short, iter_sse, json_event
+from agent.engines.cloud import HttpCloudEngine, Stream, cut_short, json_event
 
 __all__ = ["API_VERSION", "AnthropicEngine"]
 
@@ -63,53 +61,31 @@ class AnthropicEngine(HttpCloudEngine):
             body["system"] = system
         if "temperature" in options:
             body["temperature"] = float(options["temperature"])
-        response, exchange = self._post_stream("/v1/messages", body)
-        parts: list[str] = []
-        finish: str | None = None
-        stopped = False
-        try:
-            for event, data in iter_sse(self._lines(response, exchange)):
-                if cancel and cancel.cancelled:
-                    finish = "cancelled"
-                    break
-                obj = json_event(data)
-                kind = obj.get("type", event)
-                if kind == "message_start":
-                    usage = (obj.get("message") or {}).get("usage") or {}
-                    exchange.prompt_tokens = usage.get("input_tokens")
-                    exchange.completion_tokens = usage.get("output_tokens")
-                elif kind == "content_block_delta":
-                    delta = obj.get("delta") or {}
-                    text = delta.get("text") or "" if delta.get("type") == "text_delta" else ""
-                    if text:
-                        parts.append(text)
-                        yield ChatChunk(text=text)
-                elif kind == "message_delta":
-                    finish = (obj.get("delta") or {}).get("stop_reason") or finish
-                    usage = obj.get("usage") or {}
-                    if usage.get("output_tokens") is not None:
-                        exchange.completion_tokens = usage["output_tokens"]
-                elif kind == "message_stop":
-                    stopped = True
-                    break
-                elif kind == "error":
-                    err = obj.get("error") or {}
-                    raise cut_short(
-                        f"Anthropic stopped with an error: {err.get('type')}: {err.get('message')}",
-                        "".join(parts),
-                    )
-        except httpx.HTTPError as e:
+        return self._stream("/v1/messages", body, cancel, default_finish="end_turn")
+
+    def _read_event(self, event: str, data: str, stream: Stream) -> Iterator[str]:
+        obj = json_event(data)
+        kind = obj.get("type", event)
+        exchange = stream.exchange
+        if kind == "message_start":
+            usage = (obj.get("message") or {}).get("usage") or {}
+            exchange.prompt_tokens = usage.get("input_tokens")
+            exchange.completion_tokens = usage.get("output_tokens")
+        elif kind == "content_block_delta":
+            delta = obj.get("delta") or {}
+            text = delta.get("text") or "" if delta.get("type") == "text_delta" else ""
+            if text:
+                yield text
+        elif kind == "message_delta":
+            stream.finish = (obj.get("delta") or {}).get("stop_reason") or stream.finish
+            usage = obj.get("usage") or {}
+            if usage.get("output_tokens") is not None:
+                exchange.completion_tokens = usage["output_tokens"]
+        elif kind == "message_stop":
+            stream.done = stream.complete = True
+        elif kind == "error":
+            err = obj.get("error") or {}
             raise cut_short(
-                f"The connection to {exchange.host} broke mid-answer ({type(e).__name__})",
-                "".join(parts),
-            ) from e
-        finally:
-            response.close()
-        if not stopped and finish != "cancelled":
-            raise cut_short(f"{exchange.host} cut the answer short", "".join(parts))
-        yield ChatChunk(
-            done=True,
-            prompt_tokens=exchange.prompt_tokens,
-            completion_tokens=exchange.completion_tokens,
-            finish_reason=finish or "end_turn",
-        )
+                f"Anthropic stopped with an error: {err.get('type')}: {err.get('message')}",
+                stream.text,
+            )

@@ -13,7 +13,7 @@ import random
 import time
 import tomllib
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -23,7 +23,7 @@ import numpy as np
 import tomli_w
 
 from agent.config import Settings
-from agent.engines.base import Health, ModelInfo
+from agent.engines.base import CancelToken, ChatChunk, Health, ModelInfo
 from contracts.errors import (
     ConfigError,
     EngineError,
@@ -41,6 +41,7 @@ __all__ = [
     "HttpCloudEngine",
     "Price",
     "Provider",
+    "Stream",
     "create_cloud_engine",
     "cut_short",
     "estimate_tokens",
@@ -296,9 +297,24 @@ def estimate_tokens(text: str) -> int:
 
 def cut_short(message: str, partial: str) -> EngineError:
     """The error for an answer that stopped mid-stream, carrying what arrived."""
-    e = EngineError(message, fix="ask again; the part received so far is kept")
-    e.partial_text = partial  # type: ignore[attr-defined]
-    return e
+    return EngineError(
+        message, fix="ask again; the part received so far is kept", partial_text=partial
+    )
+
+
+@dataclass(slots=True)
+class Stream:
+    """One streamed answer as a cloud engine reads it: what arrived, how it ended."""
+
+    exchange: Exchange
+    parts: list[str] = field(default_factory=list)
+    finish: str | None = None
+    done: bool = False  # the protocol's end marker arrived: stop reading
+    complete: bool = False  # the answer ended properly (not cut short)
+
+    @property
+    def text(self) -> str:
+        return "".join(self.parts)
 
 
 class HttpCloudEngine:
@@ -366,6 +382,54 @@ class HttpCloudEngine:
             headers={**self._headers(), "Accept": "text/event-stream"},
         )
         return self._send(request, exchange), exchange
+
+    def _read_event(self, event: str, data: str, stream: Stream) -> Iterator[str]:
+        """The text pieces of one server-sent event; records usage, the finish reason and
+        the end on ``stream``; raises ``cut_short`` for an error event."""
+        raise NotImplementedError
+
+    def _stream(
+        self,
+        path: str,
+        body: dict[str, Any],
+        cancel: CancelToken | None,
+        *,
+        default_finish: str,
+    ) -> Iterator[ChatChunk]:
+        """The frame every cloud engine streams in: POST, read the events, stop when
+        cancelled, turn a broken or cut stream into an error carrying the text so far,
+        and end with the usage."""
+        response, exchange = self._post_stream(path, body)
+        stream = Stream(exchange)
+        try:
+            for event, data in iter_sse(self._lines(response, exchange)):
+                if cancel and cancel.cancelled:
+                    stream.finish = "cancelled"
+                    break
+                for text in self._read_event(event, data, stream):
+                    stream.parts.append(text)
+                    yield ChatChunk(text=text)
+                if stream.done:
+                    break
+        except httpx.HTTPError as e:
+            raise cut_short(
+                f"The connection to {exchange.host} broke mid-answer ({type(e).__name__})",
+                stream.text,
+            ) from e
+        finally:
+            response.close()
+        if not stream.complete and stream.finish != "cancelled":
+            raise cut_short(f"{exchange.host} cut the answer short", stream.text)
+        self._count_usage(body, stream)
+        yield ChatChunk(
+            done=True,
+            prompt_tokens=exchange.prompt_tokens,
+            completion_tokens=exchange.completion_tokens,
+            finish_reason=stream.finish or default_finish,
+        )
+
+    def _count_usage(self, body: dict[str, Any], stream: Stream) -> None:
+        """After the answer: fill in usage the server did not report (default: nothing)."""
 
     @staticmethod
     def _lines(response: httpx.Response, exchange: Exchange) -> Iterator[str]:

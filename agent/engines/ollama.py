@@ -102,12 +102,6 @@ def context_size(needed_tokens: int) -> int:
     return max(MIN_CONTEXT, 1 << max(needed_tokens - 1, 1).bit_length())
 
 
-def _with_partial(exc: EngineError, partial: str, *, retry: bool = False) -> EngineError:
-    exc.partial_text = partial  # type: ignore[attr-defined]
-    exc.retryable = retry  # type: ignore[attr-defined]  # the server crashed: worth one retry
-    return exc
-
-
 def _smaller_model_fix(model: str) -> str:
     """Name a smaller model from the catalog that fits this machine, when there is one."""
     from agent.catalog import smaller_than
@@ -200,14 +194,13 @@ class OllamaEngine:
         else:
             msg = f"Ollama closed the connection before the answer was finished ({exc})"
             fix, retry = CRASH_FIX, True
-        error = _with_partial(kind(msg, fix=fix), partial, retry=retry)
-        if kind is ModelNotFound:
-            error.model = model  # type: ignore[attr-defined]  # so a UI can offer to pull it
-        return error
+        if kind is ModelNotFound:  # the model named, so a UI can offer to pull it
+            return ModelNotFound(msg, fix=fix, partial_text=partial, retryable=retry, model=model)
+        return kind(msg, fix=fix, partial_text=partial, retryable=retry)
 
     def _retry(self, error: EngineError) -> bool:
         """True when ``error`` is a crash and the ``recover`` hook brought Ollama back."""
-        if self.recover is None or not getattr(error, "retryable", False):
+        if self.recover is None or not error.retryable:
             return False
         log.warning("Ollama failed (%s): recovering and retrying once", error.message)
         try:
@@ -358,13 +351,17 @@ class OllamaEngine:
             yield ChatChunk(done=True, finish_reason="cancelled")
             return
         if skip:
-            diverged = EngineError(
+            raise EngineError(
                 "Ollama restarted in the middle of the answer and began a different one",
                 fix="ask again",
+                partial_text="".join(sent),
             )
-            raise _with_partial(diverged, "".join(sent))
-        ended = EngineError("Ollama's answer ended before it was finished", fix=CRASH_FIX)
-        raise _with_partial(ended, "".join(sent), retry=True)
+        raise EngineError(
+            "Ollama's answer ended before it was finished",
+            fix=CRASH_FIX,
+            partial_text="".join(sent),
+            retryable=True,
+        )
 
     @staticmethod
     def _final(resp: ollama.ChatResponse, text: str, num_ctx: int) -> ChatChunk:

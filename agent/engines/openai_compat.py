@@ -11,16 +11,8 @@ import json
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-import httpx
-
 from agent.engines.base import CancelToken, ChatChunk, Message
-from agent.engines.cloud import (
-    HttpCloudEngine,
-    cut_short,
-    estimate_tokens,
-    iter_sse,
-    json_event,
-)
+from agent.engines.cloud import HttpCloudEngine, Stream, cut_short, estimate_tokens, json_event
 
 __all__ = ["OpenAICompatEngine"]
 
@@ -50,48 +42,31 @@ class OpenAICompatEngine(HttpCloudEngine):
             body["max_tokens"] = int(options["max_tokens"])
         if "temperature" in options:
             body["temperature"] = float(options["temperature"])
-        response, exchange = self._post_stream("/chat/completions", body)
-        parts: list[str] = []
-        finish: str | None = None
-        done = False
-        try:
-            for _event, data in iter_sse(self._lines(response, exchange)):
-                if cancel and cancel.cancelled:
-                    finish = "cancelled"
-                    break
-                if data.strip() == "[DONE]":
-                    done = True
-                    break
-                obj = json_event(data)
-                if "error" in obj:
-                    err = obj["error"]
-                    msg = err.get("message", err) if isinstance(err, dict) else err
-                    raise cut_short(f"{self.provider} stopped with an error: {msg}", "".join(parts))
-                if usage := obj.get("usage"):
-                    exchange.prompt_tokens = usage.get("prompt_tokens")
-                    exchange.completion_tokens = usage.get("completion_tokens")
-                for choice in obj.get("choices") or []:
-                    text = (choice.get("delta") or {}).get("content") or ""
-                    if text:
-                        parts.append(text)
-                        yield ChatChunk(text=text)
-                    finish = choice.get("finish_reason") or finish
-        except httpx.HTTPError as e:
-            raise cut_short(
-                f"The connection to {exchange.host} broke mid-answer ({type(e).__name__})",
-                "".join(parts),
-            ) from e
-        finally:
-            response.close()
-        if not done and finish is None:
-            raise cut_short(f"{exchange.host} cut the answer short", "".join(parts))
-        if exchange.prompt_tokens is None:
+        return self._stream("/chat/completions", body, cancel, default_finish="stop")
+
+    def _read_event(self, event: str, data: str, stream: Stream) -> Iterator[str]:
+        if data.strip() == "[DONE]":
+            stream.done = stream.complete = True
+            return
+        obj = json_event(data)
+        if "error" in obj:
+            err = obj["error"]
+            msg = err.get("message", err) if isinstance(err, dict) else err
+            raise cut_short(f"{self.provider} stopped with an error: {msg}", stream.text)
+        if usage := obj.get("usage"):
+            stream.exchange.prompt_tokens = usage.get("prompt_tokens")
+            stream.exchange.completion_tokens = usage.get("completion_tokens")
+        for choice in obj.get("choices") or []:
+            text = (choice.get("delta") or {}).get("content") or ""
+            if text:
+                yield text
+            if finish := choice.get("finish_reason"):
+                stream.finish = finish
+                stream.complete = True  # a finish reason ends the answer, [DONE] or not
+
+    def _count_usage(self, body: dict[str, Any], stream: Stream) -> None:
+        exchange = stream.exchange
+        if exchange.prompt_tokens is None:  # the server reports no usage: estimate it
             exchange.estimated = True
             exchange.prompt_tokens = estimate_tokens(json.dumps(body))
-            exchange.completion_tokens = estimate_tokens("".join(parts))
-        yield ChatChunk(
-            done=True,
-            prompt_tokens=exchange.prompt_tokens,
-            completion_tokens=exchange.completion_tokens,
-            finish_reason=finish or "stop",
-        )
+            exchange.completion_tokens = estimate_tokens(stream.text)
