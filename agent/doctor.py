@@ -176,7 +176,7 @@ def _engines(settings: Settings, profile: HardwareProfile) -> list[Check]:
     except FanousError as e:
         checks.append(Check("answering engine", "fail", e.message, e.fix))
     else:
-        if engine.name == "ollama":
+        if engine.capabilities.reports_residency:
             checks.append(_residency(settings, profile))
     return checks
 

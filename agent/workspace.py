@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from agent.chat import Answer, turn
 from agent.config import Paths, Settings, load_settings, save_settings
-from agent.engines import Engine, create_engine
+from agent.engines import CloudEngine, Engine, create_engine
 from agent.index.indexer import IndexReport, Progress, forget_source, index_source
 from agent.index.search import Hit, search
 from agent.index.vectors import (
@@ -118,19 +118,17 @@ class Workspace:
         hosts = {own.hostname or ""} | {str(a.get("host", "")) for a in accounts}
         return guard.Policy(offline, frozenset(h.lower() for h in hosts if h))
 
-    def _free_model_memory(self, model: str) -> None:
-        """Unload the Ollama model when the user asked for it (``keep_alive: 0``); a
-        server that is already gone has nothing to free."""
+    def _free_model_memory(self, engine: Engine) -> None:
+        """Free the model's memory when the user asked for it; a server that is already
+        gone has nothing to free."""
         if not self.settings.free_model_memory_on_quit:
             return
-        from agent.engines.ollama_manager import shared_manager
-
         try:
-            shared_manager(self.settings.ollama_host).unload(model)
+            engine.release()
         except FanousError as e:
-            log.info("could not unload the Ollama model: %s", e.message)
+            log.info("could not free the model's memory: %s", e.message)
 
-    def cloud_engine(self) -> Engine:
+    def cloud_engine(self) -> CloudEngine:
         """The cloud engine the settings name (raises ``NeedsKeyError`` without a key)."""
         from agent.engines.cloud import create_cloud_engine, load_prices
 
@@ -280,8 +278,8 @@ class Workspace:
         return answer
 
     def close(self) -> None:
-        if self._engine is not None and self._engine.name == "ollama":
-            self._free_model_memory(self._engine.model)
+        if self._engine is not None:
+            self._free_model_memory(self._engine)
         if self._background is not None:
             self._background.stop()
             self._background = None

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from agent import conversations
 from agent.chat import Answer
+from contracts.errors import EngineError
 from desktop.confirm_send import ConfirmSend
 from desktop.ops import Op, OpContext
 from desktop.sources_panel import SourceRef
@@ -151,13 +152,14 @@ class ChatSession(WindowPart):
                 engine=answer.engine,
                 tokens_per_second=answer.tokens_per_second,
                 seconds=answer.seconds,
-                cost_usd=getattr(answer, "cost_usd", None),
+                cost_usd=answer.cost_usd,
                 stopped=op.cancelled,
             )
         )
         self._add_turn_sources(answer.sources)
         w.sources.show_sources(answer.sources)
-        if answer.engine == "ollama":  # now loaded: on the GPU, or not?
+        # Answered here by a server that says where its model sits: GPU, or not?
+        if answer.route.kind == "local" and w.workspace.engine.capabilities.reports_residency:
             w.status.probe_residency(w.workspace.settings.ollama_host, w.probes)
         w.sync_cloud()
         w.statusBar().showMessage(
@@ -175,14 +177,15 @@ class ChatSession(WindowPart):
         if op is not self._op:
             return
         self._settled = True
-        partial = getattr(error, "partial_text", "")  # streamed before it failed: keep it
+        engine_error = error if isinstance(error, EngineError) else None
+        partial = engine_error.partial_text if engine_error else ""  # streamed: keep it
         self._window.transcript.finish_answer(partial)
         self._window.transcript.add_meta(
             self.tr("Answer interrupted") if partial else self.tr("No answer")
         )
         self._window.show_error(error)
         # The question (and the partial answer) is in the history: stay in its conversation.
-        saved = getattr(error, "conversation_id", None)
+        saved = engine_error.conversation_id if engine_error else None
         if saved is not None:
             self.conversation_id = saved
             self._window.sidebar.refresh()

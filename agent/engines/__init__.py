@@ -6,14 +6,27 @@
 from __future__ import annotations
 
 from agent.config import Settings
-from agent.engines.base import CancelToken, ChatChunk, Engine, Health, Message, ModelInfo
+from agent.engines.base import (
+    CancelToken,
+    Capabilities,
+    ChatChunk,
+    CloudEngine,
+    Engine,
+    Exchange,
+    Health,
+    Message,
+    ModelInfo,
+)
 from contracts.errors import ConfigError
 
 __all__ = [
     "LOCAL_ENGINES",
     "CancelToken",
+    "Capabilities",
     "ChatChunk",
+    "CloudEngine",
     "Engine",
+    "Exchange",
     "Health",
     "Message",
     "ModelInfo",

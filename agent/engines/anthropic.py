@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from agent.engines.base import CancelToken, ChatChunk, Message
+from agent.engines.base import Message
 from agent.engines.cloud import HttpCloudEngine, Stream, cut_short, json_event
 
 __all__ = ["API_VERSION", "AnthropicEngine"]
@@ -37,15 +37,10 @@ class AnthropicEngine(HttpCloudEngine):
             "content-type": "application/json",
         }
 
-    def chat(
-        self,
-        messages: Sequence[Message],
-        *,
-        stream: bool = True,
-        options: dict[str, Any] | None = None,
-        cancel: CancelToken | None = None,
-    ) -> Iterator[ChatChunk]:
-        options = options or {}
+    chat_path = "/v1/messages"
+    default_finish = "end_turn"
+
+    def _body(self, messages: Sequence[Message], options: dict[str, Any]) -> dict[str, Any]:
         system = "\n\n".join(m["content"] for m in messages if m["role"] == "system")
         body: dict[str, Any] = {
             "model": self.model,
@@ -61,7 +56,7 @@ class AnthropicEngine(HttpCloudEngine):
             body["system"] = system
         if "temperature" in options:
             body["temperature"] = float(options["temperature"])
-        return self._stream("/v1/messages", body, cancel, default_finish="end_turn")
+        return body
 
     def _read_event(self, event: str, data: str, stream: Stream) -> Iterator[str]:
         obj = json_event(data)

@@ -13,7 +13,17 @@ from typing import Any, Literal, Protocol, TypedDict, runtime_checkable
 
 import numpy as np
 
-__all__ = ["CancelToken", "ChatChunk", "Engine", "Health", "Message", "ModelInfo"]
+__all__ = [
+    "CancelToken",
+    "Capabilities",
+    "ChatChunk",
+    "CloudEngine",
+    "Engine",
+    "Exchange",
+    "Health",
+    "Message",
+    "ModelInfo",
+]
 
 
 class Message(TypedDict):
@@ -47,6 +57,32 @@ class Health:
     fix: str | None = None  # what the user should do when not ok
 
 
+@dataclass(frozen=True, slots=True)
+class Capabilities:
+    """What an engine can do, declared by the engine: callers read these, never probe
+    attributes or test the engine's name."""
+
+    context_window: int = 4096  # tokens one request may hold, prompt and answer together
+    embeddings: bool = False  # ``embed`` returns vectors (else it raises ``EngineError``)
+    tool_calling: bool = False  # the model can call tools (Fanous asks for none yet)
+    priced: bool = False  # answers cost money: ``cost()`` prices the last one
+    # The server can say where its loaded model sits, GPU or CPU (Ollama's /api/ps).
+    reports_residency: bool = False
+
+
+@dataclass(slots=True)
+class Exchange:
+    """What one cloud request moved: filled while it runs, read by the ledger."""
+
+    host: str = ""
+    bytes_sent: int = 0
+    bytes_received: int = 0
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+    estimated: bool = False
+    attempts: int = 0
+
+
 class CancelToken:
     """Set from any thread to stop a streaming answer at the next chunk."""
 
@@ -65,6 +101,7 @@ class CancelToken:
 class Engine(Protocol):
     name: str  # "embedded", "ollama", ...
     model: str  # the chat model this engine answers with
+    capabilities: Capabilities
 
     def chat(
         self,
@@ -84,3 +121,21 @@ class Engine(Protocol):
     def models(self) -> list[ModelInfo]: ...
 
     def health(self) -> Health: ...
+
+    def cost(self) -> float:
+        """US dollars the last answer cost (0 for a local engine)."""
+        ...
+
+    def release(self) -> None:
+        """Free the model's memory now (an engine that holds none does nothing)."""
+        ...
+
+
+@runtime_checkable
+class CloudEngine(Engine, Protocol):
+    """An engine that answers over the network: where to, and what the last request
+    moved (the egress ledger records both)."""
+
+    provider: str  # "openai", "anthropic", ...
+    base_url: str
+    last_exchange: Exchange

@@ -23,7 +23,15 @@ import numpy as np
 import tomli_w
 
 from agent.config import Settings
-from agent.engines.base import CancelToken, ChatChunk, Health, ModelInfo
+from agent.engines.base import (
+    CancelToken,
+    Capabilities,
+    ChatChunk,
+    Exchange,
+    Health,
+    Message,
+    ModelInfo,
+)
 from contracts.errors import (
     ConfigError,
     EngineError,
@@ -138,19 +146,6 @@ def price_for(prices: dict[str, Price], model: str) -> Price:
     return prices.get(model) or prices.get(model.split("/")[-1]) or prices["*"]
 
 
-@dataclass(slots=True)
-class Exchange:
-    """What one request moved: filled while it runs, read by the ledger."""
-
-    host: str = ""
-    bytes_sent: int = 0
-    bytes_received: int = 0
-    prompt_tokens: int | None = None
-    completion_tokens: int | None = None
-    estimated: bool = False
-    attempts: int = 0
-
-
 RETRY_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504, 529})
 
 
@@ -258,7 +253,7 @@ def send(
 
 def iter_sse(lines: Iterable[str]) -> Iterator[tuple[str, str]]:
     """Server-sent events as (event, data); ``event`` is "message" when unnamed."""
-    event, data = "", []
+    event, data = "", list[str]()
     for line in lines:
         if not line:
             if data:
@@ -319,10 +314,14 @@ class Stream:
 
 class HttpCloudEngine:
     """What every cloud engine shares: keyword-only configuration with ``client`` as the
-    seam, retries with backoff, byte counting, cost, and the model list. A subclass
-    gives its headers, its models path and ``chat``."""
+    seam, retries with backoff, byte counting, cost, the model list and the streamed
+    answer's frame. A protocol gives its headers, its paths, the request body and how
+    to read one event."""
 
     models_path = "/models"
+    capabilities = Capabilities(priced=True)
+    chat_path = "/chat/completions"
+    default_finish = "stop"  # the finish reason when the server gives none
 
     def __init__(
         self,
@@ -383,23 +382,31 @@ class HttpCloudEngine:
         )
         return self._send(request, exchange), exchange
 
+    def chat(
+        self,
+        messages: Sequence[Message],
+        *,
+        stream: bool = True,
+        options: dict[str, Any] | None = None,
+        cancel: CancelToken | None = None,
+    ) -> Iterator[ChatChunk]:
+        """Stream the answer (always streamed: ``stream`` is part of the protocol)."""
+        return self._stream(self._body(messages, options or {}), cancel)
+
+    def _body(self, messages: Sequence[Message], options: dict[str, Any]) -> dict[str, Any]:
+        """The request body of one answer, in the protocol's own shape."""
+        raise NotImplementedError
+
     def _read_event(self, event: str, data: str, stream: Stream) -> Iterator[str]:
         """The text pieces of one server-sent event; records usage, the finish reason and
         the end on ``stream``; raises ``cut_short`` for an error event."""
         raise NotImplementedError
 
-    def _stream(
-        self,
-        path: str,
-        body: dict[str, Any],
-        cancel: CancelToken | None,
-        *,
-        default_finish: str,
-    ) -> Iterator[ChatChunk]:
+    def _stream(self, body: dict[str, Any], cancel: CancelToken | None) -> Iterator[ChatChunk]:
         """The frame every cloud engine streams in: POST, read the events, stop when
         cancelled, turn a broken or cut stream into an error carrying the text so far,
         and end with the usage."""
-        response, exchange = self._post_stream(path, body)
+        response, exchange = self._post_stream(self.chat_path, body)
         stream = Stream(exchange)
         try:
             for event, data in iter_sse(self._lines(response, exchange)):
@@ -425,7 +432,7 @@ class HttpCloudEngine:
             done=True,
             prompt_tokens=exchange.prompt_tokens,
             completion_tokens=exchange.completion_tokens,
-            finish_reason=stream.finish or default_finish,
+            finish_reason=stream.finish or self.default_finish,
         )
 
     def _count_usage(self, body: dict[str, Any], stream: Stream) -> None:
@@ -445,6 +452,9 @@ class HttpCloudEngine:
         raise EngineError(
             "Cloud engines do not embed your notes", fix="embeddings are always made locally"
         )
+
+    def release(self) -> None:
+        """Nothing to free here: the model runs at the provider."""
 
     def models(self) -> list[ModelInfo]:
         request = self._client.build_request(
@@ -473,7 +483,7 @@ def create_cloud_engine(
     get_key: Callable[[str], str | None] | None = None,
     client: httpx.Client | None = None,
     prices: dict[str, Price] | None = None,
-) -> Any:
+) -> HttpCloudEngine:
     """The cloud engine the settings name, with its key from the keyring."""
     name = settings.cloud_provider
     provider = PROVIDERS.get(name)
@@ -493,7 +503,9 @@ def create_cloud_engine(
         raise ConfigError(f"cloud_base_url {base_url!r} is not an http(s) URL")
     if key is None:
         if get_key is None:
-            from agent.secrets import get_secret as get_key
+            from agent.secrets import get_secret
+
+            get_key = get_secret
         key = get_key(name)
     if not key:
         raise NeedsKeyError(

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from agent.engines.base import CancelToken, ChatChunk, Health, Message, ModelInfo
+from agent.engines.base import CancelToken, Capabilities, ChatChunk, Health, Message, ModelInfo
 from agent.engines.packaged import PACKAGED_MODELS, resolve_model_path
 from contracts.errors import EngineError, EngineUnavailable, FanousError
 
@@ -61,6 +61,7 @@ class EmbeddedEngine:
     ) -> None:
         self.model = model
         self.n_ctx = n_ctx
+        self.capabilities = Capabilities(context_window=n_ctx, embeddings=True)
         # Generation on half the logical cores: with every core, one other busy process
         # made llama.cpp's threads wait on each other (23 tokens/s instead of 59 on 2
         # cores; tests/bench/bench_engines.py). Prompt reading still uses every core.
@@ -191,6 +192,12 @@ class EmbeddedEngine:
         except FanousError as e:
             return Health(False, e.message, e.fix)
         return Health(True, f"llama.cpp with {self.model} ({path.stat().st_size >> 20} MB)")
+
+    def cost(self) -> float:
+        return 0.0  # runs on this computer
+
+    def release(self) -> None:
+        """Nothing to do: the model's memory goes with the process."""
 
     def offload(self, *, load: bool = False) -> str:
         """Whether the model's layers run on the GPU, in words (for `fanous doctor`).

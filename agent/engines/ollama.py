@@ -11,15 +11,15 @@ from __future__ import annotations
 import ipaddress
 import logging
 import math
-from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from collections.abc import Callable, Generator, Iterator, Sequence
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 import httpx
 import numpy as np
 import ollama
 
-from agent.engines.base import CancelToken, ChatChunk, Health, Message, ModelInfo
+from agent.engines.base import CancelToken, Capabilities, ChatChunk, Health, Message, ModelInfo
 from contracts.errors import EngineError, EngineUnavailable, ModelNotFound
 
 __all__ = [
@@ -117,6 +117,8 @@ class OllamaEngine:
     """Answers and embeds with models served by Ollama."""
 
     name = "ollama"
+    # The context grows with the prompt (``context_size``); 4096 is what a turn plans for.
+    capabilities = Capabilities(context_window=4096, embeddings=True, reports_residency=True)
 
     def __init__(
         self,
@@ -319,7 +321,8 @@ class OllamaEngine:
         passes the text already shown as ``skip`` and yields only what comes after it."""
         model = kwargs["model"]
         seen = ""  # this attempt's text
-        responses = self._client.chat(**kwargs, stream=True)
+        # A generator at run time (typed as an iterator): closed to leave the HTTP stream.
+        responses = cast(Generator[Any, None, None], self._client.chat(**kwargs, stream=True))
         try:
             for resp in responses:
                 if cancel is not None and cancel.cancelled:
@@ -400,6 +403,18 @@ class OllamaEngine:
         vectors = np.asarray(rows, dtype=np.float32)
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         return vectors / np.where(norms == 0, 1, norms)
+
+    def cost(self) -> float:
+        return 0.0  # runs on the user's own server
+
+    def release(self) -> None:
+        """Unload the chat model now (``keep_alive: 0``), freeing its memory."""
+        if not self.model:
+            return
+        try:
+            self._client.generate(self.model, "", keep_alive=0)
+        except _CLIENT_ERRORS as exc:
+            raise self._error(exc, self.model) from exc
 
     # -- health ------------------------------------------------------------------------
     def health(self, timeout: float = 1.0) -> Health:

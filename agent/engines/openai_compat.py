@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from agent.engines.base import CancelToken, ChatChunk, Message
+from agent.engines.base import Message
 from agent.engines.cloud import HttpCloudEngine, Stream, cut_short, estimate_tokens, json_event
 
 __all__ = ["OpenAICompatEngine"]
@@ -23,15 +23,10 @@ class OpenAICompatEngine(HttpCloudEngine):
     def _headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self._key}", "Content-Type": "application/json"}
 
-    def chat(
-        self,
-        messages: Sequence[Message],
-        *,
-        stream: bool = True,
-        options: dict[str, Any] | None = None,
-        cancel: CancelToken | None = None,
-    ) -> Iterator[ChatChunk]:
-        options = options or {}
+    chat_path = "/chat/completions"
+    default_finish = "stop"
+
+    def _body(self, messages: Sequence[Message], options: dict[str, Any]) -> dict[str, Any]:
         body: dict[str, Any] = {
             "model": self.model,
             "messages": [{"role": m["role"], "content": m["content"]} for m in messages],
@@ -42,7 +37,7 @@ class OpenAICompatEngine(HttpCloudEngine):
             body["max_tokens"] = int(options["max_tokens"])
         if "temperature" in options:
             body["temperature"] = float(options["temperature"])
-        return self._stream("/chat/completions", body, cancel, default_finish="stop")
+        return body
 
     def _read_event(self, event: str, data: str, stream: Stream) -> Iterator[str]:
         if data.strip() == "[DONE]":

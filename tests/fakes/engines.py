@@ -8,12 +8,13 @@ from typing import Any
 
 import numpy as np
 
-from agent.engines.base import CancelToken, ChatChunk, Health, Message, ModelInfo
+from agent.engines.base import CancelToken, Capabilities, ChatChunk, Health, Message, ModelInfo
 from contracts.errors import EngineError
 
 
 class FakeEngine:
     name = "fake"
+    capabilities = Capabilities(embeddings=True)
 
     def __init__(self, *replies: str, model: str = "fake-model", delay: float = 0.0) -> None:
         self.model = model
@@ -21,6 +22,7 @@ class FakeEngine:
         self.delay = delay  # seconds between streamed words, to test a live UI
         self.calls: list[list[Message]] = []
         self.fail_with: EngineError | None = None
+        self.released = False  # release() was called (the workspace closed)
 
     def chat(
         self,
@@ -55,3 +57,9 @@ class FakeEngine:
 
     def health(self) -> Health:
         return Health(True, "fake engine")
+
+    def cost(self) -> float:
+        return 0.0
+
+    def release(self) -> None:
+        self.released = True
