@@ -101,7 +101,7 @@ class Settings:
     # Mail on disk (mbox files, Maildirs, .eml folders) and IMAP accounts (host, port,
     # user, security, folders, trusted_cert). Mail passwords live in the keyring only.
     mail_paths: list[str] = field(default_factory=list)
-    mail_accounts: list[dict] = field(default_factory=list)
+    mail_accounts: list[dict[str, Any]] = field(default_factory=list)
     # How many retrieved passages go into a prompt. Small models do best with few.
     context_passages: int = 3
     max_answer_tokens: int = 256

@@ -62,7 +62,7 @@ def list_conversations(
 ) -> list[ConversationSummary]:
     """Newest activity first. ``query`` keeps those whose title or any message contains
     it (case-insensitive for ASCII, exact for other scripts, as SQLite's LIKE does)."""
-    where, params = "", []
+    where, params = "", list[object]()
     if query.strip():
         pattern = _like(query.strip())
         where = (
@@ -110,7 +110,23 @@ def load_messages(store: Store, conversation_id: int) -> list[StoredMessage]:
             sources = json.loads(row[8] or "[]")
         except json.JSONDecodeError:  # a damaged row loses its sources, not the chat
             sources = []
-        messages.append(StoredMessage(*row[:8], sources, *row[9:]))
+        mid, role, content, created, route, reason, engine, model, _, tokens, seconds, end = row
+        messages.append(
+            StoredMessage(
+                mid,
+                role,
+                content,
+                created,
+                route,
+                reason,
+                engine,
+                model,
+                sources=sources,
+                completion_tokens=tokens,
+                seconds=seconds,
+                finish_reason=end,
+            )
+        )
     return messages
 
 

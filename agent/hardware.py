@@ -234,9 +234,10 @@ def nvml_gpus(nvml: Any = None) -> list[Gpu] | None:
     so the caller falls back to ``nvidia-smi``. ``nvml`` is the ``pynvml`` module."""
     if nvml is None:
         try:
-            import pynvml as nvml
+            import pynvml
         except ImportError:
             return None
+        nvml = pynvml
     try:
         nvml.nvmlInit()
     except Exception:  # NVMLError_LibraryNotFound, DriverNotLoaded, …: no NVIDIA driver
@@ -390,7 +391,7 @@ def _sysctl_features(values: dict[str, str]) -> tuple[str, ...]:
 
 def parse_cpuinfo(text: str) -> tuple[str, tuple[str, ...]]:
     """``/proc/cpuinfo`` -> (CPU model name, the features from ``CPU_FEATURES`` it has)."""
-    name, flags, ids = "", set(), dict[str, str]()
+    name, flags, ids = "", set[str](), dict[str, str]()
     for line in text.splitlines():
         key, _, value = line.partition(":")
         key = key.strip().lower()
@@ -450,7 +451,7 @@ def detect(
     """Probe this machine. The keyword seams let tests replay recorded tool outputs."""
     system, machine = system or platform.system(), machine or platform.machine()
     ram, available = _ram()
-    cpu_name, features = "", ()
+    cpu_name, features = "", tuple[str, ...]()
     gpus: list[Gpu] = []
     if system == "Darwin":
         values = parse_sysctl(run("sysctl", *SYSCTL_KEYS) or "")

@@ -366,7 +366,7 @@ class Store:
     @property
     def schema_version(self) -> int:
         """How many migrations this database has had."""
-        return self.conn.execute("SELECT count(*) FROM _migrations").fetchone()[0]
+        return int(self.conn.execute("SELECT count(*) FROM _migrations").fetchone()[0])
 
     def _migrate(self) -> None:
         self.conn.execute(

@@ -77,11 +77,15 @@ def _clean_tag(tag: str) -> str:
     return tag.strip().lstrip("#").lower()
 
 
+def _one_or_many(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
 def _as_timestamp(value: Any) -> float | None:
     if isinstance(value, dt.datetime):
         if value.tzinfo is None:
             value = value.replace(tzinfo=dt.UTC)
-        return value.timestamp()
+        return float(value.timestamp())
     if isinstance(value, dt.date):
         return dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC).timestamp()
     if isinstance(value, str):
@@ -124,7 +128,7 @@ def parse_markdown(text: str, stem: str) -> Parsed:
     aliases = [
         str(a).strip()
         for key in ("aliases", "alias")
-        for a in (front.get(key) if isinstance(front.get(key), list) else [front.get(key)])
+        for a in _one_or_many(front.get(key))
         if a is not None
     ]
     title_match = _MD_TITLE.search(body)
@@ -182,7 +186,7 @@ def parse_pdf(data: bytes, stem: str) -> Parsed:
             starts.append(pos)
             pages.append(page_text)
             pos += len(page_text) + 2
-        info = reader.metadata or {}
+        info: dict[str, Any] = reader.metadata or {}
         title = str(info.get("/Title") or "").strip()
     except ConnectorError:
         raise

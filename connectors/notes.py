@@ -39,10 +39,10 @@ _SKIP_DIRS = frozenset({"node_modules", "__pycache__"})
 
 # The .fanousignore files that apply to a folder: (their folder, their patterns), outermost
 # first. Rarely more than one, so a tuple copied per folder costs nothing.
-_Rules = tuple[tuple[str, pathspec.PathSpec], ...]
+_Rules = tuple[tuple[str, pathspec.GitIgnoreSpec], ...]
 
 
-def _with(rules: _Rules, folder: str, spec: pathspec.PathSpec | None) -> _Rules:
+def _with(rules: _Rules, folder: str, spec: pathspec.GitIgnoreSpec | None) -> _Rules:
     return rules if spec is None else (*rules, (folder, spec))
 
 
@@ -67,11 +67,11 @@ class NotesFolder:
         self.root = str(Path(root).expanduser().resolve())
         self.max_chars = max_chars
         # folder (relative, "" for the root) -> (stat stamp, its .fanousignore's patterns)
-        self._ignore_files: dict[str, tuple[tuple[int, int], pathspec.PathSpec | None]] = {}
+        self._ignore_files: dict[str, tuple[tuple[int, int], pathspec.GitIgnoreSpec | None]] = {}
 
     # -- what belongs -----------------------------------------------------------------
 
-    def _ignore_spec(self, folder: str) -> pathspec.PathSpec | None:
+    def _ignore_spec(self, folder: str) -> pathspec.GitIgnoreSpec | None:
         """The patterns of ``folder``'s ``.fanousignore``, re-read only when it changes."""
         path = os.path.join(self.root, folder, IGNORE_FILE)
         try:
@@ -85,7 +85,7 @@ class NotesFolder:
             return cached[1]
         try:
             lines = Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
-            spec: pathspec.PathSpec | None = pathspec.GitIgnoreSpec.from_lines(lines)
+            spec: pathspec.GitIgnoreSpec | None = pathspec.GitIgnoreSpec.from_lines(lines)
         except (OSError, ValueError):
             spec = None
         self._ignore_files[folder] = (stamp, spec)

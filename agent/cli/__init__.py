@@ -54,7 +54,8 @@ def main(
         return 2
     try:
         try:
-            return args.run(args)
+            run: Callable[[argparse.Namespace], int] = args.run
+            return run(args)
         finally:
             close_workspaces()
     except KeyboardInterrupt:

@@ -12,9 +12,14 @@ import argparse
 import getpass
 import sys
 import time
+from typing import TYPE_CHECKING
 
 from agent.cli.common import open_workspace, print_json
 from agent.engines.cloud import PROVIDERS
+
+if TYPE_CHECKING:
+    from agent.privacy.outbound import Outbound
+    from agent.workspace import Workspace
 
 __all__ = ["confirm_on_terminal", "register"]
 
@@ -62,7 +67,7 @@ def cmd_keys(args: argparse.Namespace) -> int:
     return 0
 
 
-def _status(ws) -> dict[str, object]:
+def _status(ws: Workspace) -> dict[str, object]:
     from agent import secrets
     from agent.privacy.ledger import month_spend
     from contracts.errors import FanousError
@@ -151,7 +156,7 @@ def cmd_ledger(args: argparse.Namespace) -> int:
     return 0
 
 
-def confirm_on_terminal(outbound) -> bool:
+def confirm_on_terminal(outbound: Outbound) -> bool:
     """The CLI's confirm-each-escalation: show exactly what will be sent, ask y/N."""
     if not sys.stdin.isatty():
         print("Not sending to the cloud: confirmation needs a terminal.", file=sys.stderr)
@@ -172,7 +177,7 @@ def _threshold(text: str) -> float:
     return value
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     keys = sub.add_parser("keys", help="add, replace, remove or list cloud API keys (keyring)")
     keys.add_argument("action", choices=["set", "remove", "list"])
     keys.add_argument("provider", nargs="?", choices=list(PROVIDERS), metavar="PROVIDER")

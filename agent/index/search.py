@@ -10,7 +10,7 @@ import weakref
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -239,20 +239,26 @@ def _ranked(
     return best[:limit]
 
 
+def _hit(row: Any, score: float) -> Hit:
+    """A hit from a row of ``_HIT_COLUMNS``."""
+    cid, doc_id, source, uri, path, title, heading_path, text, start, end = row
+    return Hit(cid, doc_id, source, uri, path, title, heading_path, text, start, end, score)
+
+
 def _hydrate(store: Store, best: Sequence[tuple[int, float]]) -> list[Hit]:
     """Hits for ``(chunk id, score)`` pairs, in their order."""
     if not best:
         return []
     marks = ",".join("?" * len(best))
     rows = {
-        row[0]: row
+        row[0]: _hit(row, 0.0)
         for row in store.conn.execute(
             f"SELECT {_HIT_COLUMNS} FROM chunks c JOIN documents d ON d.id = c.doc_id"
             f" WHERE c.id IN ({marks})",
             [cid for cid, _ in best],
         )
     }
-    return [Hit(*rows[cid], score=score) for cid, score in best if cid in rows]
+    return [replace(rows[cid], score=score) for cid, score in best if cid in rows]
 
 
 def vector_search(
@@ -286,6 +292,7 @@ def _vector_best(
 
 
 # (store) -> {(what, filter, change token, ...): value}
+T = TypeVar("T")
 _FILTER_CACHE: weakref.WeakKeyDictionary[Store, dict[tuple[Any, ...], Any]] = (
     weakref.WeakKeyDictionary()
 )
@@ -293,7 +300,7 @@ _FILTER_CACHE_KEPT = 8
 _FILTER_CACHE_LOCK = threading.Lock()
 
 
-def _cached(store: Store, key: tuple[Any, ...], build: Callable[[], Any]) -> Any:
+def _cached(store: Store, key: tuple[Any, ...], build: Callable[[], T]) -> T:
     """``build()``, kept until the database changes: ``data_version`` moves on other
     connections' commits, ``total_changes`` on this one's."""
     conn = store.conn
@@ -301,7 +308,8 @@ def _cached(store: Store, key: tuple[Any, ...], build: Callable[[], Any]) -> Any
     with _FILTER_CACHE_LOCK:
         cache = _FILTER_CACHE.setdefault(store, {})
         if key in cache:
-            return cache[key]
+            cached: T = cache[key]
+            return cached
     value = build()
     with _FILTER_CACHE_LOCK:
         while len(cache) >= _FILTER_CACHE_KEPT:

@@ -48,6 +48,7 @@ log = logging.getLogger(__name__)
 _BATCH = 32  # passages per transaction: ~3 s of CPU for E5-small on one core
 _RERANK = 1024  # rows re-scored in float32 after the int8 scan (at least)
 
+_simsimd: Any
 try:  # SIMD int8 dot products; without it the float32 matvec still works, slower
     import simsimd as _simsimd
 except ImportError:  # pragma: no cover - a dependency; kept optional for odd platforms
@@ -128,10 +129,12 @@ class EngineEmbedder:
         self.name = f"{engine.name}:{model or engine.model}"
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
-        return np.asarray(self.engine.embed(list(texts)), dtype=np.float32)
+        vectors: np.ndarray = np.asarray(self.engine.embed(list(texts)), dtype=np.float32)
+        return vectors
 
     def embed_query(self, text: str) -> np.ndarray:
-        return np.asarray(self.engine.embed([text]), dtype=np.float32)[0]
+        vectors = np.asarray(self.engine.embed([text]), dtype=np.float32)
+        return np.asarray(vectors[0])
 
 
 def default_embedder(threads: int = 1) -> Embedder | None:
@@ -216,17 +219,18 @@ def embed_pending(
 
 
 def last_chunk_id(store: Store) -> int:
-    return store.conn.execute("SELECT coalesce(max(id), 0) FROM chunks").fetchone()[0]
+    return int(store.conn.execute("SELECT coalesce(max(id), 0) FROM chunks").fetchone()[0])
 
 
 def embedding_coverage(store: Store, model: str) -> tuple[int, int]:
     """(passage texts with a vector of ``model``, passage texts in all)."""
-    return store.conn.execute(
+    embedded, total = store.conn.execute(
         "SELECT (SELECT count(*) FROM (SELECT DISTINCT c.text_hash FROM chunks c "
         " JOIN embeddings e ON e.model = ? AND e.text_hash = c.text_hash)),"
         " (SELECT count(DISTINCT text_hash) FROM chunks)",
         (model,),
     ).fetchone()
+    return int(embedded), int(total)
 
 
 def prune_embeddings(store: Store, keep_model: str) -> int:
@@ -292,9 +296,9 @@ class VectorMatrix:
             rough = np.asarray(_simsimd.cdist(q8[None, :], self.coarse, metric="dot"))[0]
             # Select among the allowed rows only: masking the others with -inf instead
             # makes argpartition crawl over the ties (measured 15 ms against 0.2 ms).
-            among = rough if allowed is None else rough[allowed]
-            pool = min(pool, among.size)
-            cand = np.argpartition(among, among.size - pool)[among.size - pool :]
+            scores = rough if allowed is None else rough[allowed]
+            pool = min(pool, scores.size)
+            cand = np.argpartition(scores, scores.size - pool)[scores.size - pool :]
             return self._best(query, k, cand if allowed is None else allowed[cand])
         return self._best(query, k, allowed)
 

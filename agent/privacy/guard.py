@@ -15,6 +15,7 @@ import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from contracts.errors import FanousError
 
@@ -60,7 +61,7 @@ def is_loopback(host: object) -> bool:
         return False
 
 
-def _target(event: str, args: tuple) -> tuple[object, bool]:
+def _target(event: str, args: tuple[Any, ...]) -> tuple[object, bool]:
     """(host, is_network) for an audited socket event."""
     if event == "socket.getaddrinfo":
         return args[0], True
@@ -87,7 +88,7 @@ def _remember_addresses(host: str) -> None:
         _local.resolving = False
 
 
-def _hook(event: str, args: tuple, _events: frozenset[str] = _EVENTS) -> None:
+def _hook(event: str, args: tuple[Any, ...], _events: frozenset[str] = _EVENTS) -> None:
     # _events is bound at definition: at interpreter shutdown module globals may already
     # be cleared while late socket events still reach the hook.
     if event not in _events:

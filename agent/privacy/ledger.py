@@ -63,7 +63,7 @@ def record(store: Store, entry: LedgerEntry) -> int:
             f"VALUES ({', '.join('?' * len(_COLUMNS))})",
             values,
         )
-        return int(cur.lastrowid)
+        return int(cur.lastrowid or 0)
 
 
 def update(store: Store, row_id: int, entry: LedgerEntry) -> None:
@@ -75,7 +75,9 @@ def update(store: Store, row_id: int, entry: LedgerEntry) -> None:
         )
 
 
-def entries(store: Store, *, since: float | None = None, limit: int | None = None) -> list:
+def entries(
+    store: Store, *, since: float | None = None, limit: int | None = None
+) -> list[LedgerEntry]:
     sql = f"SELECT id, {', '.join(_COLUMNS)} FROM egress_ledger"
     params: list[object] = []
     if since is not None:

@@ -11,7 +11,7 @@ answer. Detected: e-mail addresses, phone numbers, IBANs (mod-97 checked), card 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 __all__ = ["Pseudonymiser", "iban_ok", "luhn_ok"]
@@ -106,7 +106,13 @@ class Pseudonymiser:
             self._by_token[token] = value
         return token
 
-    def _sub(self, pattern: re.Pattern[str], kind: str, text: str, check=None) -> str:
+    def _sub(
+        self,
+        pattern: re.Pattern[str],
+        kind: str,
+        text: str,
+        check: Callable[[str], bool] | None = None,
+    ) -> str:
         def repl(m: re.Match[str]) -> str:
             value = m.group(0)
             if check is not None and not check(value):

@@ -15,6 +15,7 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from connectors.mail.parse import message_uri, parse_message
 from contracts.documents import Document, SourceItem
@@ -222,7 +223,7 @@ class MailPath:
         raw = self.read(item)
         mail = parse_message(raw)
         folder = self._folder_label(item)
-        meta = {"folder": folder}
+        meta: dict[str, Any] = {"folder": folder}
         if item.uri.startswith(Path(item.path).parent.parent.as_uri() + "#"):
             meta["flags"] = maildir_flags(os.path.basename(item.path))
         return mail.to_document(message_uri(mail.message_id, raw), **meta)

@@ -16,6 +16,7 @@ import re
 import ssl
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import quote
 
 from connectors.mail.parse import message_uri, parse_message
@@ -63,13 +64,13 @@ class ImapAccount:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, object]) -> ImapAccount:
+    def from_dict(cls, data: dict[str, Any]) -> ImapAccount:
         return cls(
             host=str(data["host"]),
             user=str(data["user"]),
-            port=int(data.get("port", 993)),  # type: ignore[arg-type]
+            port=int(data.get("port", 993)),
             security=str(data.get("security", "ssl")),
-            folders=[str(f) for f in data.get("folders", ["INBOX"])],  # type: ignore[union-attr]
+            folders=[str(f) for f in data.get("folders", ["INBOX"])],
             trusted_cert=str(data.get("trusted_cert", "")),
         )
 
@@ -91,7 +92,8 @@ def tls_context(trusted_cert: str = "") -> ssl.SSLContext:
 
 def encode_folder(name: str) -> str:
     """A folder name in IMAP's modified UTF-7 (RFC 3501 5.1.3)."""
-    out, run = [], []
+    out: list[str] = []
+    run: list[str] = []
 
     def flush() -> None:
         if run:
@@ -222,7 +224,7 @@ class ImapSource:
         typ, data = self.connect().list()
         names = []
         for line in data if typ == "OK" else []:
-            m = _LIST_LINE.match(line or b"")
+            m = _LIST_LINE.match(line) if isinstance(line, bytes) else None
             if m and b"\\noselect" not in m.group("flags").lower():
                 raw = m.group("name").decode("utf-8", "replace").strip('"')
                 names.append(decode_folder(raw))
@@ -291,9 +293,9 @@ class ImapSource:
             raise ConnectorError(f"fetching from {folder!r} failed: {e}") from e
         for part in data if typ == "OK" else []:
             if isinstance(part, tuple) and len(part) == 2:
-                m = _FETCH_UID.search(part[0])
-                if m and m.group(1).decode() in uids:
-                    self._cache[uids[m.group(1).decode()]] = part[1]
+                found = _FETCH_UID.search(bytes(part[0]))
+                if found and found.group(1).decode() in uids:
+                    self._cache[uids[found.group(1).decode()]] = bytes(part[1])
 
     def load(self, item: SourceItem) -> Document:
         folder = self._folder_of(item)

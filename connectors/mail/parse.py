@@ -105,7 +105,7 @@ def _header(msg: Message, name: str) -> str:
 
 def _addresses(msg: Message, name: str) -> list[str]:
     try:
-        header = msg.get(name)
+        header: Any = msg.get(name)  # the modern API's header object
         if header is not None and getattr(header, "addresses", None) is not None:
             out = []
             for a in header.addresses:
@@ -218,8 +218,8 @@ def _info(part: Message) -> tuple[str, str | None, str | None, str]:
     """(content type, charset, file name, disposition), parsing each header once: the
     modern API re-parses a header on every accessor call, which dominated indexing."""
     try:
-        ct = part.get("content-type")
-        cd = part.get("content-disposition")
+        ct: Any = part.get("content-type")  # the modern API's header objects
+        cd: Any = part.get("content-disposition")
         ctype = part.get_default_type() if ct is None else str(ct.content_type).lower()
         if ctype.count("/") != 1:
             ctype = "text/plain"
@@ -252,6 +252,7 @@ class _Walker:
             self.mail.problems.append(problem)
 
     def _bytes(self, part: Message) -> bytes:
+        data: Any
         try:
             data = part.get_payload(decode=True)
         except Exception as e:  # a broken transfer encoding
@@ -260,7 +261,7 @@ class _Walker:
         if data is None:
             payload = part.get_payload()
             data = payload.encode("utf-8", "surrogateescape") if isinstance(payload, str) else b""
-        return data
+        return bytes(data)
 
     def _text(self, part: Message, charset: str | None) -> str:
         text, problem = decode_bytes(self._bytes(part), charset)
@@ -275,6 +276,7 @@ class _Walker:
         ctype, charset, name, disposition = _info(part)
         if ctype == "message/rfc822" and part.is_multipart():
             inner = part.get_payload(0)
+            assert isinstance(inner, Message)  # multipart: parts are messages
             self.bodies.append(self._forwarded_header(inner))
             self.walk(inner, depth + 1)
             return
@@ -342,7 +344,7 @@ def parse_message(raw: bytes) -> ParsedMail:
             f"{MAX_MESSAGE_BYTES // 2**20} MB were read (the rest is attachment data)"
         )
         raw = raw[:MAX_MESSAGE_BYTES]
-    msg: EmailMessage = email.message_from_bytes(raw, policy=POLICY)  # type: ignore[assignment]
+    msg: EmailMessage = email.message_from_bytes(raw, policy=POLICY)
     if not msg.keys():
         problems.append("message has no headers: indexed as plain text")
     raw_headers = _raw_headers(msg)

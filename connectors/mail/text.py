@@ -58,10 +58,10 @@ def decode_bytes(data: bytes, label: str | None) -> tuple[str, str | None]:
     """Decode a part's bytes; returns (text, problem) where problem says what was wrong
     with the declared charset, or None when it was right."""
     codec = _codec(label)
+    problem: str | None
     if codec is None or codec in _WEAK_LABELS or codec == "utf-8":
         try:
-            text = data.decode("utf-8")
-            return text, None
+            return data.decode("utf-8"), None
         except UnicodeDecodeError:
             pass
     if codec is not None:
