@@ -92,7 +92,7 @@ class Settings:
     # What each source may do, by source id (agent.sources; `fanous sources list` shows
     # the ids): {"never_send": true} keeps its passages on this machine; "write_drafts"
     # (mail) and "write_notes" (a notes folder) let actions write there. Unlisted: read.
-    source_permissions: dict[str, dict] = field(default_factory=dict)
+    source_permissions: dict[str, dict[str, bool]] = field(default_factory=dict)
     # Never-send paths finer than a source (a sub-folder, one file) or not added yet;
     # entries naming a source move to its permissions (agent.sources.migrate_never_send).
     never_send_sources: list[str] = field(default_factory=list)

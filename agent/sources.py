@@ -328,8 +328,10 @@ class SourcePolicy:
     def _path_rule(self, path: str | None, uri: str = "") -> bool:
         if uri and any(uri.startswith(rule) for rule in self._uri_rules):
             return True
-        if not path or "://" in path:
-            return bool(path) and any(path.startswith(rule) for rule in self._uri_rules)
+        if not path:
+            return False
+        if "://" in path:
+            return any(path.startswith(rule) for rule in self._uri_rules)
         candidates = {_norm(path), os.path.realpath(path)}
         return any(_inside(p, rule) for p in candidates for rule in self._path_rules)
 

@@ -13,7 +13,7 @@ import sys
 from typing import Any
 
 from agent.cli.common import open_workspace, print_json
-from agent.errors import ConfigError
+from contracts.errors import ConfigError
 
 __all__ = ["register"]
 
@@ -63,7 +63,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
     ws = open_workspace()
     policy = SourcePolicy(ws.settings)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for s in all_sources(ws.settings, ws.store):
         rows.append(
             {
@@ -144,7 +144,7 @@ def cmd_never_send(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     sources = sub.add_parser(
         "sources", help="notes folders, mail paths and accounts: ids, counts, permissions"
     )
