@@ -12,8 +12,11 @@ import re
 
 __all__ = ["cjk_runs", "normalize", "normalize_arabic"]
 
-# Harakat, Quranic marks, dagger alef, tatweel: spelling aids, not letters.
-_ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
+# One table does it all: harakat, Quranic marks, dagger alef and tatweel (spelling aids,
+# not letters) are dropped; alef, yeh and taa marbuta forms unified; Arabic-Indic and
+# Persian digits read as the digits people also type.
+_ARABIC_MARKS = [*range(0x0610, 0x061B), *range(0x064B, 0x0660), 0x0670, *range(0x06D6, 0x06EE)]
+_TATWEEL = 0x0640
 _ARABIC_FOLD = str.maketrans(
     {
         "أ": "ا",
@@ -24,33 +27,25 @@ _ARABIC_FOLD = str.maketrans(
         "ى": "ي",
         "ؤ": "و",
         "ئ": "ي",
-        # Arabic-Indic and Persian digits read as the digits people also type.
         **{chr(0x0660 + n): str(n) for n in range(10)},
         **{chr(0x06F0 + n): str(n) for n in range(10)},
+        **dict.fromkeys(map(chr, [*_ARABIC_MARKS, _TATWEEL])),
     }
 )
 _ARABIC_ANY = re.compile("[\u0600-\u06ff]")
-_ARABIC_WORD = re.compile("[\u0621-\u064a]+")
-# The article and the particles glued to it; stripped so "العبارة" meets "عبارة".
-_ARTICLES = ("وال", "بال", "كال", "فال", "لل", "ال")
+# The article and the particles glued to it, stripped so "العبارة" meets "عبارة": at the
+# start of a word, when at least three letters remain. One pattern for every word (no
+# Python per word); the alternatives are tried in this order, so "وال" wins over "ال".
+_ARTICLE = re.compile("(?<![\u0621-\u064a])(?:وال|بال|كال|فال|لل|ال)(?=[\u0621-\u064a]{3})")
 # Han, Hiragana, Katakana, Hangul syllables, CJK compatibility ideographs.
 _CJK_RUN = re.compile(
     "[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\u31f0-\u31ff]+"
 )
 
 
-def _strip_article(match: re.Match[str]) -> str:
-    word = match.group(0)
-    for prefix in _ARTICLES:
-        if word.startswith(prefix) and len(word) - len(prefix) >= 3:
-            return word[len(prefix) :]
-    return word
-
-
 def normalize_arabic(text: str) -> str:
     """Drop diacritics and tatweel, unify alef/yeh/taa marbuta forms, strip the article."""
-    text = _ARABIC_MARKS.sub("", text).translate(_ARABIC_FOLD)
-    return _ARABIC_WORD.sub(_strip_article, text)
+    return _ARTICLE.sub("", text.translate(_ARABIC_FOLD))
 
 
 def _bigrams(run: str) -> str:
