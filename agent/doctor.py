@@ -204,7 +204,7 @@ def _residency(settings: Settings, profile: HardwareProfile) -> Check:
 
 
 def _hardware(settings: Settings, profile: HardwareProfile) -> list[Check]:
-    from agent.catalog import recommend
+    from agent.engines.catalog import recommend
 
     detail = profile.describe()
     if profile.best_gpu is None:

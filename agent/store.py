@@ -137,7 +137,7 @@ def m002_conversations(db: sqlite_utils.Database) -> None:
 
 @migration
 def m003_notes_metadata_and_vectors(db: sqlite_utils.Database) -> None:
-    from agent.index.normalize import normalize
+    from agent.normalize import normalize
     from contracts.documents import content_hash
 
     # Filters: folder (relative to the root), tags, a date (front matter, else mtime).

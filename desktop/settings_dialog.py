@@ -111,7 +111,7 @@ def recommendation_text(profile: Any) -> str:
     if profile is None:
         return SettingsDialog.tr("Detecting the hardware…")
     try:
-        from agent.catalog import recommend
+        from agent.engines.catalog import recommend
 
         rec = recommend(profile)
         return SettingsDialog.tr(
@@ -129,7 +129,7 @@ def recommended_chat(profile: Any) -> str:
     if profile is None:
         return ""
     try:
-        from agent.catalog import recommend
+        from agent.engines.catalog import recommend
 
         return recommend(profile).chat.name
     except Exception:  # no recommendation: the field stays empty for the user to fill

@@ -12,7 +12,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from agent import catalog, hardware
+from agent import hardware
+from agent.engines import catalog
 from agent.hardware import GiB, Gpu, HardwareProfile, MiB
 from tests.fakes.loopback import free_port
 

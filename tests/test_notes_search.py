@@ -15,7 +15,7 @@ import pytest
 
 from agent.config import Paths
 from agent.index.indexer import index_source
-from agent.index.normalize import normalize
+from agent.normalize import normalize
 from agent.index.search import Hit, fts_query, fuse, search
 from agent.index.vectors import (
     BackgroundEmbedder,

@@ -148,7 +148,7 @@ def cmd_rollback(args: argparse.Namespace) -> int:
 
 
 def cmd_recommend(args: argparse.Namespace) -> int:
-    from agent.catalog import recommend
+    from agent.engines.catalog import recommend
     from agent.hardware import detect
 
     ws = open_workspace()

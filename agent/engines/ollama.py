@@ -104,7 +104,7 @@ def context_size(needed_tokens: int) -> int:
 
 def _smaller_model_fix(model: str) -> str:
     """Name a smaller model from the catalog that fits this machine, when there is one."""
-    from agent.catalog import smaller_than
+    from agent.engines.catalog import smaller_than
     from agent.hardware import detect
 
     smaller = smaller_than(model, detect())

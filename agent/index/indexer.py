@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from agent.index.chunking import chunk_text
-from agent.index.normalize import normalize
+from agent.normalize import normalize
 from agent.store import Store
 from contracts.documents import Connector, Document, SourceItem, content_hash
 from contracts.errors import ConnectorError

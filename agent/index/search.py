@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from agent.index.normalize import cjk_runs, normalize
+from agent.normalize import cjk_runs, normalize
 from agent.index.query import browse, parse_query
 from agent.index.vectors import Embedder, VectorMatrix, vector_matrix
 from agent.store import Store

@@ -33,7 +33,7 @@ import english  # noqa: E402
 from bench_notes import make_note  # noqa: E402
 
 from agent.index.indexer import index_source  # noqa: E402
-from agent.index.normalize import normalize  # noqa: E402
+from agent.normalize import normalize  # noqa: E402
 from agent.index.search import _STOPWORDS, search  # noqa: E402
 from agent.index.vectors import E5Embedder, embed_pending  # noqa: E402
 from agent.store import Store  # noqa: E402
