@@ -130,7 +130,8 @@ class Workspace:
 
     def cloud_engine(self) -> CloudEngine:
         """The cloud engine the settings name (raises ``NeedsKeyError`` without a key)."""
-        from agent.engines.cloud import create_cloud_engine, load_prices
+        from agent.engines import create_cloud_engine
+        from agent.engines.cloud import load_prices
 
         return create_cloud_engine(self.settings, prices=load_prices(self.paths.config_dir))
 

@@ -15,15 +15,9 @@ import httpx
 import pytest
 
 from agent.config import Settings
+from agent.engines import create_cloud_engine
 from agent.engines.anthropic import AnthropicEngine
-from agent.engines.cloud import (
-    DEFAULT_PRICES,
-    PROVIDERS,
-    Price,
-    create_cloud_engine,
-    iter_sse,
-    load_prices,
-)
+from agent.engines.cloud import DEFAULT_PRICES, PROVIDERS, Price, iter_sse, load_prices
 from agent.engines.openai_compat import OpenAICompatEngine
 from agent.engines.packaged import resolve_model_path
 from contracts.errors import (

@@ -1,9 +1,14 @@
 """Engines: every model provider behind one protocol, chosen by a setting.
 
-``create_engine(settings)`` is the only place that decides which engine runs.
+``create_engine(settings)`` and ``create_cloud_engine(settings)`` are the only places
+that decide which engine runs.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from agent.config import Settings
 from agent.engines.base import (
@@ -17,7 +22,12 @@ from agent.engines.base import (
     Message,
     ModelInfo,
 )
-from contracts.errors import ConfigError
+from contracts.errors import ConfigError, NeedsKeyError
+
+if TYPE_CHECKING:
+    import httpx
+
+    from agent.engines.cloud import Price
 
 __all__ = [
     "LOCAL_ENGINES",
@@ -30,6 +40,7 @@ __all__ = [
     "Health",
     "Message",
     "ModelInfo",
+    "create_cloud_engine",
     "create_engine",
 ]
 
@@ -65,3 +76,55 @@ def create_engine(settings: Settings) -> Engine:
     from agent.engines.embedded import EmbeddedEngine
 
     return EmbeddedEngine(settings.embedded_model)
+
+
+def create_cloud_engine(
+    settings: Settings,
+    *,
+    key: str | None = None,
+    get_key: Callable[[str], str | None] | None = None,
+    client: httpx.Client | None = None,
+    prices: dict[str, Price] | None = None,
+) -> CloudEngine:
+    """The cloud engine the settings name, with its key from the keyring."""
+    from agent.engines.cloud import DEFAULT_PRICES, PROVIDERS, price_for
+
+    name = settings.cloud_provider
+    provider = PROVIDERS.get(name)
+    if provider is None:
+        raise ConfigError(
+            f"Unknown cloud provider {name!r}",
+            fix=f"set cloud_provider to one of: {', '.join(PROVIDERS)}",
+        )
+    base_url = settings.cloud_base_url or provider.base_url
+    model = settings.cloud_model or provider.model
+    if not base_url or not model:
+        raise ConfigError(
+            f"The {name} provider needs cloud_base_url and cloud_model in the settings",
+            fix='set both, e.g. cloud_base_url = "http://gpu-box:8000/v1"',
+        )
+    if urlsplit(base_url).scheme not in ("http", "https"):
+        raise ConfigError(f"cloud_base_url {base_url!r} is not an http(s) URL")
+    if key is None:
+        if get_key is None:
+            from agent.secrets import get_secret
+
+            get_key = get_secret
+        key = get_key(name)
+    if not key:
+        raise NeedsKeyError(
+            f"No API key for {provider.label} in the keyring",
+            fix=f"add one with `fanous keys set {name}`",
+        )
+    price = price_for(prices or DEFAULT_PRICES, model)
+    if provider.protocol == "anthropic":
+        from agent.engines.anthropic import AnthropicEngine
+
+        return AnthropicEngine(
+            base_url=base_url, model=model, api_key=key, client=client, price=price
+        )
+    from agent.engines.openai_compat import OpenAICompatEngine
+
+    return OpenAICompatEngine(
+        provider=name, base_url=base_url, model=model, api_key=key, client=client, price=price
+    )

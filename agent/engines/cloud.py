@@ -1,5 +1,5 @@
 """Cloud engines: the provider table, the price table, HTTP plumbing shared by the
-OpenAI-compatible and Anthropic engines, and ``create_cloud_engine(settings)``.
+OpenAI-compatible and Anthropic engines (``agent.engines.create_cloud_engine`` picks one).
 
 Keys come from the OS keyring (``agent.secrets``), one entry per provider, named after it;
 they are handed to an engine and never stored, printed or logged. TLS is always verified.
@@ -16,13 +16,11 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 import numpy as np
 import tomli_w
 
-from agent.config import Settings
 from agent.engines.base import (
     CancelToken,
     Capabilities,
@@ -50,7 +48,6 @@ __all__ = [
     "Price",
     "Provider",
     "Stream",
-    "create_cloud_engine",
     "cut_short",
     "estimate_tokens",
     "http_error",
@@ -474,53 +471,3 @@ class HttpCloudEngine:
         except FanousError as e:
             return Health(False, e.message, e.fix)
         return Health(True, f"{self.provider} answers ({len(names)} models)")
-
-
-def create_cloud_engine(
-    settings: Settings,
-    *,
-    key: str | None = None,
-    get_key: Callable[[str], str | None] | None = None,
-    client: httpx.Client | None = None,
-    prices: dict[str, Price] | None = None,
-) -> HttpCloudEngine:
-    """The cloud engine the settings name, with its key from the keyring."""
-    name = settings.cloud_provider
-    provider = PROVIDERS.get(name)
-    if provider is None:
-        raise ConfigError(
-            f"Unknown cloud provider {name!r}",
-            fix=f"set cloud_provider to one of: {', '.join(PROVIDERS)}",
-        )
-    base_url = settings.cloud_base_url or provider.base_url
-    model = settings.cloud_model or provider.model
-    if not base_url or not model:
-        raise ConfigError(
-            f"The {name} provider needs cloud_base_url and cloud_model in the settings",
-            fix='set both, e.g. cloud_base_url = "http://gpu-box:8000/v1"',
-        )
-    if urlsplit(base_url).scheme not in ("http", "https"):
-        raise ConfigError(f"cloud_base_url {base_url!r} is not an http(s) URL")
-    if key is None:
-        if get_key is None:
-            from agent.secrets import get_secret
-
-            get_key = get_secret
-        key = get_key(name)
-    if not key:
-        raise NeedsKeyError(
-            f"No API key for {provider.label} in the keyring",
-            fix=f"add one with `fanous keys set {name}`",
-        )
-    price = price_for(prices or DEFAULT_PRICES, model)
-    if provider.protocol == "anthropic":
-        from agent.engines.anthropic import AnthropicEngine
-
-        return AnthropicEngine(
-            base_url=base_url, model=model, api_key=key, client=client, price=price
-        )
-    from agent.engines.openai_compat import OpenAICompatEngine
-
-    return OpenAICompatEngine(
-        provider=name, base_url=base_url, model=model, api_key=key, client=client, price=price
-    )
