@@ -10,7 +10,8 @@ import pytest
 
 from agent.index.chunking import MAX_CHARS, chunk_text
 from agent.index.indexer import index_source
-from agent.index.search import fts_query, search
+from agent.index.query import fts_query
+from agent.index.search import search
 from agent.store import Store
 from connectors.notes import MAX_NOTE_BYTES, NotesFolder, decode_text
 from contracts.errors import ConnectorError

@@ -14,9 +14,10 @@ import numpy as np
 import pytest
 
 from agent.config import Paths
+from agent.index.fusion import fuse
 from agent.index.indexer import index_source
-from agent.normalize import normalize
-from agent.index.search import Hit, fts_query, fuse, search
+from agent.index.query import fts_query
+from agent.index.search import Hit, search
 from agent.index.vectors import (
     BackgroundEmbedder,
     E5Embedder,
@@ -24,6 +25,7 @@ from agent.index.vectors import (
     embedding_coverage,
     prune_embeddings,
 )
+from agent.normalize import normalize
 from agent.store import Store
 from agent.workspace import Workspace
 from connectors.notes import NotesFolder

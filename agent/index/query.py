@@ -1,4 +1,7 @@
-"""Search operators in the query text: ``from:``, ``to:``, ``subject:``, ``after:``,
+"""Query analysis: the words to search for, and the operators in the query text.
+
+Words become FTS5 terms (``fts_query``: normalised, stemmed lightly, stop words out,
+every term quoted). Operators: ``from:``, ``to:``, ``subject:``, ``after:``,
 ``before:`` (Gmail's spelling). They are taken out of the text and become filters; the
 rest is searched as words. ``from:sara after:2024-03`` with no words lists the matching
 messages newest first.
@@ -15,9 +18,30 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from agent.store import Store
+from agent.index.hits import Hit
+from agent.normalize import cjk_runs, normalize
 
-__all__ = ["MailOperators", "browse", "parse_query"]
+__all__ = ["MailOperators", "enough_terms", "fts_query", "fts_terms", "parse_query"]
+
+_ARABIC_LETTER = re.compile("[\u0621-\u064a]")
+_ARABIC_SUFFIXES = ("ات", "ون", "ين", "ان", "ها", "هم", "كم", "نا", "ه", "ي")
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+# Words that carry no meaning for retrieval; matching them only adds noise to BM25.
+_STOPWORDS = frozenset(
+    """
+    a an and are as at be been but by can could did do does doing for from had has have
+    how i if in into is it its me my no not of on or our so than that the their them
+    then there these they this to was we were what when where which who whom why will
+    with would you your about after before tell please know
+    """.split()
+) | frozenset(
+    normalize(w)
+    for w in """
+    في من على إلى الى عن ما ماذا متى هل كيف أين اين لماذا كم هو هي هم ذلك هذا هذه التي
+    الذي الذين أن إن أو مع كان كانت لا لم لن قد ثم بعد قبل عند كل أي بين و يا
+    """.split()
+)
 
 _OPERATOR = re.compile(
     r'(?<!\S)(from|to|cc|subject|after|before):(?:"([^"]*)"|(\S+))', re.IGNORECASE
@@ -96,16 +120,75 @@ def parse_query(query: str) -> MailOperators:
     return MailOperators(text, tuple(fields), after, before, used)
 
 
-def browse(store: Store, where: list[str], params: list[Any], limit: int) -> list[Any]:
-    """Documents matching filters alone, newest first, each as its first passage."""
-    from agent.index.search import Hit
+def _stem(word: str) -> str:
+    """A light English suffix strip; the FTS prefix query does the rest."""
+    for suffix in ("ing", "ies", "es", "ed", "s"):
+        if len(word) - len(suffix) >= 4 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
 
-    sql = f"""
-        SELECT c.id, c.doc_id, d.source, d.uri, d.path, d.title, c.heading_path, c.text,
-               c.start, c.end, 0.0
-        FROM documents d
-        JOIN chunks c ON c.doc_id = d.id AND c.ordinal = 0
-        WHERE {" AND ".join(where) or "1"}
-        ORDER BY d.doc_date DESC, d.id DESC
-        LIMIT ?"""
-    return [Hit(*row) for row in store.conn.execute(sql, (*params, limit))]
+
+def _stem_arabic(word: str) -> str:
+    """Drop a plural or pronoun suffix; the prefix query matches the other forms."""
+    for suffix in _ARABIC_SUFFIXES:
+        if len(word) - len(suffix) >= 3 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+def fts_query(text: str) -> str:
+    """Turn free text into an FTS5 query: meaningful words ORed, each as a prefix.
+
+    The text is normalised as the index is (Arabic folded, CJK as bigram phrases), and
+    every term is quoted, so user input can never be read as FTS5 syntax."""
+    return " OR ".join(fts_terms(text))
+
+
+def fts_terms(text: str) -> list[str]:
+    """The quoted FTS5 terms of ``fts_query``, each once, in order."""
+    terms: list[str] = []
+    for run in cjk_runs(text):
+        # Each CJK run is a phrase of its bigrams: it matches the run as a substring.
+        term = f'"{normalize(run).strip()}"' if len(run) > 1 else f'"{run}"*'
+        if term not in terms:
+            terms.append(term)
+    for word in _WORD.findall(normalize(text).lower()):
+        if word in _STOPWORDS or (len(word) < 2 and not word.isdigit()):
+            continue
+        if cjk_runs(word):
+            continue
+        if _ARABIC_LETTER.match(word):
+            word = _stem_arabic(word)
+            term = f'"{word}"*' if len(word) >= 3 else f'"{word}"'
+        else:
+            term = f'"{_stem(word)}"*' if len(word) >= 4 else f'"{word}"'
+        if term not in terms:
+            terms.append(term)
+    return terms
+
+
+def _query_terms(query: str) -> list[str]:
+    return [t.strip('"*') for t in fts_terms(query)]
+
+
+def enough_terms(query: str, hits: list[Hit]) -> list[Hit]:
+    """Keyword hits that match at least half of the query's terms.
+
+    The OR query finds any passage sharing one common word with a question asked in
+    other words; fused as they are, those stray matches push the vector side's right
+    answer down (measured: hybrid nDCG@10 0.74 vs vector 0.82 on the quality set). With
+    "minimum should match" at one half, keywords add what they are sure of."""
+    terms = _query_terms(query)
+    if len(terms) < 2:
+        return hits
+    need = (len(terms) + 1) // 2
+    # Each term as a word prefix, as FTS matched it; longest first so "leave" wins
+    # over "leav".
+    alternatives = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
+    pattern = re.compile(rf"(?<!\w)({alternatives})")
+    kept = []
+    for hit in hits:
+        text = normalize(f"{hit.title} {hit.heading_path} {hit.text}").lower()
+        if len({m.group(1) for m in pattern.finditer(text)}) >= need:
+            kept.append(hit)
+    return kept

@@ -1,136 +1,40 @@
-"""Search over the chunk index: keywords (SQLite FTS5, BM25), vectors (cosine over the
-passages' embeddings) or both fused by reciprocal rank; every hit cites its exact span."""
+"""Retrieval over the chunk index: keywords (SQLite FTS5, BM25), vectors (cosine over
+the passages' embeddings) or both fused by reciprocal rank (``agent.index.fusion``);
+the words come from ``agent.index.query``; every hit cites its exact span."""
 
 from __future__ import annotations
 
 import os
-import re
 import threading
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 import numpy as np
 
-from agent.normalize import cjk_runs, normalize
-from agent.index.query import browse, parse_query
+from agent.index.fusion import rrf
+from agent.index.hits import Hit, hydrate
+from agent.index.query import enough_terms, fts_query, fts_terms, parse_query
 from agent.index.vectors import Embedder, VectorMatrix, vector_matrix
 from agent.store import Store
 from contracts.errors import EngineError
 
 __all__ = [
     "MODES",
-    "RRF_K",
     "Filters",
     "Hit",
-    "fts_query",
-    "fts_terms",
-    "fuse",
+    "browse",
     "index_stats",
     "keyword_search",
-    "rrf",
     "search",
     "vector_search",
 ]
 
 MODES = ("keyword", "vector", "hybrid")
-RRF_K = 60  # the constant from Cormack et al.; damps the weight of the very top ranks
 _FUSE_DEPTH = 50  # candidates each retriever brings to the fusion
 _EMBED_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fanous-query-embed")
-_ARABIC_LETTER = re.compile("[\u0621-\u064a]")
-_ARABIC_SUFFIXES = ("ات", "ون", "ين", "ان", "ها", "هم", "كم", "نا", "ه", "ي")
-
-_WORD = re.compile(r"\w+", re.UNICODE)
-# Words that carry no meaning for retrieval; matching them only adds noise to BM25.
-_STOPWORDS = frozenset(
-    """
-    a an and are as at be been but by can could did do does doing for from had has have
-    how i if in into is it its me my no not of on or our so than that the their them
-    then there these they this to was we were what when where which who whom why will
-    with would you your about after before tell please know
-    """.split()
-) | frozenset(
-    normalize(w)
-    for w in """
-    في من على إلى الى عن ما ماذا متى هل كيف أين اين لماذا كم هو هي هم ذلك هذا هذه التي
-    الذي الذين أن إن أو مع كان كانت لا لم لن قد ثم بعد قبل عند كل أي بين و يا
-    """.split()
-)
-
-
-@dataclass(frozen=True, slots=True)
-class Hit:
-    chunk_id: int
-    doc_id: int
-    source: str
-    uri: str
-    path: str | None
-    title: str
-    heading_path: str
-    text: str
-    start: int
-    end: int
-    score: float  # higher is better
-    never_send: bool = False  # its source is never-send (agent.sources.SourcePolicy.mark)
-
-    def citation(self) -> dict[str, Any]:
-        return {
-            "uri": self.uri,
-            "path": self.path,
-            "title": self.title,
-            "heading_path": self.heading_path,
-            "span": [self.start, self.end],
-            "score": round(self.score, 4),
-        }
-
-
-def _stem(word: str) -> str:
-    """A light English suffix strip; the FTS prefix query does the rest."""
-    for suffix in ("ing", "ies", "es", "ed", "s"):
-        if len(word) - len(suffix) >= 4 and word.endswith(suffix):
-            return word[: -len(suffix)]
-    return word
-
-
-def _stem_arabic(word: str) -> str:
-    """Drop a plural or pronoun suffix; the prefix query matches the other forms."""
-    for suffix in _ARABIC_SUFFIXES:
-        if len(word) - len(suffix) >= 3 and word.endswith(suffix):
-            return word[: -len(suffix)]
-    return word
-
-
-def fts_query(text: str) -> str:
-    """Turn free text into an FTS5 query: meaningful words ORed, each as a prefix.
-
-    The text is normalised as the index is (Arabic folded, CJK as bigram phrases), and
-    every term is quoted, so user input can never be read as FTS5 syntax."""
-    return " OR ".join(fts_terms(text))
-
-
-def fts_terms(text: str) -> list[str]:
-    """The quoted FTS5 terms of ``fts_query``, each once, in order."""
-    terms: list[str] = []
-    for run in cjk_runs(text):
-        # Each CJK run is a phrase of its bigrams: it matches the run as a substring.
-        term = f'"{normalize(run).strip()}"' if len(run) > 1 else f'"{run}"*'
-        if term not in terms:
-            terms.append(term)
-    for word in _WORD.findall(normalize(text).lower()):
-        if word in _STOPWORDS or (len(word) < 2 and not word.isdigit()):
-            continue
-        if cjk_runs(word):
-            continue
-        if _ARABIC_LETTER.match(word):
-            word = _stem_arabic(word)
-            term = f'"{word}"*' if len(word) >= 3 else f'"{word}"'
-        else:
-            term = f'"{_stem(word)}"*' if len(word) >= 4 else f'"{word}"'
-        if term not in terms:
-            terms.append(term)
-    return terms
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,11 +94,6 @@ class Filters:
         ) or bool(self.extra)
 
 
-_HIT_COLUMNS = (
-    "c.id, c.doc_id, d.source, d.uri, d.path, d.title, c.heading_path, c.text, c.start, c.end"
-)
-
-
 def keyword_search(store: Store, query: str, filters: Filters, limit: int) -> list[Hit]:
     """FTS5 BM25 over the normalised passages; a heading or title match weighs double."""
     terms = fts_terms(query)
@@ -213,7 +112,7 @@ def keyword_search(store: Store, query: str, filters: Filters, limit: int) -> li
             best += [(cid, score) for cid, score in more if cid not in seen][: limit - len(best)]
     else:
         best = _ranked(store, terms[0], where, params, limit)
-    return _hydrate(store, best)
+    return hydrate(store, best)
 
 
 def _ranked(
@@ -239,28 +138,6 @@ def _ranked(
     return best[:limit]
 
 
-def _hit(row: Any, score: float) -> Hit:
-    """A hit from a row of ``_HIT_COLUMNS``."""
-    cid, doc_id, source, uri, path, title, heading_path, text, start, end = row
-    return Hit(cid, doc_id, source, uri, path, title, heading_path, text, start, end, score)
-
-
-def _hydrate(store: Store, best: Sequence[tuple[int, float]]) -> list[Hit]:
-    """Hits for ``(chunk id, score)`` pairs, in their order."""
-    if not best:
-        return []
-    marks = ",".join("?" * len(best))
-    rows = {
-        row[0]: _hit(row, 0.0)
-        for row in store.conn.execute(
-            f"SELECT {_HIT_COLUMNS} FROM chunks c JOIN documents d ON d.id = c.doc_id"
-            f" WHERE c.id IN ({marks})",
-            [cid for cid, _ in best],
-        )
-    }
-    return [replace(rows[cid], score=score) for cid, score in best if cid in rows]
-
-
 def vector_search(
     store: Store,
     query: str,
@@ -277,7 +154,7 @@ def vector_search(
         return []
     if qvec is None:
         qvec = embedder.embed_query(query)
-    return _hydrate(store, _vector_best(store, filters, limit, matrix, qvec))
+    return hydrate(store, _vector_best(store, filters, limit, matrix, qvec))
 
 
 def _vector_best(
@@ -375,36 +252,17 @@ def _vector_ranked(
     return ranked
 
 
-def rrf(
-    rankings: Sequence[Sequence[int]],
-    limit: int,
-    k: int = RRF_K,
-    weights: Sequence[float] | None = None,
-) -> list[tuple[int, float]]:
-    """Reciprocal rank fusion of ranked chunk ids: each list gives an id
-    ``weight / (k + rank)``; the best ``limit`` (id, score), ties broken by id."""
-    scores: dict[int, float] = {}
-    for n, ranking in enumerate(rankings):
-        weight = weights[n] if weights else 1.0
-        for rank, cid in enumerate(ranking, start=1):
-            scores[cid] = scores.get(cid, 0.0) + weight / (k + rank)
-    order = sorted(scores, key=lambda cid: (-scores[cid], cid))[:limit]
-    return [(cid, scores[cid]) for cid in order]
-
-
-def fuse(
-    rankings: Sequence[Sequence[Hit]],
-    limit: int,
-    k: int = RRF_K,
-    weights: Sequence[float] | None = None,
-) -> list[Hit]:
-    """``rrf`` over lists of hits: each fused hit is its first appearance, rescored."""
-    first: dict[int, Hit] = {}
-    for ranking in rankings:
-        for hit in ranking:
-            first.setdefault(hit.chunk_id, hit)
-    fused = rrf([[h.chunk_id for h in r] for r in rankings], limit, k, weights)
-    return [replace(first[cid], score=score) for cid, score in fused]
+def browse(store: Store, where: list[str], params: list[Any], limit: int) -> list[Any]:
+    """Documents matching filters alone, newest first, each as its first passage."""
+    sql = f"""
+        SELECT c.id, c.doc_id, d.source, d.uri, d.path, d.title, c.heading_path, c.text,
+               c.start, c.end, 0.0
+        FROM documents d
+        JOIN chunks c ON c.doc_id = d.id AND c.ordinal = 0
+        WHERE {" AND ".join(where) or "1"}
+        ORDER BY d.doc_date DESC, d.id DESC
+        LIMIT ?"""
+    return [Hit(*row) for row in store.conn.execute(sql, (*params, limit))]
 
 
 def search(
@@ -457,44 +315,17 @@ def search(
         vector = []
     if not vector:
         return found[:limit]
-    keyword = _enough_terms(query, found)
+    keyword = enough_terms(query, found)
     # Fused by chunk id; only winners that keywords did not bring are read from the
     # database.
     fused = rrf([[h.chunk_id for h in keyword], [cid for cid, _ in vector]], limit)
     known = {h.chunk_id: h for h in keyword}
-    read = {h.chunk_id: h for h in _hydrate(store, [(c, 0.0) for c, _ in fused if c not in known])}
+    read = {h.chunk_id: h for h in hydrate(store, [(c, 0.0) for c, _ in fused if c not in known])}
     return [
         replace(known.get(c) or read[c], score=score)
         for c, score in fused
         if c in known or c in read
     ]
-
-
-def _query_terms(query: str) -> list[str]:
-    return [t.strip('"*') for t in fts_terms(query)]
-
-
-def _enough_terms(query: str, hits: list[Hit]) -> list[Hit]:
-    """Keyword hits that match at least half of the query's terms.
-
-    The OR query finds any passage sharing one common word with a question asked in
-    other words; fused as they are, those stray matches push the vector side's right
-    answer down (measured: hybrid nDCG@10 0.74 vs vector 0.82 on the quality set). With
-    "minimum should match" at one half, keywords add what they are sure of."""
-    terms = _query_terms(query)
-    if len(terms) < 2:
-        return hits
-    need = (len(terms) + 1) // 2
-    # Each term as a word prefix, as FTS matched it; longest first so "leave" wins
-    # over "leav".
-    alternatives = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
-    pattern = re.compile(rf"(?<!\w)({alternatives})")
-    kept = []
-    for hit in hits:
-        text = normalize(f"{hit.title} {hit.heading_path} {hit.text}").lower()
-        if len({m.group(1) for m in pattern.finditer(text)}) >= need:
-            kept.append(hit)
-    return kept
 
 
 def index_stats(store: Store) -> dict[str, Any]:

@@ -33,9 +33,10 @@ import english  # noqa: E402
 from bench_notes import make_note  # noqa: E402
 
 from agent.index.indexer import index_source  # noqa: E402
-from agent.normalize import normalize  # noqa: E402
-from agent.index.search import _STOPWORDS, search  # noqa: E402
+from agent.index.query import _STOPWORDS  # noqa: E402
+from agent.index.search import search  # noqa: E402
 from agent.index.vectors import E5Embedder, embed_pending  # noqa: E402
+from agent.normalize import normalize  # noqa: E402
 from agent.store import Store  # noqa: E402
 from connectors.notes import NotesFolder  # noqa: E402
 
