@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from agent.engines.ollama_manager import OllamaManager, PullProgress, PullResult
+from agent.engines.ollama_manager import OllamaManager
+from agent.engines.ollama_models import PullProgress, PullResult
 from desktop.chat_widgets import describe_error
 from desktop.ops import Op, OpContext, Ops
 from desktop.qt import (

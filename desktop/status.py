@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from agent.engines.ollama_manager import Residency
+from agent.engines.ollama_residency import Residency
 from agent.hardware import HardwareProfile, detect
 from agent.index.search import index_stats
 from agent.workspace import Workspace

@@ -18,14 +18,10 @@ from agent.config import Settings
 from agent.engines import create_engine
 from agent.engines.base import CancelToken, ChatChunk, Message
 from agent.engines.ollama import OllamaEngine
-from agent.engines.ollama_manager import (
-    OllamaManager,
-    PullProgress,
-    Residency,
-    digest_history,
-    pin_tag,
-    shared_manager,
-)
+from agent.engines.ollama_manager import OllamaManager, shared_manager
+from agent.engines.ollama_models import PullProgress, pin_tag
+from agent.engines.ollama_residency import Residency
+from agent.model_digests import StoreDigests, digest_history
 from agent.store import Store
 from contracts.errors import EngineError, EngineUnavailable, ModelNotFound
 from tests.fakes.loopback import free_port
@@ -57,7 +53,7 @@ def store() -> Iterator[Store]:
 
 @pytest.fixture
 def manager(fake: FakeOllama, store: Store) -> Iterator[OllamaManager]:
-    m = OllamaManager(fake.url, store=store, executable="")
+    m = OllamaManager(fake.url, digests=StoreDigests(store), executable="")
     yield m
     m.close()
 

@@ -30,6 +30,7 @@ __all__ = [
     "estimate_tokens",
     "is_loopback",
     "normalize_host",
+    "ollama_error",
     "ollama_running",
 ]
 
@@ -113,6 +114,48 @@ def _smaller_model_fix(model: str) -> str:
     return "close programs that use the GPU, or choose a smaller model"
 
 
+def ollama_error(exc: BaseException, host: str, model: str, partial: str = "") -> EngineError:
+    """Turn a client or transport exception into ours; ``partial_text`` keeps the answer
+    streamed before it failed, ``retryable`` says a crash is worth one retry."""
+    kind: type[EngineError] = EngineError
+    retry = False
+    if isinstance(exc, ollama.ResponseError):
+        err, status = exc.error, exc.status_code
+        oom = any(w in err.lower() for w in _MEMORY_WORDS)
+        if status == 404:
+            kind, msg = ModelNotFound, f"Ollama has no model {model!r} ({err})"
+            fix = f"pull it: `ollama pull {model}`"
+        elif status == 503:
+            msg, fix = f"Ollama is busy with other requests ({err})", "wait a moment and retry"
+        elif oom and (status >= 500 or status == -1):
+            msg = f"Ollama ran out of memory running {model!r}: {err}"
+            fix = _smaller_model_fix(model)
+        elif status == -1:
+            msg, fix = f"Ollama stopped in the middle of the answer: {err}", RETRY_FIX
+            retry = True
+        elif status >= 500:
+            msg, fix = f"Ollama failed running {model!r}: {err}", RETRY_FIX
+            retry = True
+        else:
+            msg = f"Ollama rejected the request ({status}): {err}"
+            fix = "check the model name and options in the settings"
+    elif isinstance(exc, ConnectionError | httpx.ConnectError | httpx.ConnectTimeout):
+        kind, msg, fix = EngineUnavailable, f"Ollama is not running at {host}", INSTALL_FIX
+        retry = True
+    elif isinstance(exc, httpx.TimeoutException):
+        msg = f"Ollama did not answer in time at {host}"
+        fix = "retry (the model may still be loading), or choose a smaller model"
+    elif isinstance(exc, ValueError):
+        msg = f"Ollama sent a reply Fanous cannot read ({exc})"
+        fix = "update Ollama to a current version, then retry"
+    else:
+        msg = f"Ollama closed the connection before the answer was finished ({exc})"
+        fix, retry = CRASH_FIX, True
+    if kind is ModelNotFound:  # the model named, so a UI can offer to pull it
+        return ModelNotFound(msg, fix=fix, partial_text=partial, retryable=retry, model=model)
+    return kind(msg, fix=fix, partial_text=partial, retryable=retry)
+
+
 class OllamaEngine:
     """Answers and embeds with models served by Ollama."""
 
@@ -160,45 +203,7 @@ class OllamaEngine:
 
     # -- errors ------------------------------------------------------------------------
     def _error(self, exc: BaseException, model: str, partial: str = "") -> EngineError:
-        """Turn a client or transport exception into ours; ``partial_text`` keeps the answer
-        streamed before it failed, ``retryable`` says a crash is worth one retry."""
-        kind: type[EngineError] = EngineError
-        retry = False
-        if isinstance(exc, ollama.ResponseError):
-            err, status = exc.error, exc.status_code
-            oom = any(w in err.lower() for w in _MEMORY_WORDS)
-            if status == 404:
-                kind, msg = ModelNotFound, f"Ollama has no model {model!r} ({err})"
-                fix = f"pull it: `ollama pull {model}`"
-            elif status == 503:
-                msg, fix = f"Ollama is busy with other requests ({err})", "wait a moment and retry"
-            elif oom and (status >= 500 or status == -1):
-                msg = f"Ollama ran out of memory running {model!r}: {err}"
-                fix = _smaller_model_fix(model)
-            elif status == -1:
-                msg, fix = f"Ollama stopped in the middle of the answer: {err}", RETRY_FIX
-                retry = True
-            elif status >= 500:
-                msg, fix = f"Ollama failed running {model!r}: {err}", RETRY_FIX
-                retry = True
-            else:
-                msg = f"Ollama rejected the request ({status}): {err}"
-                fix = "check the model name and options in the settings"
-        elif isinstance(exc, ConnectionError | httpx.ConnectError | httpx.ConnectTimeout):
-            kind, msg, fix = EngineUnavailable, f"Ollama is not running at {self.host}", INSTALL_FIX
-            retry = True
-        elif isinstance(exc, httpx.TimeoutException):
-            msg = f"Ollama did not answer in time at {self.host}"
-            fix = "retry (the model may still be loading), or choose a smaller model"
-        elif isinstance(exc, ValueError):
-            msg = f"Ollama sent a reply Fanous cannot read ({exc})"
-            fix = "update Ollama to a current version, then retry"
-        else:
-            msg = f"Ollama closed the connection before the answer was finished ({exc})"
-            fix, retry = CRASH_FIX, True
-        if kind is ModelNotFound:  # the model named, so a UI can offer to pull it
-            return ModelNotFound(msg, fix=fix, partial_text=partial, retryable=retry, model=model)
-        return kind(msg, fix=fix, partial_text=partial, retryable=retry)
+        return ollama_error(exc, self.host, model, partial)
 
     def _retry(self, error: EngineError) -> bool:
         """True when ``error`` is a crash and the ``recover`` hook brought Ollama back."""
