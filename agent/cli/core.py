@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from agent import __version__
-from agent.cli.common import ProgressLine, open_workspace, print_json, warn
+from agent.cli.common import ProgressLine, embed_passages, open_workspace, print_json, warn
 from contracts.errors import FanousError, StorageError
 
 __all__ = ["register"]
@@ -48,7 +48,7 @@ def cmd_index(args: argparse.Namespace) -> int:
         code = index_mail_paths(ws, args.mail, as_json=args.json)
         if not args.notes:
             if not args.no_embed:
-                _embed(ws, quiet=args.json)
+                embed_passages(ws, quiet=args.json)
             return code
     folders = [ws.add_notes_folder(f) for f in args.notes] or ws.settings.notes_folders
     if not folders:
@@ -56,7 +56,7 @@ def cmd_index(args: argparse.Namespace) -> int:
         return 1
     reports = _index_notes(ws, folders, quiet=args.json)
     if not args.no_embed:
-        _embed(ws, quiet=args.json)
+        embed_passages(ws, quiet=args.json)
     if args.json:
         print_json(
             [
@@ -76,31 +76,6 @@ def cmd_index(args: argparse.Namespace) -> int:
     if args.watch:
         return _watch(ws, folders, embed=not args.no_embed)
     return 0
-
-
-def _embed(ws: Any, *, quiet: bool) -> None:
-    """Embed new passages for hybrid search; Ctrl-C stops it, the next run resumes."""
-    if ws.embedder is None:
-        return
-    if not quiet and sys.stderr.isatty():
-        print(
-            "Embedding passages for hybrid search (keyword search works already; Ctrl-C "
-            "pauses, the next `fanous index` resumes)…",
-            file=sys.stderr,
-        )
-    bar = ProgressLine("Embedding")
-    try:
-        done = ws.embed_pending(progress=lambda n, total: bar(n, total, "passages"))
-    except KeyboardInterrupt:
-        print("\nEmbedding paused; `fanous index` resumes it.", file=sys.stderr)
-        return
-    except FanousError as e:
-        print(f"Embedding skipped ({e}); keyword search works.", file=sys.stderr)
-        return
-    finally:
-        bar.close()
-    if done and not quiet:
-        print(f"embedded {done} passages for hybrid search", file=sys.stderr)
 
 
 def _watch(ws: Any, folders: Sequence[str], *, embed: bool) -> int:

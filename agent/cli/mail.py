@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from agent.cli.common import ProgressLine, open_workspace, print_json
+from agent.cli.common import ProgressLine, embed_passages, open_workspace, print_json
 from contracts.errors import ConfigError
 
 __all__ = ["index_mail_paths", "register"]
@@ -165,9 +165,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
     finally:
         bar.close()
     if results and not args.no_embed:
-        from agent.cli.core import _embed  # the same resumable step as `fanous index`
-
-        _embed(ws, quiet=args.json)
+        embed_passages(ws, quiet=args.json)  # the same resumable step as `fanous index`
     if not results:
         print("No mail sources yet: fanous index --mail PATH or fanous accounts add imap")
         return 1

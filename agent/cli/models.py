@@ -9,18 +9,24 @@ from __future__ import annotations
 import argparse
 import contextlib
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from agent.cli.common import open_workspace, print_json
+from agent.cli.common import ProgressLine, open_workspace, print_json
 from contracts.errors import FanousError
+
+if TYPE_CHECKING:
+    from agent.engines.ollama_manager import OllamaManager
+    from agent.engines.ollama_models import PullProgress
+    from agent.workspace import Workspace
 
 __all__ = ["register"]
 
 
-def _manager(ws: Any) -> Any:
+def _manager(ws: Workspace) -> OllamaManager:
     from agent.engines.ollama_manager import shared_manager
+    from agent.model_digests import StoreDigests
 
-    return shared_manager(ws.settings.ollama_host, store=ws.store)
+    return shared_manager(ws.settings.ollama_host, digests=StoreDigests(ws.store))
 
 
 def cmd_models(args: argparse.Namespace) -> int:
@@ -72,21 +78,15 @@ class _PullBar:
     """Bytes downloaded on one line of stderr when it is a terminal; stages otherwise."""
 
     def __init__(self) -> None:
-        self.live = sys.stderr.isatty()
+        self.line = ProgressLine("")
         self.last_status = ""
 
-    def __call__(self, p: Any) -> None:
-        if self.live and p.total:
-            width = 30
-            filled = int(width * (p.fraction or 0))
-            sys.stderr.write(
-                f"\r{p.status[:24]:<24} [{'#' * filled}{'.' * (width - filled)}] "
-                f"{p.completed / 2**20:.0f}/{p.total / 2**20:.0f} MB"
-            )
-            sys.stderr.flush()
+    def __call__(self, p: PullProgress) -> None:
+        if self.line.live and p.total:
+            megabytes = f"{p.completed / 2**20:.0f}/{p.total / 2**20:.0f} MB"
+            self.line.draw(p.fraction or 0, megabytes, label=f"{p.status[:24]:<24}")
         elif not p.total and p.status != self.last_status:
-            if self.live:
-                sys.stderr.write("\r\033[K")
+            self.line.close()
             print(p.status, file=sys.stderr)
         self.last_status = p.status
 
