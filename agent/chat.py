@@ -11,7 +11,7 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from agent.config import Settings
-from agent.engines.base import CancelToken, Engine, Message
+from agent.engines.base import CancelToken, CloudEngine, Engine, Message
 from agent.index.search import Hit, search
 from agent.index.vectors import Embedder
 from agent.privacy.ledger import LedgerEntry, month_spend, record, update
@@ -176,7 +176,7 @@ def _not_saved(answer: Answer, error: StorageError) -> None:
 
 
 def _local_window(engine: Engine) -> int:
-    return int(getattr(engine, "n_ctx", 0) or getattr(engine, "context_window", 0) or 4096)
+    return engine.capabilities.context_window
 
 
 def _stream(
@@ -213,38 +213,38 @@ def _stream(
                 answer.finish_reason = chunk.finish_reason
     except EngineError as e:
         emit(safe.flush())  # every chunk the engine sent has been fed already
-        e.partial_text = "".join(parts)  # type: ignore[attr-defined]
+        e.partial_text = "".join(parts)
         raise
     emit(safe.flush())
     return "".join(parts).strip()
 
 
 def _cloud_engine(
-    cloud: Engine | Callable[[], Engine] | None,
-) -> tuple[Engine | None, str | None]:
+    cloud: CloudEngine | Callable[[], CloudEngine] | None,
+) -> tuple[CloudEngine | None, str | None]:
     """The cloud engine, or why there is none (shown as the route's reason)."""
     if cloud is None:
         return None, "no cloud provider is set up"
-    if callable(cloud) and not hasattr(cloud, "chat"):
-        try:
-            return cloud(), None
-        except FanousError as e:
-            return None, e.message[:1].lower() + e.message[1:] + (f" ({e.fix})" if e.fix else "")
-    return cloud, None  # type: ignore[return-value]
+    if isinstance(cloud, CloudEngine):
+        return cloud, None
+    try:
+        return cloud(), None
+    except FanousError as e:
+        return None, e.message[:1].lower() + e.message[1:] + (f" ({e.fix})" if e.fix else "")
 
 
-def _sending(cloud: Engine, out: Outbound, answer: Answer) -> LedgerEntry:
+def _sending(cloud: CloudEngine, out: Outbound, answer: Answer) -> LedgerEntry:
     """The ledger row written before the request leaves: where to, and how much."""
     return LedgerEntry(
-        at=time.time(), provider=getattr(cloud, "provider", cloud.name), model=cloud.model,
-        host=urlsplit(getattr(cloud, "base_url", "") or "").hostname or "",
+        at=time.time(), provider=cloud.provider, model=cloud.model,
+        host=urlsplit(cloud.base_url).hostname or "",
         bytes_sent=out.bytes, redactions=out.redactions, passages=len(out.passages),
         status="sending", reason=answer.route.reason,
     )  # fmt: skip
 
 
 def _ask_cloud(
-    cloud: Engine, out: Outbound, answer: Answer, sent: tuple[int, LedgerEntry], t: _Turn
+    cloud: CloudEngine, out: Outbound, answer: Answer, sent: tuple[int, LedgerEntry], t: _Turn
 ) -> None:
     """Send the prepared request, restore the answer, and complete the ledger row
     whatever happens. A stream cut short keeps its partial answer, marked."""
@@ -255,7 +255,7 @@ def _ask_cloud(
             on_token=t.on_token, cancel=t.cancel, restore=out.pseudonymiser.restore,
         )  # fmt: skip
     except EngineError as e:
-        partial = (getattr(e, "partial_text", "") or "").strip()
+        partial = e.partial_text.strip()
         if not partial:
             status, error = "error", e
         else:
@@ -269,8 +269,8 @@ def _ask_cloud(
         status = "error"
         raise
     finally:
-        ex = getattr(cloud, "last_exchange", None)
-        cost = cloud.cost() if hasattr(cloud, "cost") else 0.0  # type: ignore[attr-defined]
+        ex = cloud.last_exchange
+        cost = cloud.cost()
         answer.cost_usd = cost
         answer.redactions = out.redactions
         row, sending = sent
@@ -281,14 +281,13 @@ def _ask_cloud(
                 at=sending.at,
                 provider=sending.provider,
                 model=cloud.model,
-                host=getattr(ex, "host", "") or sending.host,
-                bytes_sent=getattr(ex, "bytes_sent", 0) or out.bytes,
-                bytes_received=getattr(ex, "bytes_received", 0),
+                host=ex.host or sending.host,
+                bytes_sent=ex.bytes_sent or out.bytes,
+                bytes_received=ex.bytes_received,
                 redactions=out.redactions,
                 passages=len(out.passages),
-                prompt_tokens=getattr(ex, "prompt_tokens", None) or answer.prompt_tokens,
-                completion_tokens=getattr(ex, "completion_tokens", None)
-                or answer.completion_tokens,
+                prompt_tokens=ex.prompt_tokens or answer.prompt_tokens,
+                completion_tokens=ex.completion_tokens or answer.completion_tokens,
                 cost_usd=cost,
                 status=status,
                 reason=answer.route.reason,
@@ -319,7 +318,7 @@ def turn(
     root: str | None = None,
     source: str | None = None,
     force: Literal["local", "cloud"] | None = None,
-    cloud: Engine | Callable[[], Engine] | None = None,
+    cloud: CloudEngine | Callable[[], CloudEngine] | None = None,
     confirm: Callable[[Outbound], bool] | None = None,
     names: Iterable[str] | None = None,
     embedder: Embedder | None = None,
@@ -378,12 +377,12 @@ def turn(
             _answer(answer, route, route_for, cloud_engine, t)
         except EngineError as e:
             # What was streamed stays in the history, marked; the caller learns where.
-            answer.text = (getattr(e, "partial_text", "") or "").strip()
+            answer.text = e.partial_text.strip()
             if answer.text:
                 answer.finish_reason = "error"
                 answer.seconds = time.perf_counter() - started
                 _store_answer(store, answer)
-            e.conversation_id = answer.conversation_id  # type: ignore[attr-defined]
+            e.conversation_id = answer.conversation_id
             raise
         answer.sources = [Source(h, s) for h, s in rank_by_support(answer.text, hits)]
     if cancel is not None and cancel.cancelled and answer.finish_reason is None:
@@ -397,7 +396,7 @@ def _answer(
     answer: Answer,
     route: Route,
     route_for: Callable[[str | None], Route],
-    cloud_engine: Engine | None,
+    cloud_engine: CloudEngine | None,
     t: _Turn,
 ) -> None:
     """The model part of a turn: local, then the cloud when the route says so."""
@@ -419,7 +418,7 @@ def _local(answer: Answer, t: _Turn) -> str:
     )  # fmt: skip
 
 
-def _escalate(cloud: Engine, answer: Answer, t: _Turn) -> None:
+def _escalate(cloud: CloudEngine, answer: Answer, t: _Turn) -> None:
     """Prepare, confirm, send; or fall back to the local answer, saying why."""
     everyone = known_names(t.store) | set(t.names or ())
     out = prepare(
