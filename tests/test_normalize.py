@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 import re
 
-from agent.index.normalize import normalize_arabic
+from agent.normalize import normalize_arabic
 
 # The implementation before 2026-12 (a Python function per Arabic word), kept as the
 # reference the faster one must match.
