@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter, defaultdict
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -84,6 +85,12 @@ def test_expected_facts_are_verbatim_in_their_document():
         text = _flat(_document_text(q))
         problems += [f"{q.id}: {f!r} not in {q.doc}" for f in q.expect if _flat(f) not in text]
         problems += [f"{q.id}: {f!r} is not a short fact" for f in q.expect if len(f) > 60]
+        # A reply that quotes the document must count as holding the fact.
+        problems += [
+            f"{q.id}: found_in misses {f!r} in its own document"
+            for f in q.expect
+            if not replace(q, expect=(f,)).found_in(text)
+        ]
         if len(set(q.expect)) != len(q.expect):
             problems.append(f"{q.id}: an expected fact is listed twice")
     assert problems == []
@@ -202,12 +209,11 @@ def test_write_corpus_copies_the_notes_and_the_mbox(tmp_path: Path):
 
 
 def test_found_in_folds_spelling_and_digits_but_keeps_whole_numbers():
-    first = DATA.questions[0]
-    q = Question(**{**first.__dict__, "expect": ("٢٤٥٠ يورو", "Mum", "4")})
+    q = replace(DATA.questions[0], expect=("٢٤٥٠ يورو", "Mum", "4"))
     assert q.found_in("الطيران كلّف 2450 يورو")
     assert q.found_in("It's with mum.")
     assert not q.found_in("at least 14 days, a minimum")
-    assert Question(**{**first.__dict__, "expect": ("الأربعاء",)}).found_in("يوم الاربعاء")
+    assert replace(q, expect=("الأربعاء",)).found_in("يوم الاربعاء")
 
 
 def test_load_names_the_line_of_a_bad_question(tmp_path: Path):
