@@ -24,7 +24,7 @@ from email.message import EmailMessage
 from email.parser import BytesParser
 from pathlib import Path
 
-from agent.index.normalize import normalize_arabic
+from agent.normalize import normalize_arabic
 
 __all__ = [
     "CORPUS",
