@@ -23,6 +23,10 @@ APP_NAME = "Fanous"
 
 __all__ = ["Paths", "Settings", "load_settings", "save_settings"]
 
+# Before OLLAMA_HOST was honoured, the default address was written into every settings
+# file; read back, it means "not set" so that OLLAMA_HOST applies.
+_OLD_OLLAMA_DEFAULT = "http://127.0.0.1:11434"
+
 
 @dataclass(frozen=True, slots=True)
 class Paths:
@@ -67,7 +71,9 @@ class Settings:
     engine: str = "auto"
     # The embedded engine's model: a name from agent.engines.packaged or a .gguf path.
     embedded_model: str = "smollm2-135m"
-    ollama_host: str = "http://127.0.0.1:11434"
+    # Where Ollama serves. Empty: where Ollama's own tools look (OLLAMA_HOST, else
+    # http://127.0.0.1:11434); a value here wins over OLLAMA_HOST.
+    ollama_host: str = ""
     ollama_model: str = ""  # empty: the first chat model Ollama has
     # Ollama keeps the model in (GPU) memory for a while after an answer, so the next one
     # starts at once; on, Fanous tells it to free that memory when Fanous quits.
@@ -133,6 +139,8 @@ class Settings:
                     fix="fix or delete that part of the settings file",
                 )
             kwargs[key] = value
+        if kwargs.get("ollama_host") == _OLD_OLLAMA_DEFAULT:
+            kwargs["ollama_host"] = ""  # the old default, saved with every file: not a choice
         return cls(**kwargs)
 
 

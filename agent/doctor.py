@@ -170,6 +170,7 @@ def _engines(settings: Settings, profile: HardwareProfile) -> list[Check]:
             ollama.fix,
         )
     )
+    checks.append(_ollama_address(settings))
     try:
         engine = create_engine(settings)
         checks.append(Check("answering engine", "ok", f"{engine.name} with {engine.model}"))
@@ -179,6 +180,19 @@ def _engines(settings: Settings, profile: HardwareProfile) -> list[Check]:
         if engine.capabilities.reports_residency:
             checks.append(_residency(settings, profile))
     return checks
+
+
+def _ollama_address(settings: Settings) -> Check:
+    """Which address is in force: the setting wins over OLLAMA_HOST, which wins over the
+    default (as Ollama's own CLI reads the variable)."""
+    from agent.engines.ollama import ollama_address, parse_ollama_env
+
+    address = ollama_address(settings.ollama_host)
+    detail = address.describe()
+    env = os.environ.get("OLLAMA_HOST", "").strip()
+    if address.origin == "setting" and env and parse_ollama_env(env) != address.url:
+        detail += f"; OLLAMA_HOST={env} is set, but the setting wins (empty it to follow it)"
+    return Check("ollama address", "ok", detail)
 
 
 def _residency(settings: Settings, profile: HardwareProfile) -> Check:

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from agent.chat import Answer, turn
 from agent.config import Paths, Settings, load_settings, save_settings
 from agent.engines import CloudEngine, Engine, create_engine
+from agent.engines.ollama_host import normalize_host
 from agent.index.indexer import IndexReport, Progress, forget_source, index_source
 from agent.index.search import Hit, search
 from agent.index.vectors import (
@@ -113,7 +114,7 @@ class Workspace:
         s = self.settings
         offline = s.offline or not s.cloud_escalation
         # The user's own servers: an Ollama on another machine of theirs, their IMAP server.
-        own = urlsplit(s.ollama_host if "://" in s.ollama_host else f"http://{s.ollama_host}")
+        own = urlsplit(normalize_host(s.ollama_host))
         accounts = getattr(s, "mail_accounts", [])
         hosts = {own.hostname or ""} | {str(a.get("host", "")) for a in accounts}
         return guard.Policy(offline, frozenset(h.lower() for h in hosts if h))

@@ -13,9 +13,9 @@ from agent import mail_accounts
 from agent.workspace import Workspace
 from desktop.chat_widgets import describe_error
 from desktop.ops import Op, Ops
+from desktop.pickers import pick
 from desktop.qt import (
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -38,15 +38,13 @@ SyncMail = Callable[[list[str] | None], object]
 def choose_mail_path_dialog(parent: QWidget | None, kind: str) -> str | None:
     """The real picker: a folder (Maildir, .eml files) or a file (mbox, .eml)."""
     if kind == "folder":
-        title = MailPathsBox.tr("Add a mail folder")
-        return QFileDialog.getExistingDirectory(parent, title) or None
-    path, _filter = QFileDialog.getOpenFileName(
+        return pick(parent, MailPathsBox.tr("Add a mail folder"), folder=True)
+    return pick(
         parent,
         MailPathsBox.tr("Add a mail file"),
-        "",
-        MailPathsBox.tr("Mail (*.mbox *.mbx *.eml *.mbs);;All files (*)"),
+        folder=False,
+        filters=MailPathsBox.tr("Mail (*.mbox *.mbx *.eml *.mbs);;All files (*)"),
     )
-    return path or None
 
 
 class MailAccountsBox(QGroupBox):

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from agent.engines.ollama import SUGGESTED_CHAT_MODEL
+from agent.engines.ollama_install import install_instructions
 from agent.engines.ollama_manager import OllamaManager
 from agent.engines.ollama_models import PullProgress, PullResult
 from desktop.chat_widgets import describe_error
@@ -54,6 +56,7 @@ class OllamaModelsBox(QGroupBox):
         self.last_result: PullResult | None = None
         self._open_url = open_url
         self.install_url = ""  # the official page for this system, once found absent
+        self._status: Any = None  # what the last look for Ollama found
 
         self.status = QLabel(self.tr("Looking for Ollama…"))
         self.status.setObjectName("ollamaStatus")
@@ -67,6 +70,7 @@ class OllamaModelsBox(QGroupBox):
         self.name.setObjectName("pullName")
         self.name.setAccessibleName(self.tr("Model to pull"))
         self.name.setPlaceholderText(self.tr("a model name, e.g. llama3.2:1b"))
+        self.name.textEdited.connect(lambda _text: self._name_edited())
         self.pull_button = self._button(
             self.tr("Pull"), self.tr("Pull Ollama model"), "pullModel", self.pull
         )
@@ -156,7 +160,8 @@ class OllamaModelsBox(QGroupBox):
 
     def _show(self, result: tuple[Any, dict[str, str]]) -> None:
         status, installed = result
-        self.status.setText(self._what_to_do(status.detail, status.fix))
+        self._status = status
+        self.status.setText(self._what_to_do(status.detail, self._fix(status)))
         # Absent: the per-OS steps are in the text (the embedded model answers meanwhile).
         self.install_url = (status.install_url or "") if status.state == "absent" else ""
         self.download_button.setVisible(bool(self.install_url))
@@ -166,6 +171,16 @@ class OllamaModelsBox(QGroupBox):
         if selected in installed:
             self.installed.setCurrentRow(sorted(installed).index(selected))
         self._set_busy(self._pull is not None, running=status.state == "running")
+
+    def _fix(self, status: Any) -> str | None:
+        """Ollama absent: the install steps name the model in the field, not a default."""
+        if status.state != "absent":
+            return status.fix
+        return install_instructions(model=self.name.text().strip() or SUGGESTED_CHAT_MODEL).text
+
+    def _name_edited(self) -> None:
+        if self._status is not None and self._status.state == "absent":
+            self.status.setText(self._what_to_do(self._status.detail, self._fix(self._status)))
 
     def open_download_page(self) -> None:
         """Hand the official page to the browser: the user installs, Fanous never does."""

@@ -16,12 +16,14 @@ from typing import Any
 
 from agent.config import Settings
 from agent.engines import LOCAL_ENGINES
+from agent.engines.ollama_host import ollama_address
 from agent.engines.packaged import PACKAGED_MODELS
 from agent.workspace import Workspace
 from desktop.i18n import LANGUAGES
 from desktop.mail_box import MailAccountsBox, MailPathsBox, SyncMail, choose_mail_path_dialog
 from desktop.models_box import OllamaModelsBox
 from desktop.ops import Ops
+from desktop.pickers import pick
 from desktop.qt import (
     QT_TRANSLATE_NOOP,
     QApplication,
@@ -31,7 +33,6 @@ from desktop.qt import (
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -93,8 +94,7 @@ _ENGINE_FIELDS = ("engine", "embedded_model", "ollama_host", "ollama_model", "em
 
 def choose_folder_dialog(parent: QWidget | None) -> str | None:
     """The real folder picker; tests pass their own chooser instead."""
-    folder = QFileDialog.getExistingDirectory(parent, SettingsDialog.tr("Add notes folder"))
-    return folder or None
+    return pick(parent, SettingsDialog.tr("Add notes folder"), folder=True)
 
 
 def cloud_providers() -> dict[str, str]:
@@ -324,6 +324,8 @@ class SettingsDialog(QDialog):
         self.embedded_combo.setCurrentText(s.embedded_model)
         self.ollama_host = QLineEdit(s.ollama_host)
         self.ollama_host.setObjectName("ollamaHost")
+        # Empty follows OLLAMA_HOST as Ollama's own tools do: show where that leads.
+        self.ollama_host.setPlaceholderText(ollama_address("").describe())
         self.ollama_host.setAccessibleName(self.tr("Ollama address"))
         self.ollama_model = QLineEdit(s.ollama_model)
         self.ollama_model.setObjectName("ollamaModel")

@@ -24,13 +24,24 @@ from agent.workspace import Workspace
 from contracts.errors import EngineError, StorageError
 from desktop.app import build_window
 from desktop.onboarding import Onboarding, maybe_onboard
-from desktop.qt import QColor, QDialogButtonBox, QObject, QPalette, QPoint, Qt, QWizard, Signal
+from desktop.pickers import picker
+from desktop.qt import (
+    QColor,
+    QDialogButtonBox,
+    QObject,
+    QPalette,
+    QPoint,
+    Qt,
+    QWizard,
+    Signal,
+)
 from desktop.settings_dialog import PAGES, SettingsDialog
 from desktop.tray import install_tray
 from tests import test_desktop as base
 from tests.fakes.engines import FakeEngine
 from tests.fakes.ollama_server import FakeOllama
 from tests.test_desktop import ask
+from tests.test_models_cli import free_port
 
 notes, open_window = base.notes, base.open_window
 
@@ -72,6 +83,28 @@ def test_onboarding_detects_picks_indexes_and_is_shown_once(
     ask(qtbot, window, "When is the dentist?")
     qtbot.waitUntil(lambda: not window.is_answering, timeout=3000)
     assert window._last_answer.sources  # the onboarding's folder answers
+
+
+def test_onboarding_pull_hint_names_the_fields_model_and_pickers_start_at_home(
+    qtbot: Any, open_window: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    window = open_window()
+    window.workspace.settings.ollama_host = f"http://127.0.0.1:{free_port()}"  # nothing there
+    wizard = maybe_onboard(window)
+    wizard.next()
+    box = wizard.model_page.box
+    qtbot.waitUntil(lambda: "not installed" in box.status.text(), timeout=5000)
+    box.name.clear()
+    qtbot.keyClicks(box.name, "llama3.2:1b")  # the field's model, as the catalog fills it
+    assert "`ollama pull llama3.2:1b`" in box.status.text()
+    qtbot.keyClicks(box.name, "-q8")  # edited: the hint follows
+    assert "`ollama pull llama3.2:1b-q8`" in box.status.text()
+    wizard.reject()
+
+    monkeypatch.chdir(tmp_path)  # started from some other folder
+    for folder in (True, False):
+        dialog = picker(None, "Add", folder=folder)
+        assert Path(dialog.directory().absolutePath()).resolve() == Path.home().resolve()
 
 
 def test_onboarding_can_be_skipped_at_once(qtbot: Any, open_window: Any) -> None:

@@ -341,7 +341,7 @@ def test_embed_and_models(engine: OllamaEngine, fake: FakeOllama) -> None:
 
 
 def test_host_normalisation_and_probe(fake: FakeOllama) -> None:
-    assert normalize_host("") == "http://127.0.0.1:11434"
+    assert normalize_host("", {}) == "http://127.0.0.1:11434"
     assert normalize_host("localhost") == "http://localhost:11434"
     assert normalize_host("http://example.com") == "http://example.com:11434"
     assert normalize_host("https://box:8443/ollama/") == "https://box:8443/ollama"

@@ -8,36 +8,43 @@ streamed so far in ``partial_text``.
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 import math
 from collections.abc import Callable, Generator, Iterator, Sequence
 from typing import Any, cast
-from urllib.parse import urlsplit
 
 import httpx
 import numpy as np
 import ollama
 
 from agent.engines.base import CancelToken, Capabilities, ChatChunk, Health, Message, ModelInfo
+from agent.engines.ollama_host import (
+    DEFAULT_HOST,
+    OllamaAddress,
+    is_loopback,
+    normalize_host,
+    ollama_address,
+    parse_ollama_env,
+)
 from contracts.errors import EngineError, EngineUnavailable, ModelNotFound
 
 __all__ = [
     "CLIENT_ERRORS",
     "DEFAULT_HOST",
+    "OllamaAddress",
     "OllamaEngine",
     "context_size",
     "estimate_tokens",
     "is_loopback",
     "normalize_host",
+    "ollama_address",
     "ollama_error",
     "ollama_running",
+    "parse_ollama_env",
 ]
 
 log = logging.getLogger(__name__)
 
-DEFAULT_HOST = "http://127.0.0.1:11434"
-DEFAULT_PORT = 11434
 INSTALL_FIX = "start it with `ollama serve` or install it from https://ollama.com/download"
 SUGGESTED_CHAT_MODEL = "llama3.2"
 SUGGESTED_EMBED_MODEL = "nomic-embed-text"
@@ -56,29 +63,7 @@ CLIENT_ERRORS = _CLIENT_ERRORS = (
 _MEMORY_WORDS = ("memory", "alloc")
 
 
-def normalize_host(host: str | None) -> str:
-    """``scheme://host:port[/path]``: no scheme means http, no port means 11434 (not 80)."""
-    host = (host or "").strip() or DEFAULT_HOST
-    if "://" not in host:
-        host = f"http://{host}"
-    parts = urlsplit(host)
-    name = parts.hostname or "127.0.0.1"
-    if name in ("0.0.0.0", "::"):  # a bind-all OLLAMA_HOST: the server is reached locally
-        name = "127.0.0.1"
-    if ":" in name:
-        name = f"[{name}]"
-    return f"{parts.scheme}://{name}:{parts.port or DEFAULT_PORT}{parts.path.rstrip('/')}"
-
-
-def is_loopback(url: str) -> bool:
-    name = urlsplit(url).hostname or ""
-    try:
-        return name == "localhost" or ipaddress.ip_address(name).is_loopback
-    except ValueError:
-        return False
-
-
-def ollama_running(host: str = DEFAULT_HOST, timeout: float = 0.3) -> bool:
+def ollama_running(host: str = "", timeout: float = 0.3) -> bool:
     """True when an Ollama server answers at ``host`` (used to choose the engine)."""
     url = normalize_host(host)
     try:
@@ -165,7 +150,7 @@ class OllamaEngine:
 
     def __init__(
         self,
-        host: str = DEFAULT_HOST,
+        host: str = "",
         model: str = "",
         *,
         client: ollama.Client | None = None,

@@ -12,7 +12,7 @@ import platform
 import shutil
 from typing import Literal, NamedTuple
 
-from agent.engines.ollama import DEFAULT_HOST, SUGGESTED_CHAT_MODEL, ollama_running
+from agent.engines.ollama import SUGGESTED_CHAT_MODEL, ollama_running
 
 __all__ = ["DOWNLOAD_URL", "InstallGuide", "install_instructions", "ollama_state"]
 
@@ -74,7 +74,7 @@ def install_instructions(
     return InstallGuide(f"{text} {_MEANWHILE}", url)
 
 
-def ollama_state(host: str = DEFAULT_HOST, *, which: str | None = None) -> OllamaState:
+def ollama_state(host: str = "", *, which: str | None = None) -> OllamaState:
     """ "running" when a server answers at ``host``; "installed" when the ``ollama`` program
     is on PATH (or ``which`` names one) but does not answer; else "absent"."""
     if ollama_running(host):

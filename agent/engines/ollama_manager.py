@@ -10,7 +10,7 @@ import threading
 import httpx
 import ollama
 
-from agent.engines.ollama import DEFAULT_HOST, is_loopback, normalize_host
+from agent.engines.ollama import is_loopback, normalize_host
 from agent.engines.ollama_models import DigestLog, OllamaModels
 from agent.engines.ollama_residency import OllamaResidency
 from agent.engines.ollama_server import START_TIMEOUT, OllamaServer
@@ -25,7 +25,7 @@ class OllamaManager(OllamaServer, OllamaModels, OllamaResidency):
 
     def __init__(
         self,
-        host: str = DEFAULT_HOST,
+        host: str = "",
         *,
         executable: str | None = None,
         digests: DigestLog | None = None,
@@ -52,7 +52,7 @@ class OllamaManager(OllamaServer, OllamaModels, OllamaResidency):
 _MANAGERS: dict[str, OllamaManager] = {}
 
 
-def shared_manager(host: str = DEFAULT_HOST, *, digests: DigestLog | None = None) -> OllamaManager:
+def shared_manager(host: str = "", *, digests: DigestLog | None = None) -> OllamaManager:
     """The one manager per host in this process, so a server we started is stopped once,
     at exit, whichever engine or command started it."""
     key = normalize_host(host)
