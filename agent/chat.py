@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from agent.config import Settings
 from agent.engines.base import CancelToken, CloudEngine, Engine, Message
-from agent.index.search import Hit, search
+from agent.index.search import Hit, search, with_mail_headers
 from agent.index.vectors import Embedder
 from agent.privacy.ledger import LedgerEntry, month_spend, record, update
 from agent.privacy.minimise import known_names
@@ -24,7 +24,7 @@ from agent.sources import SourcePolicy
 from agent.store import Store
 from contracts.errors import EngineError, EngineUnavailable, FanousError, StorageError
 
-__all__ = ["NOTHING_FOUND", "Answer", "Source", "turn"]
+__all__ = ["NOTHING_FOUND", "Answer", "Source", "local_window", "turn"]
 
 log = logging.getLogger(__name__)
 
@@ -175,7 +175,8 @@ def _not_saved(answer: Answer, error: StorageError) -> None:
     log.warning("answer not saved to the history: %s", error.message)
 
 
-def _local_window(engine: Engine) -> int:
+def local_window(engine: Engine) -> int:
+    """The local model's context window in tokens."""
     return engine.capabilities.context_window
 
 
@@ -344,10 +345,11 @@ def turn(
     # Never-send is looked up by source (every place a passage's document was found),
     # once, before anything decides where the question goes.
     hits = SourcePolicy(settings).mark(store, hits)
+    hits = with_mail_headers(store, hits)  # a cited message names its sender, date, subject
     escalation = settings.cloud_escalation and not settings.offline and force != "local"
     cloud_engine, problem = _cloud_engine(cloud) if escalation else (None, None)
     spent = month_spend(store) if escalation else 0.0
-    window = _local_window(engine)
+    window = local_window(engine)
 
     def route_for(draft: str | None = None) -> Route:
         return decide(

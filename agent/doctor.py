@@ -9,7 +9,7 @@ from typing import Literal
 from agent import secrets
 from agent.config import Settings, load_settings
 from agent.hardware import HardwareProfile, detect
-from agent.workspace import Workspace
+from agent.workspace import Workspace, source_fix
 from contracts.errors import FanousError
 
 __all__ = ["Check", "run_checks"]
@@ -76,18 +76,7 @@ def _index(ws: Workspace) -> list[Check]:
     checks.append(_vectors(ws))
     if (full := ws.store.read_only) is not None:
         checks.append(Check("disk", "fail", f"{full.message}: the index is read-only", full.fix))
-    for folder in ws.settings.notes_folders:
-        ok = os.path.isdir(folder) and os.access(folder, os.R_OK)
-        checks.append(
-            Check(
-                "notes folder",
-                "ok" if ok else "fail",
-                folder,
-                None
-                if ok
-                else "the folder is missing or unreadable: restore it or remove it in Settings",
-            )
-        )
+    checks += _sources(ws)
     if stats["errors"]:
         checks.append(
             Check(
@@ -99,6 +88,17 @@ def _index(ws: Workspace) -> list[Check]:
             )
         )
     return checks
+
+
+def _sources(ws: Workspace) -> list[Check]:
+    """Each saved notes folder and mail path, checked as indexing checks it; a failing one
+    says how to bring it back or stop indexing it."""
+    return [
+        Check(kind, "ok", path)
+        if error is None
+        else Check(kind, "fail", error.message, source_fix(path, error))
+        for kind, path, error in ws.check_sources()
+    ]
 
 
 def _vectors(ws: Workspace) -> Check:

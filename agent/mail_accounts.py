@@ -47,7 +47,11 @@ class _Workspace(Protocol):
 
 
 def add_mail_path(ws: _Workspace, path: str) -> str:
-    root = MailPath(path).root
+    """Save a mail path as a source; one that is not readable mail (a typo) raises
+    ``ConnectorError`` and is not saved."""
+    source = MailPath(path)
+    source.check()
+    root = source.root
     if root not in ws.settings.mail_paths:
         ws.settings.mail_paths.append(root)
         ws.save_settings()

@@ -33,7 +33,7 @@ from agent.store import Store
 from connectors.notes import NotesFolder
 from contracts.errors import FanousError
 
-__all__ = ["LOGGED_PACKAGES", "Workspace", "setup_logging"]
+__all__ = ["LOGGED_PACKAGES", "Workspace", "setup_logging", "source_fix"]
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +65,12 @@ def setup_logging(paths: Paths, level: int = logging.INFO) -> None:
     for logger in loggers:
         logger.addHandler(handler)
         logger.setLevel(level)
+
+
+def source_fix(path: str, error: FanousError) -> str:
+    """What to do about a saved source that can no longer be read: bring it back, or
+    stop indexing it."""
+    return f"{error.fix or 'restore it'}; or stop indexing it: `fanous sources remove {path}`"
 
 
 class Workspace:
@@ -182,11 +188,34 @@ class Workspace:
     # -- sources ---------------------------------------------------------------------
 
     def add_notes_folder(self, folder: str) -> str:
-        root = NotesFolder(folder).root
+        """Save a notes folder as a source; a path that is not a readable folder (a typo)
+        raises ``ConnectorError`` and is not saved."""
+        source = NotesFolder(folder)
+        source.check()
+        root = source.root
         if root not in self.settings.notes_folders:
             self.settings.notes_folders.append(root)
             self.save_settings()
         return root
+
+    def check_sources(self) -> list[tuple[str, str, FanousError | None]]:
+        """(kind, path, why it cannot be read or None) for each saved notes folder and
+        mail path, checked as indexing checks them."""
+        from connectors.mail.files import MailPath
+
+        out: list[tuple[str, str, FanousError | None]] = []
+        for kind, paths, source in (
+            ("notes folder", self.settings.notes_folders, NotesFolder),
+            ("mail path", self.settings.mail_paths, MailPath),
+        ):
+            for path in paths:
+                try:
+                    source(path).check()
+                except FanousError as e:
+                    out.append((kind, path, e))
+                else:
+                    out.append((kind, path, None))
+        return out
 
     def remove_notes_folder(self, folder: str) -> int:
         root = NotesFolder(folder).root

@@ -19,12 +19,14 @@ from typing import Any
 import yaml
 from charset_normalizer import from_bytes
 
+from contracts.documents import code_fence_spans
 from contracts.errors import ConnectorError
 
 __all__ = [
     "MAX_TEXT_CHARS",
     "READERS",
     "Parsed",
+    "binary_reason",
     "decode_text",
     "parse_docx",
     "parse_markdown",
@@ -55,7 +57,6 @@ class Parsed:
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 _MD_TITLE = re.compile(r"^#[ \t]+(.+?)[ \t]*#*[ \t]*$", re.MULTILINE)
-_FENCE = re.compile(r"^(```|~~~).*?^\1", re.MULTILINE | re.DOTALL)
 _INLINE_CODE = re.compile(r"`[^`\n]*`")
 # Obsidian tags: "#" after a space or line start, at least one non-digit, nested with "/".
 _TAG = re.compile(r"#(\w[\w/-]*)")  # preceded by a space or the start: checked in code
@@ -100,6 +101,18 @@ def _unique(items: list[str]) -> list[str]:
     return list(dict.fromkeys(i for i in items if i))
 
 
+def _outside_fences(text: str) -> str:
+    """``text`` with its fenced code blocks blanked (a ``# line`` or ``#tag`` in code is
+    neither a title nor a tag)."""
+    parts, pos = [], 0
+    for start, end in code_fence_spans(text):
+        parts.append(text[pos:start])
+        parts.append(" ")
+        pos = end
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
 def parse_markdown(text: str, stem: str) -> Parsed:
     """YAML front matter, ``#tags``, ``[[wikilinks]]`` and aliases; the title is the
     front matter's, else the first ``# heading``, else the file name."""
@@ -115,7 +128,7 @@ def parse_markdown(text: str, stem: str) -> Parsed:
             front = {str(k).lower(): v for k, v in loaded.items()}
             body_start = match.end()
     body = text[body_start:]
-    prose = _INLINE_CODE.sub(" ", _FENCE.sub(" ", body))
+    prose = _INLINE_CODE.sub(" ", _outside_fences(body))
     tags = _as_list(front.get("tags")) + _as_list(front.get("tag"))
     tags += [
         m.group(1)
@@ -131,7 +144,7 @@ def parse_markdown(text: str, stem: str) -> Parsed:
         for a in _one_or_many(front.get(key))
         if a is not None
     ]
-    title_match = _MD_TITLE.search(body)
+    title_match = _MD_TITLE.search(prose)
     title = str(front.get("title") or (title_match.group(1) if title_match else stem))
     date = _as_timestamp(front.get("date") or front.get("created"))
     return Parsed(
@@ -253,9 +266,33 @@ def decode_text(data: bytes) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+_UTF16_32_BOMS = (b"\xff\xfe", b"\xfe\xff")  # UTF-32 LE's BOM starts as UTF-16 LE's
+# Characters text does not hold: C0 controls other than tab, line and page breaks and ESC
+# (terminal colours in a saved log), DEL, and the replacement character of bytes that
+# decode as nothing.
+_NOT_TEXT = re.compile("[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f\ufffd]")
+_SAMPLE_CHARS = 65_536
+_MAX_NOT_TEXT = 0.02  # real text, even a damaged one, has almost none
+
+
+def binary_reason(data: bytes, text: str | None = None) -> str | None:
+    """Why ``data`` (named as a text note) is not text, or None when it is: NUL bytes
+    (outside UTF-16/32), or, decoded, more than 2 % characters text never holds."""
+    if not data.startswith(_UTF16_32_BOMS) and b"\x00" in data:
+        return "binary data, not text (it holds NUL bytes): not indexed"
+    sample = (decode_text(data[: _SAMPLE_CHARS * 2]) if text is None else text)[:_SAMPLE_CHARS]
+    if sample and len(_NOT_TEXT.findall(sample)) > _MAX_NOT_TEXT * len(sample):
+        return "binary data, not text (control and undecodable bytes): not indexed"
+    return None
+
+
 def _text_reader(parse: Callable[[str, str], Parsed]) -> Callable[[bytes, str], Parsed]:
     def read(data: bytes, stem: str) -> Parsed:
-        return parse(decode_text(data), stem)
+        text = decode_text(data) if b"\x00" not in data or data.startswith(_UTF16_32_BOMS) else ""
+        reason = binary_reason(data, text)
+        if reason:
+            raise ConnectorError(reason)
+        return parse(text, stem)
 
     return read
 

@@ -125,17 +125,23 @@ class NotesFolder:
 
     # -- the Connector protocol -------------------------------------------------------
 
-    def scan(self, on_error: Callable[[str, str], None]) -> Iterator[SourceItem]:
+    def check(self) -> None:
+        """Raise ``ConnectorError`` (with its fix) unless the root is a readable folder:
+        before a folder is saved as a source, and before each scan."""
         if not os.path.isdir(self.root):
+            what = "is a file, not a folder" if os.path.exists(self.root) else "does not exist"
             raise ConnectorError(
-                f"The notes folder {self.root} does not exist or is not a folder",
-                fix="check the path, or remove it from your sources",
+                f"The notes folder {self.root} {what}",
+                fix="check the path for a typo, or choose the folder that holds your notes",
             )
         if not os.access(self.root, os.R_OK | os.X_OK):
             raise ConnectorError(
                 f"Fanous may not read the notes folder {self.root}",
                 fix="give your user read permission on it",
             )
+
+    def scan(self, on_error: Callable[[str, str], None]) -> Iterator[SourceItem]:
+        self.check()
         stack: list[tuple[str, _Rules]] = [(self.root, ())]
         while stack:
             folder, rules = stack.pop()

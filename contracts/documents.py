@@ -7,6 +7,7 @@ document's ``uri`` plus a chunk's ``char_span`` into the document's ``text``.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -15,6 +16,30 @@ from typing import Any, Protocol
 def content_hash(text: str) -> str:
     """Stable hash of a document's text, used to skip re-indexing unchanged content."""
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+# CommonMark fenced code: a line of three or more backticks or tildes (indented at most
+# three spaces; a backtick fence's info string holds no backtick), closed by a line of the
+# same character at least as long, or by the end of the document.
+_FENCE_OPEN = re.compile(r"^ {0,3}(`{3,}|~{3,})([^\n]*)$", re.MULTILINE)
+
+
+def code_fence_spans(text: str, start: int = 0) -> list[tuple[int, int]]:
+    """The ``[start, end)`` spans of Markdown fenced code blocks in ``text[start:]``, in
+    order: what looks like a heading, a tag or a link inside them is code, not structure."""
+    spans: list[tuple[int, int]] = []
+    pos = start
+    while (m := _FENCE_OPEN.search(text, pos)) is not None:
+        fence, info = m.group(1), m.group(2)
+        if fence[0] == "`" and "`" in info:  # inline code that starts a line, not a fence
+            pos = m.end()
+            continue
+        close = re.compile(rf"^ {{0,3}}{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$", re.M)
+        found = close.search(text, m.end())
+        end = found.end() if found is not None else len(text)
+        spans.append((m.start(), end))
+        pos = max(end, m.end() + 1)
+    return spans
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,7 @@ __all__ = [
     "EngineError",
     "EngineUnavailable",
     "FanousError",
+    "InputError",
     "KeyringUnavailable",
     "ModelNotFound",
     "NeedsKeyError",
@@ -42,6 +43,10 @@ class FanousError(Exception):
 
     def __str__(self) -> str:
         return f"{self.message} — {self.fix}" if self.fix else self.message
+
+
+class InputError(FanousError):
+    """What the user typed cannot be used as it is (an empty question, a missing folder)."""
 
 
 class ConfigError(FanousError):

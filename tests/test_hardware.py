@@ -344,11 +344,32 @@ def test_cpu_only_prefers_small_fast_models_and_short_contexts() -> None:
     rec = catalog.recommend(two_cores)
     assert rec.chat.name == "llama3.2:1b" and rec.chat.context == catalog.CPU_MAX_CONTEXT
     assert "too slow on 2 CPU cores" in rec.chat.reason
-    assert rec.embed.name == "nomic-embed-text" and rec.embedded_fallback == "smollm2-135m"
+    assert rec.embed.name == catalog.BUILTIN_EMBED and rec.embedded_fallback == "smollm2-135m"
     eight = catalog.recommend(HardwareProfile("Linux", "x86_64", 8, 16 * GiB))
     assert eight.chat.name == "llama3.2:3b"
     tiny = catalog.recommend(HardwareProfile("Linux", "x86_64", 2, 2 * GiB))
-    assert tiny.chat.name == "qwen2.5:0.5b" and tiny.embed.name == "all-minilm"
+    assert tiny.chat.name == "qwen2.5:0.5b" and tiny.embed.name == catalog.BUILTIN_EMBED
+
+
+@pytest.mark.parametrize("builtin", [True, False])
+@pytest.mark.parametrize(
+    "profile",
+    [
+        HardwareProfile("Linux", "x86_64", 2, 2 * GiB),
+        HardwareProfile("Linux", "x86_64", 2, 24 * GiB),
+        HardwareProfile("Windows", "AMD64", 8, 16 * GiB),
+        HardwareProfile("Linux", "x86_64", 16, 32 * GiB, [Gpu("NVIDIA", "RTX", 8 * GiB)]),
+        HardwareProfile("Linux", "x86_64", 16, 64 * GiB, [Gpu("NVIDIA", "H100", 80 * GiB)]),
+    ],
+    ids=["tiny", "cpu", "windows", "8gb-gpu", "80gb-gpu"],
+)
+def test_recommended_embeddings_are_multilingual_like_the_default(
+    profile: HardwareProfile, builtin: bool
+) -> None:
+    embed = catalog.recommend(profile, builtin_embedder=builtin).embed
+    model = catalog.find(embed.name)
+    assert (embed.name == catalog.BUILTIN_EMBED and builtin) or (model and model.multilingual)
+    assert embed.name not in ("nomic-embed-text", "all-minilm")
 
 
 def test_apple_and_amd_profiles() -> None:

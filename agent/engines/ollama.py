@@ -47,7 +47,7 @@ log = logging.getLogger(__name__)
 
 INSTALL_FIX = "start it with `ollama serve` or install it from https://ollama.com/download"
 SUGGESTED_CHAT_MODEL = "llama3.2"
-SUGGESTED_EMBED_MODEL = "nomic-embed-text"
+SUGGESTED_EMBED_MODEL = "bge-m3"  # multilingual, as the default embeddings are
 RETRY_FIX = "retry; if it keeps failing, restart `ollama serve` and check its log"
 CRASH_FIX = "check that Ollama is still running (it may have crashed), then retry"
 MIN_CONTEXT = 2048

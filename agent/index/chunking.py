@@ -10,6 +10,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from contracts.documents import code_fence_spans
+
 __all__ = ["HEADINGS", "MAX_CHARS", "OVERLAP_CHARS", "Piece", "chunk_text"]
 
 MAX_CHARS = 800  # small enough that three passages fit a tiny model's prompt
@@ -34,11 +36,18 @@ class Piece:
 def _sections(
     text: str, start: int = 0, heading: re.Pattern[str] = _HEADING
 ) -> Iterator[tuple[str, int, int]]:
-    """Yield (heading path, start, end) for each run of text under one heading."""
+    """Yield (heading path, start, end) for each run of text under one heading. In
+    Markdown, a ``# line`` inside a fenced code block is code, not a heading."""
     trail: list[tuple[int, str]] = []
     pos = start
     path = ""
+    fences = iter(code_fence_spans(text, start) if heading is _HEADING else ())
+    fence = next(fences, None)
     for m in heading.finditer(text, start):
+        while fence is not None and fence[1] <= m.start():
+            fence = next(fences, None)
+        if fence is not None and fence[0] <= m.start():
+            continue  # inside a code block
         if m.start() > pos:
             yield path, pos, m.start()
         level = len(m.group(1))

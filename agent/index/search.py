@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import numpy as np
 
 from agent.index.fusion import rrf
-from agent.index.hits import Hit, hydrate
+from agent.index.hits import Hit, hydrate, with_mail_headers
 from agent.index.query import enough_terms, fts_query, fts_terms, parse_query
 from agent.index.vectors import Embedder, VectorMatrix, vector_matrix
 from agent.store import Store
@@ -30,6 +30,7 @@ __all__ = [
     "keyword_search",
     "search",
     "vector_search",
+    "with_mail_headers",
 ]
 
 MODES = ("keyword", "vector", "hybrid")

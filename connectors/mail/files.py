@@ -75,24 +75,34 @@ class MailPath:
 
     # -- scanning --------------------------------------------------------------------
 
-    def scan(self, on_error: Callable[[str, str], None]) -> Iterator[SourceItem]:
+    def check(self) -> str | None:
+        """Raise ``ConnectorError`` (with its fix) unless the path is readable mail: before
+        it is saved as a source, and before each scan. Returns a file's kind (None for a
+        folder)."""
         if not os.path.exists(self.root):
             raise ConnectorError(
                 f"The mail path {self.root} does not exist",
-                fix="give an mbox file, a Maildir folder, an .eml file or a folder of them",
+                fix="check the path for a typo; give an mbox file, a Maildir folder, an .eml "
+                "file or a folder of them",
             )
         if not os.access(self.root, os.R_OK):
             raise ConnectorError(
                 f"Fanous may not read {self.root}", fix="give your user read permission on it"
             )
+        if not os.path.isfile(self.root):
+            return None
+        kind = sniff(self.root)
+        if kind is None:
+            raise ConnectorError(
+                f"{self.root} is neither an mbox file nor an email (.eml) file",
+                fix="give an mbox export, a Maildir folder, or .eml files",
+            )
+        return kind
+
+    def scan(self, on_error: Callable[[str, str], None]) -> Iterator[SourceItem]:
+        kind = self.check()
         self._mbox.clear()
-        if os.path.isfile(self.root):
-            kind = sniff(self.root)
-            if kind is None:
-                raise ConnectorError(
-                    f"{self.root} is neither an mbox file nor an email (.eml) file",
-                    fix="give an mbox export, a Maildir folder, or .eml files",
-                )
+        if kind is not None:
             yield from self._file(self.root, kind, "", on_error)
             return
         yield from self._folder(self.root, on_error)
