@@ -8,8 +8,9 @@ import io
 import logging
 import re
 
-import html2text
 from charset_normalizer import from_bytes
+
+from connectors.mail.html import html_to_text as _html_to_text
 
 __all__ = [
     "MAX_ATTACHMENT_BYTES",
@@ -79,29 +80,16 @@ def decode_bytes(data: bytes, label: str | None) -> tuple[str, str | None]:
     )
 
 
-def _html_converter() -> html2text.HTML2Text:
-    h = html2text.HTML2Text()
-    h.ignore_links = True
-    h.ignore_images = True
-    h.ignore_emphasis = True
-    h.ignore_tables = False
-    h.body_width = 0  # no hard wraps: paragraphs stay whole for the chunker
-    h.unicode_snob = True
-    h.single_line_break = False
-    return h
-
-
-_MD_ESCAPE = re.compile(r"\\([-.+*#_`!\[\]()>])")
 _BLANKS = re.compile(r"\n{3,}")
 
 
 def html_to_text(html: str) -> str:
-    """HTML mail to clean text: no tags, styles, scripts, link targets or images."""
+    """HTML mail to clean text: no tags, styles, scripts, link targets, images or hidden
+    text (see connectors/mail/html.py)."""
     try:
-        text = _html_converter().handle(html)
-    except Exception:  # html2text is tolerant, but a crash must not lose the message
+        text = _html_to_text(html)
+    except Exception:  # the parser is tolerant, but a crash must not lose the message
         text = re.sub(r"<[^>]+>", " ", html)
-    text = _MD_ESCAPE.sub(r"\1", text)
     return _BLANKS.sub("\n\n", text).strip()
 
 
