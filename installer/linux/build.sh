@@ -59,8 +59,10 @@ install_share "$pkg/usr/share"
 install -Dm644 /dev/stdin "$pkg/usr/share/doc/fanous/copyright" <<COPYRIGHT
 Fanous $version — Apache-2.0. Bundles, each under its own licence: Python (PSF), Qt
 (LGPL-3.0) via PySide6, llama.cpp (MIT), SmolLM2-135M-Instruct (Apache-2.0),
-multilingual-e5-small (MIT) and the Python packages listed in Fanous' pyproject.toml.
+multilingual-e5-small (MIT) and the Python packages listed, with their licence texts, in
+/usr/share/doc/fanous/THIRD_PARTY_NOTICES.txt (checked at build time: installer/licences.py).
 COPYRIGHT
+install -Dm644 "$build/THIRD_PARTY_NOTICES.txt" "$pkg/usr/share/doc/fanous/THIRD_PARTY_NOTICES.txt"
 # Depends: the system libraries the bundle links to but PyInstaller leaves out on purpose
 # (libc, GL/EGL, the display's client libraries), found with ldd and mapped with dpkg -S.
 depends=$(
