@@ -15,15 +15,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import sqlite_utils
-
 from contracts.errors import StorageError, disk_full, storage_error
 
 log = logging.getLogger(__name__)
 
 __all__ = ["MIGRATIONS", "Store"]
 
-Migration = Callable[[sqlite_utils.Database], None]
+Migration = Callable[[sqlite3.Connection], None]
 MIGRATIONS: list[Migration] = []
 
 
@@ -35,7 +33,7 @@ def migration(fn: Migration) -> Migration:
 
 
 @migration
-def m001_documents_and_chunks(db: sqlite_utils.Database) -> None:
+def m001_documents_and_chunks(db: sqlite3.Connection) -> None:
     db.execute(
         """
         CREATE TABLE documents (
@@ -105,7 +103,7 @@ def m001_documents_and_chunks(db: sqlite_utils.Database) -> None:
 
 
 @migration
-def m002_conversations(db: sqlite_utils.Database) -> None:
+def m002_conversations(db: sqlite3.Connection) -> None:
     db.execute(
         """
         CREATE TABLE conversations (
@@ -136,7 +134,7 @@ def m002_conversations(db: sqlite_utils.Database) -> None:
 
 
 @migration
-def m003_notes_metadata_and_vectors(db: sqlite_utils.Database) -> None:
+def m003_notes_metadata_and_vectors(db: sqlite3.Connection) -> None:
     from agent.normalize import normalize
     from contracts.documents import content_hash
 
@@ -158,7 +156,7 @@ def m003_notes_metadata_and_vectors(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE chunks ADD COLUMN search_heading TEXT NOT NULL DEFAULT ''")
     db.execute("ALTER TABLE chunks ADD COLUMN text_hash TEXT NOT NULL DEFAULT ''")
     rows = db.execute("SELECT id, text, heading_path FROM chunks").fetchall()
-    db.conn.executemany(
+    db.executemany(
         "UPDATE chunks SET search_text=?, search_heading=?, text_hash=? WHERE id=?",
         [(normalize(t), normalize(h), content_hash(t), i) for i, t, h in rows],
     )
@@ -204,7 +202,7 @@ def m003_notes_metadata_and_vectors(db: sqlite_utils.Database) -> None:
 
 
 @migration
-def m004_mail(db: sqlite_utils.Database) -> None:
+def m004_mail(db: sqlite3.Connection) -> None:
     # The fields mail search filters on (from:, to:, subject:, after:/before:) and the
     # thread a message belongs to; one row per stored message.
     db.execute(
@@ -255,7 +253,7 @@ def m004_mail(db: sqlite_utils.Database) -> None:
 
 
 @migration
-def m005_model_digests(db: sqlite_utils.Database) -> None:
+def m005_model_digests(db: sqlite3.Connection) -> None:
     # Every digest a local model had (pulled, updated, rolled back, removed); ``pinned``
     # is the local tag that keeps an older digest's files so an update can be undone.
     db.execute(
@@ -274,7 +272,7 @@ def m005_model_digests(db: sqlite_utils.Database) -> None:
 
 
 @migration
-def m006_egress_ledger(db: sqlite_utils.Database) -> None:
+def m006_egress_ledger(db: sqlite3.Connection) -> None:
     # Every request that left the machine: what, where, how much. Never its text.
     db.execute(
         """
@@ -299,7 +297,7 @@ def m006_egress_ledger(db: sqlite_utils.Database) -> None:
 
 
 @migration
-def m007_message_finish_reason(db: sqlite_utils.Database) -> None:
+def m007_message_finish_reason(db: sqlite3.Connection) -> None:
     # Why an answer ended: "stop", "length", "cancelled" (the user stopped it), "error"
     # (the engine failed: the partial answer is kept), "cut" (a cloud stream broke off).
     db.execute("ALTER TABLE messages ADD COLUMN finish_reason TEXT")
@@ -333,7 +331,7 @@ class Store:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA foreign_keys=ON")
-            self.db = sqlite_utils.Database(conn)
+            self._conn = conn
             self._migrate()
         except sqlite3.Error as e:
             error = storage_error(e, f"the database {self.path}", folder)
@@ -350,7 +348,7 @@ class Store:
         uri = f"{Path(self.path).resolve().as_uri()}?immutable=1"
         try:
             conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
-            self.db = sqlite_utils.Database(conn)
+            self._conn = conn
             done = {row[0] for row in conn.execute("SELECT name FROM _migrations")}
         except sqlite3.Error as e:
             raise error from e
@@ -361,7 +359,7 @@ class Store:
 
     @property
     def conn(self) -> sqlite3.Connection:
-        return self.db.conn
+        return self._conn
 
     @property
     def schema_version(self) -> int:
@@ -384,7 +382,7 @@ class Store:
             if step.__name__ in done:
                 continue
             with self.atomic():
-                step(self.db)
+                step(self.conn)
                 self.conn.execute(
                     "INSERT INTO _migrations (name, applied) VALUES (?, ?)",
                     (step.__name__, time.time()),

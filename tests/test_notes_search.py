@@ -297,12 +297,10 @@ def test_migration_keeps_an_existing_index_searchable(tmp_path: Path) -> None:
     import sqlite3
     import time
 
-    import sqlite_utils
-
     from agent.store import m001_documents_and_chunks, m002_conversations
 
     db_path = tmp_path / "old.db"
-    db = sqlite_utils.Database(sqlite3.connect(db_path))
+    db = sqlite3.connect(db_path)
     db.execute("CREATE TABLE _migrations (name TEXT PRIMARY KEY, applied REAL)")
     for step in (m001_documents_and_chunks, m002_conversations):  # a database from before
         step(db)
@@ -315,8 +313,8 @@ def test_migration_keeps_an_existing_index_searchable(tmp_path: Path) -> None:
         "INSERT INTO chunks (doc_id, ordinal, text, heading_path, start, end) "
         "VALUES (1, 0, 'موعدُ العَبّارةِ صباحاً', 'سفر', 0, 22)"
     )
-    db.conn.commit()
-    db.conn.close()
+    db.commit()
+    db.close()
     store = Store(db_path)
     assert [h.text for h in search(store, "العبارة")] == ["موعدُ العَبّارةِ صباحاً"]
     store.close()
