@@ -37,10 +37,10 @@ BOUNDED = settings(
     derandomize=True,
     database=None,
     deadline=None,
-    max_examples=150,
+    max_examples=100,
     suppress_health_check=[HealthCheck.too_slow],
 )
-FEW = settings(BOUNDED, max_examples=25)
+FEW = settings(BOUNDED, max_examples=20)
 
 # Markdown built from the lines that matter to its structure.
 _WORD = st.text(st.characters(categories=("L", "N")), min_size=1, max_size=8)
