@@ -92,7 +92,8 @@ def test_a_saved_folder_that_is_gone_fails_alone_with_a_fix(
 ) -> None:
     home, other = tmp_path / "home", tmp_path / "other"
     shutil.copytree(notes_dir, other)
-    assert run(["index", "--notes", str(notes_dir), "--notes", str(other)], home).returncode == 0
+    first = run(["index", "--notes", str(notes_dir), "--notes", str(other), "--no-embed"], home)
+    assert first.returncode == 0, first.stderr
     shutil.rmtree(other)
     again = run(["index", "--json", "--no-embed"], home)
     assert again.returncode == 1 and "Traceback" not in again.stderr
