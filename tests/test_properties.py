@@ -24,14 +24,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from agent.cli import build_parser, main
-from agent.documents import code_fence_spans
 from agent.engines.ollama import estimate_tokens
-from agent.errors import InputError
 from agent.index.chunking import chunk_text
 from agent.index.query import parse_query
 from agent.question import check_query, check_question
 from connectors.formats import parse_markdown
 from connectors.mail.html import html_to_text
+from contracts.documents import code_fence_spans
+from contracts.errors import InputError
 
 BOUNDED = settings(
     derandomize=True,

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -99,8 +100,10 @@ def _hidden_selectors(css: str) -> tuple[set[str], set[str]]:
     return classes, ids
 
 
-def is_hidden(attrs: dict[str, Any], classes: set[str] = frozenset(),
-              ids: set[str] = frozenset()) -> bool:  # fmt: skip
+def is_hidden(
+    attrs: dict[str, Any], classes: AbstractSet[str] = frozenset(),
+    ids: AbstractSet[str] = frozenset(),
+) -> bool:  # fmt: skip
     """Whether an element with ``attrs`` is hidden from the reader."""
     if "hidden" in attrs:
         return True

@@ -25,10 +25,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from agent.documents import content_hash
 from agent.index.chunking import chunk_text
 from agent.index.normalize import normalize
 from agent.store import Store
+from contracts.documents import content_hash
 from tests.bench.bench_foundation import make_notes
 
 _DOC = ("source", "root", "uri", "path", "title", "meta", "modified", "size", "mtime_ns",
