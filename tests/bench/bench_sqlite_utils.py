@@ -26,7 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from agent.index.chunking import chunk_text
-from agent.index.normalize import normalize
+from agent.normalize import normalize
 from agent.store import Store
 from contracts.documents import content_hash
 from tests.bench.bench_foundation import make_notes
