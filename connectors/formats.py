@@ -9,7 +9,6 @@ reason a user understands when a file cannot be read.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from typing import Any
 import yaml
 from charset_normalizer import from_bytes
 
+from connectors.extract import docx_text, pdf_text
 from contracts.documents import code_fence_spans
 from contracts.errors import ConnectorError
 
@@ -55,12 +55,49 @@ class Parsed:
 
 # libyaml's loader when PyYAML has it (10x faster); both are the safe loader.
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """The safe loader without aliases: ``*a`` repeating ``&a`` nine times over nine
+    levels is a few hundred bytes that unfold to billions of items (a "YAML bomb")."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            raise yaml.composer.ComposerError(
+                None, None, "YAML aliases are not read", self.peek_event().start_mark
+            )
+        return super().compose_node(parent, index)
+
+
+# Front matter is a few lines; a bigger block is read as text, not parsed.
+MAX_FRONT_MATTER_CHARS = 64 * 1024
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
-_MD_TITLE = re.compile(r"^#[ \t]+(.+?)[ \t]*#*[ \t]*$", re.MULTILINE)
+# A level-1 heading line; its closing hashes are cut in code (``_heading_title``): the
+# one-regex form ``(.+?)[ \t]*#*[ \t]*$`` backtracks cubically on a run of spaces.
+_MD_TITLE = re.compile(r"^#[ \t]+([^\n]+)$", re.MULTILINE)
 _INLINE_CODE = re.compile(r"`[^`\n]*`")
 # Obsidian tags: "#" after a space or line start, at least one non-digit, nested with "/".
 _TAG = re.compile(r"#(\w[\w/-]*)")  # preceded by a space or the start: checked in code
-_WIKILINK = re.compile(r"!?\[\[([^\]|#^\n]+)(?:[#^][^\]|\n]*)?(?:\|([^\]\n]+))?\]\]")
+# No part of a link may hold "[": a run of "[[" then fails at once at each start instead
+# of scanning to the end of the line from every one of them (quadratic).
+_WIKILINK = re.compile(r"!?\[\[([^\[\]|#^\n]+)(?:[#^][^\[\]|\n]*)?(?:\|([^\[\]\n]+))?\]\]")
+
+
+def _front_matter(block: str) -> Any:
+    """The YAML of a front matter block, or None when it cannot be read safely."""
+    if len(block) > MAX_FRONT_MATTER_CHARS:
+        return None
+    # Without an anchor ("&") there can be no alias: the fast C loader is safe then.
+    loader = _NoAliasLoader if "&" in block else _YAML_LOADER
+    try:
+        return yaml.load(block, Loader=loader)  # both loaders are safe ones
+    except (yaml.YAMLError, RecursionError, ValueError, OverflowError):
+        return None  # a broken header is still text worth finding
+
+
+def _heading_title(rest: str) -> str:
+    """``Title ##`` -> ``Title``: closing hashes and spaces go, one character stays."""
+    return rest[: max(len(rest.rstrip(" \t").rstrip("#").rstrip(" \t")), 1)]
 
 
 def _as_list(value: Any) -> list[str]:
@@ -120,10 +157,7 @@ def parse_markdown(text: str, stem: str) -> Parsed:
     body_start = 0
     match = _FRONT_MATTER.match(text)
     if match:
-        try:
-            loaded = yaml.load(match.group(1) or "", Loader=_YAML_LOADER)
-        except yaml.YAMLError:
-            loaded = None  # a broken header is still text worth finding
+        loaded = _front_matter(match.group(1) or "")
         if isinstance(loaded, dict):
             front = {str(k).lower(): v for k, v in loaded.items()}
             body_start = match.end()
@@ -145,7 +179,7 @@ def parse_markdown(text: str, stem: str) -> Parsed:
         if a is not None
     ]
     title_match = _MD_TITLE.search(prose)
-    title = str(front.get("title") or (title_match.group(1) if title_match else stem))
+    title = str(front.get("title") or (_heading_title(title_match[1]) if title_match else stem))
     date = _as_timestamp(front.get("date") or front.get("created"))
     return Parsed(
         text=text,
@@ -158,21 +192,31 @@ def parse_markdown(text: str, stem: str) -> Parsed:
     )
 
 
-_ORG_KEYWORD = re.compile(r"^#\+(\w+):[ \t]*(.*?)[ \t]*$", re.MULTILINE | re.IGNORECASE)
-_ORG_HEADING_TAGS = re.compile(r"^\*+[ \t]+.*?[ \t]+:([\w@#%:]+):[ \t]*$", re.MULTILINE)
-_ORG_HEADING = re.compile(r"^\*+[ \t]+(.+?)[ \t]*$", re.MULTILINE)
-_ORG_LINK = re.compile(r"\[\[(?:file:)?([^\]]+?)\](?:\[[^\]]*\])?\]")
+# Whole lines, their parts cut in code: one regex per part backtracks on runs of spaces.
+_ORG_KEYWORD = re.compile(r"^#\+(\w+):([^\n]*)$", re.MULTILINE)
+_ORG_HEADING = re.compile(r"^\*+[ \t]([^\n]*)$", re.MULTILINE)
+_ORG_TAGS = re.compile(r":([\w@#%:]+):")
+_ORG_LINK = re.compile(r"\[\[(?:file:)?([^\[\]\n]+)\](?:\[[^\[\]]*\])?\]")
 _ORG_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})")
+
+
+def _org_heading_tags(rest: str) -> list[str]:
+    """The ``:a:b:`` group at the end of a heading line (after its stars and one space)."""
+    line = rest.rstrip(" \t")
+    cut = max(line.rfind(" "), line.rfind("\t"))
+    m = _ORG_TAGS.fullmatch(line, cut + 1) if cut >= 0 else None
+    return m.group(1).split(":") if m else []
 
 
 def parse_org(text: str, stem: str) -> Parsed:
     """``#+TITLE``, ``#+FILETAGS``, ``#+DATE``, heading ``:tags:`` and ``[[links]]``."""
-    keywords = {k.lower(): v for k, v in _ORG_KEYWORD.findall(text)}
+    keywords = {k.lower(): v.strip(" \t") for k, v in _ORG_KEYWORD.findall(text)}
     tags = _as_list(keywords.get("filetags", "").replace(":", " "))
-    for group in _ORG_HEADING_TAGS.findall(text):
-        tags += group.split(":")
-    heading = _ORG_HEADING.search(text)
-    title = keywords.get("title") or (heading.group(1) if heading else stem)
+    headings = [m.group(1) for m in _ORG_HEADING.finditer(text)]
+    for rest in headings:
+        tags += _org_heading_tags(rest)
+    first = next((h.strip(" \t") for h in headings if h.strip(" \t")), "")
+    title = keywords.get("title") or first or stem
     date_match = _ORG_DATE.search(keywords.get("date", ""))
     return Parsed(
         text=text,
@@ -184,73 +228,26 @@ def parse_org(text: str, stem: str) -> Parsed:
     )
 
 
-def parse_pdf(data: bytes, stem: str) -> Parsed:
+def parse_pdf(data: bytes, stem: str, *, max_chars: int = MAX_TEXT_CHARS) -> Parsed:
     """The PDF's text layer, page by page; ``extra["pages"]`` holds each page's start."""
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
-
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise ConnectorError("the PDF is password-protected")
-        pages, starts, pos = [], [], 0
-        for page in reader.pages:
-            page_text = (page.extract_text() or "").replace("\r\n", "\n").strip()
-            starts.append(pos)
-            pages.append(page_text)
-            pos += len(page_text) + 2
-        info: dict[str, Any] = reader.metadata or {}
-        title = str(info.get("/Title") or "").strip()
-    except ConnectorError:
-        raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as e:
-        raise ConnectorError(f"not a readable PDF: {e}") from e
-    text = "\n\n".join(pages)
-    if not text.strip():
+    out = pdf_text(data, max_chars=max_chars)
+    if not out.text.strip():
         raise ConnectorError("the PDF has no text layer (a scan?); nothing to index")
-    return Parsed(text=text, title=title or stem, extra={"pages": starts})
+    extra: dict[str, Any] = {"pages": out.pages}
+    if out.note:
+        extra["note"] = out.note
+    return Parsed(text=out.text, title=out.title or stem, extra=extra)
 
 
-def parse_docx(data: bytes, stem: str) -> Parsed:
+def parse_docx(data: bytes, stem: str, *, max_chars: int = MAX_TEXT_CHARS) -> Parsed:
     """Paragraphs and tables in order; ``Heading N`` styles become ``#`` headings."""
-    import docx
-    from docx.opc.exceptions import PackageNotFoundError
-
-    try:
-        document = docx.Document(io.BytesIO(data))
-    except (PackageNotFoundError, KeyError, ValueError, OSError) as e:
-        raise ConnectorError(f"not a readable Word document: {e}") from e
-    except Exception as e:  # lxml and zipfile raise their own types on damaged files
-        raise ConnectorError(f"not a readable Word document: {e}") from e
-    lines: list[str] = []
-    first_heading = ""
-    for para in document.paragraphs:
-        body = para.text.strip()
-        if not body:
-            continue
-        style = (para.style.name if para.style is not None else "") or ""
-        level = 0
-        if style.lower().startswith("heading"):
-            digits = style.split()[-1]
-            level = min(int(digits), 6) if digits.isdigit() else 1
-        elif style.lower() == "title":
-            level = 1
-        if level:
-            first_heading = first_heading or body
-            lines.append(f"{'#' * level} {body}")
-        else:
-            lines.append(body)
-    for table in document.tables:
-        for row in table.rows:
-            cells = [c.text.strip() for c in row.cells if c.text.strip()]
-            if cells:
-                lines.append(" | ".join(dict.fromkeys(cells)))
-    props = document.core_properties
+    out = docx_text(data, max_chars=max_chars)
     return Parsed(
-        text="\n\n".join(lines),
-        title=(props.title or "").strip() or first_heading or stem,
-        tags=_unique([_clean_tag(t) for t in _as_list(props.keywords or "")]),
-        date=props.created.timestamp() if props.created else None,
+        text=out.text,
+        title=out.title or out.first_heading or stem,
+        tags=_unique([_clean_tag(t) for t in _as_list(out.keywords)]),
+        date=out.created,
+        extra={"note": out.note} if out.note else {},
     )
 
 
@@ -299,7 +296,7 @@ def _text_reader(parse: Callable[[str, str], Parsed]) -> Callable[[bytes, str], 
 
 def _plain(text: str, stem: str) -> Parsed:
     match = _MD_TITLE.search(text)
-    return Parsed(text=text, title=match.group(1) if match else stem)
+    return Parsed(text=text, title=_heading_title(match[1]) if match else stem)
 
 
 # suffix -> reader(bytes, file stem)

@@ -13,6 +13,31 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 
+def clean_text(text: str) -> str:
+    """``text`` as valid Unicode: bytes smuggled in as lone surrogates (Python's
+    ``surrogateescape``, as the email parser does with raw UTF-8 headers) are decoded as
+    UTF-8, and what is still not a character becomes U+FFFD. SQLite refuses the rest."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        pass
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:  # surrogates that are not escaped bytes: pairs and strays
+        return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
+def _clean_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, list | tuple):
+        return [_clean_value(v) for v in value]
+    if isinstance(value, dict):
+        return {clean_text(str(k)): _clean_value(v) for k, v in value.items()}
+    return value
+
+
 def content_hash(text: str) -> str:
     """Stable hash of a document's text, used to skip re-indexing unchanged content."""
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
@@ -53,6 +78,10 @@ class Document:
     content_hash: str = ""
 
     def __post_init__(self) -> None:
+        # Every document is storable text, whatever bytes its source held.
+        for name in ("uri", "title", "text"):
+            object.__setattr__(self, name, clean_text(getattr(self, name)))
+        object.__setattr__(self, "meta", _clean_value(self.meta))
         if not self.content_hash:
             object.__setattr__(self, "content_hash", content_hash(self.text))
 

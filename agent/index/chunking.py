@@ -12,15 +12,18 @@ from dataclasses import dataclass
 
 from contracts.documents import code_fence_spans
 
-__all__ = ["HEADINGS", "MAX_CHARS", "OVERLAP_CHARS", "Piece", "chunk_text"]
+__all__ = ["MAX_CHARS", "OVERLAP_CHARS", "Piece", "chunk_text", "headings"]
 
 MAX_CHARS = 800  # small enough that three passages fit a tiny model's prompt
 OVERLAP_CHARS = 160  # the tail carried into the next chunk so no fact is cut in two
 
-_HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$", re.MULTILINE)
-# Org headings: stars, then the title, then optional :tags: (not part of the title).
-_ORG_HEADING = re.compile(r"^(\*{1,6})[ \t]+(.+?)(?:[ \t]+:[\w@#%:]+:)?[ \t]*$", re.MULTILINE)
-HEADINGS = {"markdown": _HEADING, "org": _ORG_HEADING}
+# A heading line; its title is cut out in code (``_markdown_title``, ``_org_title``): the
+# one-regex form, ``(.+?)[ \t]*#*[ \t]*$``, backtracks cubically on a long run of spaces.
+_HEADING_LINE = {
+    "markdown": re.compile(r"^(#{1,6})[ \t]+([^\n]+)$", re.MULTILINE),
+    "org": re.compile(r"^(\*{1,6})[ \t]+([^\n]+)$", re.MULTILINE),
+}
+_ORG_TAGS = re.compile(r":[\w@#%:]+:")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n+")
 _SENTENCE_END = re.compile(r"(?<=[.!?؟。！？])\s+")
 
@@ -33,27 +36,55 @@ class Piece:
     end: int
 
 
-def _sections(
-    text: str, start: int = 0, heading: re.Pattern[str] = _HEADING
-) -> Iterator[tuple[str, int, int]]:
-    """Yield (heading path, start, end) for each run of text under one heading. In
-    Markdown, a ``# line`` inside a fenced code block is code, not a heading."""
-    trail: list[tuple[int, str]] = []
-    pos = start
-    path = ""
-    fences = iter(code_fence_spans(text, start) if heading is _HEADING else ())
+def _markdown_title(rest: str) -> str:
+    """``# Title ##`` -> ``Title``: the optional closing hashes and spaces go; at least
+    one character stays."""
+    end = len(rest.rstrip(" \t").rstrip("#").rstrip(" \t"))
+    return rest[: max(end, 1)]
+
+
+def _org_title(rest: str) -> str:
+    """``* Title  :tag1:tag2:`` -> ``Title``: trailing tags and spaces go."""
+    title = rest.rstrip(" \t")
+    if not title:
+        return rest[:1]
+    cut = max(title.rfind(" "), title.rfind("\t"))
+    if cut > 0 and _ORG_TAGS.fullmatch(title, cut + 1):
+        return title[:cut].rstrip(" \t")
+    return title
+
+
+_TITLE = {"markdown": _markdown_title, "org": _org_title}
+
+
+def headings(text: str, start: int = 0, syntax: str = "markdown") -> Iterator[tuple[int, int, str]]:
+    """(offset, level, title) of each heading line of ``text[start:]``, read in ``syntax``
+    (``markdown`` or ``org``); linear in the length of the text. In Markdown, a ``# line``
+    inside a fenced code block is code, not a heading."""
+    title_of = _TITLE.get(syntax, _markdown_title)
+    fences = iter(code_fence_spans(text, start) if syntax == "markdown" else ())
     fence = next(fences, None)
-    for m in heading.finditer(text, start):
+    for m in _HEADING_LINE.get(syntax, _HEADING_LINE["markdown"]).finditer(text, start):
         while fence is not None and fence[1] <= m.start():
             fence = next(fences, None)
         if fence is not None and fence[0] <= m.start():
             continue  # inside a code block
-        if m.start() > pos:
-            yield path, pos, m.start()
-        level = len(m.group(1))
-        trail = [(lv, title) for lv, title in trail if lv < level] + [(level, m.group(2))]
-        path = " > ".join(title for _, title in trail)
-        pos = m.start()  # the heading line belongs to its own section
+        yield m.start(), len(m.group(1)), title_of(m.group(2))
+
+
+def _sections(
+    text: str, start: int = 0, syntax: str = "markdown"
+) -> Iterator[tuple[str, int, int]]:
+    """Yield (heading path, start, end) for each run of text under one heading."""
+    trail: list[tuple[int, str]] = []
+    pos = start
+    path = ""
+    for at, level, title in headings(text, start, syntax):
+        if at > pos:
+            yield path, pos, at
+        trail = [(lv, t) for lv, t in trail if lv < level] + [(level, title)]
+        path = " > ".join(t for _, t in trail)
+        pos = at  # the heading line belongs to its own section
     if pos < len(text):
         yield path, pos, len(text)
 
@@ -97,8 +128,7 @@ def chunk_text(
     """Passages of ``text[start:]`` (``start`` skips front matter), headings read in
     ``syntax`` (``markdown`` or ``org``); spans index into the whole ``text``."""
     pieces: list[Piece] = []
-    heading = HEADINGS.get(syntax, _HEADING)
-    for path, sec_start, sec_end in _sections(text, start, heading):
+    for path, sec_start, sec_end in _sections(text, start, syntax):
         units = list(_units(text, sec_start, sec_end, max_chars))
         i = 0
         while i < len(units):

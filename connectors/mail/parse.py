@@ -19,12 +19,14 @@ from datetime import UTC, datetime
 from email import policy
 from email.headerregistry import HeaderRegistry
 from email.message import EmailMessage, Message
+from email.parser import BytesParser
 from typing import Any
 
 from connectors.mail.text import attachment_text, decode_bytes, html_to_text, strip_quotes
-from contracts.documents import Document
+from contracts.documents import Document, clean_text
 
 __all__ = [
+    "MAX_HEADER_CHARS",
     "MAX_MESSAGE_BYTES",
     "POLICY",
     "ParsedMail",
@@ -38,18 +40,33 @@ __all__ = [
 MAX_MESSAGE_BYTES = 12 * 1024 * 1024
 _MAX_DEPTH = 12  # nesting of forwarded messages and multiparts we follow
 _MSGID = re.compile(r"<([^<>\s]+)>")
+# Past this nesting the standard parser is not run: it checks every line against every
+# open boundary (quadratic) and recurses per level (RecursionError past ~300).
+_MAX_PARSED_DEPTH = 4 * _MAX_DEPTH
+_BOUNDARY = re.compile(rb'boundary[ \t]*=[ \t]*"?([^"\s;]+)|^--([^\r\n]*)$', re.I | re.M)
+
+
+# CPython's modern header parser needs memory and time far out of proportion to a
+# header's length (a 22 KB Subject of encoded words peaks at 12 MB, 380 KB at 4 GB, and a
+# parsed address list holds ~500 bytes per character), so it only ever sees the first
+# MAX_HEADER_CHARS of a header, and the memo below is budgeted by characters.
+MAX_HEADER_CHARS = 8 * 1024
+_MEMO_VALUE_CHARS = 256  # longer values are rarely repeated: parsed, not kept
+_MEMO_BUDGET_CHARS = 16 * 1024  # ~ 8 MB of parsed headers at the worst
 
 
 class _MemoRegistry(HeaderRegistry):
-    """``policy.default``'s header registry, memoised. The parser and the accessors parse
-    the same few headers (Content-Type above all) again and again, and the registry
-    builds a new class on every lookup; parsed headers are immutable, so one parse per
-    distinct (name, value) serves them all. This more than doubles parsing speed."""
+    """``policy.default``'s header registry, memoised and budgeted. The parser and the
+    accessors parse the same few headers (Content-Type above all) again and again, and
+    the registry builds a new class on every lookup; parsed headers are immutable, so one
+    parse per distinct (name, value) serves them all. This more than doubles parsing
+    speed. The memo holds at most ``_MEMO_BUDGET_CHARS`` characters of header values."""
 
     def __init__(self) -> None:
         super().__init__()
         self._classes: dict[str, type] = {}
         self._parsed: dict[tuple[str, str], Any] = {}
+        self.memo_chars = 0
 
     def __getitem__(self, name: str) -> type:
         cls = self._classes.get(name.lower())
@@ -60,14 +77,38 @@ class _MemoRegistry(HeaderRegistry):
     def __call__(self, name: str, value: str) -> Any:
         key = (name, value)
         header = self._parsed.get(key)
-        if header is None:
-            if len(self._parsed) > 50_000:
+        if header is not None:
+            return header
+        header = self[name](name, value[:MAX_HEADER_CHARS])
+        if len(value) <= _MEMO_VALUE_CHARS:
+            if self.memo_chars + len(name) + len(value) > _MEMO_BUDGET_CHARS:
                 self._parsed.clear()
-            header = self._parsed[key] = self[name](name, value)
+                self.memo_chars = 0
+            self._parsed[key] = header
+            self.memo_chars += len(name) + len(value)
         return header
 
 
 POLICY = policy.default.clone(header_factory=_MemoRegistry())
+
+
+def _boundary_depth(raw: bytes, limit: int) -> int:
+    """How deeply multiparts nest, from the boundaries declared and closed (a linear
+    scan); stops counting past ``limit``."""
+    open_: list[bytes] = []
+    deepest = 0
+    for m in _BOUNDARY.finditer(raw):
+        if m.group(1) is not None:
+            if m.group(1) not in open_:
+                open_.append(m.group(1))
+                deepest = max(deepest, len(open_))
+                if deepest > limit:
+                    break
+            continue
+        line = m.group(2).rstrip(b" \t\r")
+        if line.endswith(b"--") and line[:-2] in open_:
+            del open_[open_.index(line[:-2]) :]
+    return deepest
 
 
 def normalize_message_id(value: str | None) -> str | None:
@@ -86,20 +127,21 @@ def message_uri(message_id: str | None, raw: bytes) -> str:
 
 
 def _header(msg: Message, name: str) -> str:
-    """A header as text; a header the modern parser chokes on is decoded by hand."""
+    """A header as text; a header the modern parser chokes on is decoded by hand. Raw
+    UTF-8 (EAI mail), which the parser keeps as lone surrogates, is decoded."""
     try:
         value = msg.get(name)
-        return " ".join(str(value).split()) if value is not None else ""
+        return clean_text(" ".join(str(value).split())) if value is not None else ""
     except Exception:
         pass
     for key, raw in msg.raw_items():
         if key.lower() == name.lower():
+            raw = raw[:MAX_HEADER_CHARS]
             try:
-                return " ".join(
-                    str(email.header.make_header(email.header.decode_header(raw))).split()
-                )
+                text = str(email.header.make_header(email.header.decode_header(raw)))
             except Exception:
-                return " ".join(str(raw).encode("utf-8", "replace").decode("utf-8").split())
+                text = str(raw)
+            return clean_text(" ".join(text.split()))
     return ""
 
 
@@ -115,7 +157,7 @@ def _addresses(msg: Message, name: str) -> list[str]:
                     if a.display_name and addr
                     else (addr or a.display_name)
                 )
-            return [x for x in out if x]
+            return [clean_text(x) for x in out if x]
     except Exception:
         pass
     text = _header(msg, name)
@@ -344,9 +386,23 @@ def parse_message(raw: bytes) -> ParsedMail:
             f"{MAX_MESSAGE_BYTES // 2**20} MB were read (the rest is attachment data)"
         )
         raw = raw[:MAX_MESSAGE_BYTES]
-    msg: EmailMessage = email.message_from_bytes(raw, policy=POLICY)
+    msg: EmailMessage | None = None
+    if _boundary_depth(raw, _MAX_PARSED_DEPTH) <= _MAX_PARSED_DEPTH:
+        try:
+            msg = email.message_from_bytes(raw, policy=POLICY)  # type: ignore[assignment]
+        except RecursionError:
+            msg = None
+    if msg is None:  # the headers still count; the body is read as one text
+        problems.append("MIME nesting too deep: the body was read as plain text")
+        msg = BytesParser(policy=POLICY).parsebytes(raw, headersonly=True)  # type: ignore[assignment]
     if not msg.keys():
         problems.append("message has no headers: indexed as plain text")
+    for name, value in msg.raw_items():
+        if len(value) > MAX_HEADER_CHARS:
+            problems.append(
+                f"the {name} header is {len(value) // 1024:,} KB: only its first "
+                f"{MAX_HEADER_CHARS // 1024} KB were read"
+            )
     raw_headers = _raw_headers(msg)
     references: list[str] = []
     refs = raw_headers.get("references", "")

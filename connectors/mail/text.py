@@ -4,13 +4,13 @@ and signatures, and text-like attachments (plain, PDF, DOCX)."""
 from __future__ import annotations
 
 import codecs
-import io
-import logging
 import re
 
 from charset_normalizer import from_bytes
 
+from connectors.extract import docx_text, pdf_text
 from connectors.mail.html import html_to_text as _html_to_text
+from contracts.errors import ConnectorError
 
 __all__ = [
     "MAX_ATTACHMENT_BYTES",
@@ -23,8 +23,6 @@ __all__ = [
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024  # bigger attachments keep their name, not their text
 MAX_ATTACHMENT_CHARS = 200_000
-# pypdf logs every damaged file at WARNING; we record the reason with the message instead.
-logging.getLogger("pypdf").setLevel(logging.ERROR)
 
 # Labels seen in real mail that Python does not know, or knows as a narrower charset.
 _ALIASES = {
@@ -151,24 +149,6 @@ def strip_quotes(text: str) -> tuple[str, int, str]:
     return _BLANKS.sub("\n\n", out), quoted, signature
 
 
-def _pdf_text(data: bytes) -> str:
-    from pypdf import PdfReader
-
-    reader = PdfReader(io.BytesIO(data))
-    return "\n\n".join((page.extract_text() or "").strip() for page in reader.pages)
-
-
-def _docx_text(data: bytes) -> str:
-    import docx
-
-    document = docx.Document(io.BytesIO(data))
-    parts = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            parts.append(" | ".join(cell.text for cell in row.cells))
-    return "\n".join(parts)
-
-
 _TEXT_SUFFIXES = (".txt", ".md", ".csv", ".log", ".ics", ".vcf", ".json", ".xml", ".org")
 _DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -190,14 +170,16 @@ def attachment_text(
             f"its text is not (limit {MAX_ATTACHMENT_BYTES // 2**20} MB)"
         )
     try:
-        if is_pdf:
-            text = _pdf_text(data)
-        elif is_docx:
-            text = _docx_text(data)
+        if is_pdf or is_docx:
+            text = (pdf_text if is_pdf else docx_text)(data, max_chars=MAX_ATTACHMENT_CHARS).text
         else:
             text, _ = decode_bytes(data, charset)
             if content_type == "text/html" or lower.endswith((".html", ".htm")):
                 text = html_to_text(text)
-    except Exception as e:  # a damaged file must not cost the message its other parts
+    except ConnectorError as e:  # a damaged file must not cost the message its other parts
+        return "", f"attachment {name!r} could not be read: {e.message}"[:300]
+    except MemoryError:
+        raise  # the worker's memory limit: reported as such by the pool
+    except Exception as e:
         return "", f"attachment {name!r} could not be read: {type(e).__name__}: {e}"[:300]
     return text[:MAX_ATTACHMENT_CHARS].strip(), None
