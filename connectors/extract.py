@@ -14,6 +14,7 @@ import io
 import logging
 import zipfile
 from dataclasses import dataclass, field
+from typing import Any
 
 from contracts.errors import ConnectorError
 
@@ -55,19 +56,15 @@ def pdf_text(data: bytes, *, max_chars: int) -> Extracted:
     """The text layer, page by page (pages joined by a blank line)."""
     from pypdf import PdfReader, apply_configuration
 
-    limits = {
-        name: MAX_STREAM_BYTES
-        for name in (
-            "maximum_declared_stream_length",
-            "array_based_stream_maximum_output_length",
-            "lzw_maximum_output_length",
-            "run_length_maximum_output_length",
-            "zlib_maximum_output_length",
-        )
-    }
     notes: list[str] = []
     try:
-        with apply_configuration(**limits):
+        with apply_configuration(
+            maximum_declared_stream_length=MAX_STREAM_BYTES,
+            array_based_stream_maximum_output_length=MAX_STREAM_BYTES,
+            lzw_maximum_output_length=MAX_STREAM_BYTES,
+            run_length_maximum_output_length=MAX_STREAM_BYTES,
+            zlib_maximum_output_length=MAX_STREAM_BYTES,
+        ):
             reader = PdfReader(io.BytesIO(data))
             if reader.is_encrypted and not reader.decrypt(""):
                 raise ConnectorError("the PDF is password-protected")
@@ -90,7 +87,7 @@ def pdf_text(data: bytes, *, max_chars: int) -> Extracted:
                 starts.append(pos)
                 pages.append(page_text)
                 pos += len(page_text) + 2
-            info = reader.metadata or {}
+            info: dict[str, Any] = reader.metadata or {}
             title = str(info.get("/Title") or "").strip()
     except ConnectorError:
         raise

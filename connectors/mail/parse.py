@@ -389,12 +389,12 @@ def parse_message(raw: bytes) -> ParsedMail:
     msg: EmailMessage | None = None
     if _boundary_depth(raw, _MAX_PARSED_DEPTH) <= _MAX_PARSED_DEPTH:
         try:
-            msg = email.message_from_bytes(raw, policy=POLICY)  # type: ignore[assignment]
+            msg = email.message_from_bytes(raw, policy=POLICY)
         except RecursionError:
             msg = None
     if msg is None:  # the headers still count; the body is read as one text
         problems.append("MIME nesting too deep: the body was read as plain text")
-        msg = BytesParser(policy=POLICY).parsebytes(raw, headersonly=True)  # type: ignore[assignment]
+        msg = BytesParser(policy=POLICY).parsebytes(raw, headersonly=True)
     if not msg.keys():
         problems.append("message has no headers: indexed as plain text")
     for name, value in msg.raw_items():
