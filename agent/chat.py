@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -323,6 +323,7 @@ def turn(
     confirm: Callable[[Outbound], bool] | None = None,
     names: Iterable[str] | None = None,
     embedder: Embedder | None = None,
+    hits: Sequence[Hit] | None = None,
 ) -> Answer:
     """Answer one question from the index and keep the turn in its conversation. The
     question is saved before the model runs. Raises ``EngineError`` when the model fails:
@@ -332,15 +333,20 @@ def turn(
     ``cloud`` is the cloud engine (or a factory that may raise ``NeedsKeyError``), used
     only when the router escalates. ``confirm`` sees exactly what would be sent and
     returns False to keep the question local. ``names`` are extra names to pseudonymise
-    (those in indexed mail headers are always included)."""
+    (those in indexed mail headers are always included). ``hits`` gives the passages
+    instead of searching for them (a reply drafted from the message it answers)."""
     started = time.perf_counter()
-    hits = search(
-        store,
-        question,
-        limit=settings.context_passages,
-        source=source,
-        root=root,
-        embedder=embedder,  # hybrid (keyword + vector, fused) when there is one
+    hits = (
+        list(hits)
+        if hits is not None
+        else search(
+            store,
+            question,
+            limit=settings.context_passages,
+            source=source,
+            root=root,
+            embedder=embedder,  # hybrid (keyword + vector, fused) when there is one
+        )
     )
     # Never-send is looked up by source (every place a passage's document was found),
     # once, before anything decides where the question goes.

@@ -113,6 +113,10 @@ class Settings:
     max_answer_tokens: int = 256
     # The desktop window's language: "" follows the system, "en" or "ar".
     language: str = ""
+    # Actions: where reminders (.ics) are saved ("": a reminders folder in Fanous's data
+    # folder) and the time zone they are written in ("": the system's, e.g. Asia/Amman).
+    reminders_folder: str = ""
+    time_zone: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         # An empty table would be written as a [header] that swallows lines added below it.

@@ -31,6 +31,7 @@ __all__ = [
     "load_message",
     "remove_account",
     "remove_mail_path",
+    "stored_text",
     "sync_account",
     "sync_all",
     "sync_state",
@@ -212,6 +213,20 @@ def load_message(store: Store, uri: str) -> StoredMessage | None:
     if row is None:
         return None
     doc_id, title, meta_json = row
+    meta = json.loads(meta_json or "{}")
+    return StoredMessage(
+        uri=uri,
+        title=title,
+        sender=", ".join(meta.get("from") or []),
+        to=", ".join(meta.get("to") or []),
+        date=str(meta.get("date_text") or ""),
+        subject=str(meta.get("subject") or title),
+        text=stored_text(store, doc_id),
+    )
+
+
+def stored_text(store: Store, doc_id: int) -> str:
+    """An indexed document's text, rebuilt from its passages so citation spans line up."""
     parts: list[str] = []
     length = 0
     for text, start in store.conn.execute(
@@ -223,13 +238,4 @@ def load_message(store: Store, uri: str) -> StoredMessage | None:
         tail = text[length - start :]  # passages may overlap
         parts.append(tail)
         length += len(tail)
-    meta = json.loads(meta_json or "{}")
-    return StoredMessage(
-        uri=uri,
-        title=title,
-        sender=", ".join(meta.get("from") or []),
-        to=", ".join(meta.get("to") or []),
-        date=str(meta.get("date_text") or ""),
-        subject=str(meta.get("subject") or title),
-        text="".join(parts),
-    )
+    return "".join(parts)

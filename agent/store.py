@@ -303,6 +303,32 @@ def m007_message_finish_reason(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE messages ADD COLUMN finish_reason TEXT")
 
 
+@migration
+def m015_action_log(db: sqlite_utils.Database) -> None:
+    # Every action Fanous carried out for the user (a draft, a note, a reminder): what,
+    # where, how many bytes, who proposed it, who confirmed it and how, and what undoing
+    # it needs (paths, UIDs, hashes). Never the text written.
+    db.execute(
+        """
+        CREATE TABLE action_log (
+            id INTEGER PRIMARY KEY,
+            at REAL NOT NULL,
+            kind TEXT NOT NULL,            -- draft | note | note_append | reminder
+            source TEXT NOT NULL,          -- the source whose permission allowed it
+            target TEXT NOT NULL,          -- the file, or the IMAP mailbox
+            bytes INTEGER NOT NULL,
+            origin TEXT NOT NULL,          -- who proposed it: you, or a model
+            conversation_id INTEGER,       -- the turn it came from, if any
+            confirmed_by TEXT NOT NULL,    -- who confirmed it, and how
+            status TEXT NOT NULL,          -- writing | done | failed | undone
+            undo TEXT NOT NULL DEFAULT '{}',
+            reason TEXT NOT NULL DEFAULT '',
+            undone_at REAL
+        )"""
+    )
+    db.execute("CREATE INDEX action_log_at ON action_log(at)")
+
+
 # What the disk and the file system do to a write (full, I/O error, locked, damaged), as
 # opposed to a bug in a statement (IntegrityError, ProgrammingError), which shows as itself.
 _ENVIRONMENT = (sqlite3.OperationalError, sqlite3.DatabaseError)

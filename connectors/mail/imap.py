@@ -23,7 +23,14 @@ from connectors.mail.parse import message_uri, parse_message
 from contracts.documents import Document, SourceItem
 from contracts.errors import ConnectorError, NeedsKeyError
 
-__all__ = ["ImapAccount", "ImapSource", "decode_folder", "encode_folder", "tls_context"]
+__all__ = [
+    "ImapAccount",
+    "ImapSource",
+    "decode_folder",
+    "encode_folder",
+    "quote_folder",
+    "tls_context",
+]
 
 _FETCH_UID = re.compile(rb"UID (\d+)")
 _LIST_LINE = re.compile(rb'\((?P<flags>[^)]*)\) (?:"[^"]*"|NIL) (?P<name>.+)$')
@@ -40,6 +47,8 @@ class ImapAccount:
     security: str = "ssl"  # "ssl" (IMAPS, port 993) or "starttls" (port 143)
     folders: list[str] = field(default_factory=lambda: ["INBOX"])  # ["*"]: all of them
     trusted_cert: str = ""  # a PEM file the user chose to trust (self-signed servers)
+    # Where drafts go when the server marks no mailbox \Drafts (RFC 6154).
+    drafts_folder: str = "Drafts"
 
     @property
     def name(self) -> str:
@@ -61,6 +70,7 @@ class ImapAccount:
             "security": self.security,
             "folders": list(self.folders),
             "trusted_cert": self.trusted_cert,
+            "drafts_folder": self.drafts_folder,
         }
 
     @classmethod
@@ -72,6 +82,7 @@ class ImapAccount:
             security=str(data.get("security", "ssl")),
             folders=[str(f) for f in data.get("folders", ["INBOX"])],
             trusted_cert=str(data.get("trusted_cert", "")),
+            drafts_folder=str(data.get("drafts_folder", "Drafts")),
         )
 
 
@@ -122,7 +133,8 @@ def decode_folder(name: str) -> str:
     return re.sub(r"&([A-Za-z0-9+,]*)-", piece, name)
 
 
-def _quote_folder(name: str) -> str:
+def quote_folder(name: str) -> str:
+    """A folder name as an IMAP quoted string (modified UTF-7 inside)."""
     name = encode_folder(name)
     return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -208,7 +220,7 @@ class ImapSource:
         """Open a folder read-only; returns its UIDVALIDITY."""
         conn = self.connect()
         self._selected = None  # a failed SELECT leaves no folder selected
-        typ, data = conn.select(_quote_folder(folder), readonly=True)
+        typ, data = conn.select(quote_folder(folder), readonly=True)
         if typ != "OK":
             raise ConnectorError(
                 f"The folder {folder!r} cannot be opened on {self.account.host}: "

@@ -53,10 +53,20 @@ def make_cert(folder: Path, name: str = "server") -> tuple[Path, Path]:
 
 
 class Dovecot:
-    def __init__(self, base: Path, user: str = "sara", password: str = "s3cret-pw") -> None:
+    def __init__(
+        self,
+        base: Path,
+        user: str = "sara",
+        password: str = "s3cret-pw",
+        *,
+        special_use: dict[str, str] | None = None,
+    ) -> None:
+        """``special_use`` names mailboxes to create with an RFC 6154 flag, e.g.
+        ``{"Brouillons": "\\Drafts"}``."""
         self.base = base
         self.user = user
         self.password = password
+        self.special_use = dict(special_use or {})
         self.imap_port = free_port()
         self.imaps_port = free_port()
         self.cert, self.key = make_cert(base)
@@ -72,6 +82,11 @@ class Dovecot:
         (self.base / "passwd").write_text(
             f"{self.user}:{{PLAIN}}{self.password}:{uid}:{gid}::{self.home}\n"
         )
+        mailboxes = "".join(
+            f'  mailbox "{name}" {{\n    special_use = {flag}\n    auto = create\n  }}\n'
+            for name, flag in self.special_use.items()
+        )
+        namespace = f"namespace inbox {{\n  inbox = yes\n{mailboxes}}}\n" if mailboxes else ""
         conf = self.base / "dovecot.conf"
         conf.write_text(
             f"""
@@ -117,7 +132,7 @@ service stats {{
     mode = 0666
   }}
 }}
-"""
+{namespace}"""
         )
         return conf
 
@@ -175,6 +190,12 @@ service stats {{
             index.unlink()
         for index in self.maildir.glob("dovecot.list.index*"):
             index.unlink()
+
+    def own(self, folder: Path) -> None:
+        """Give what a test wrote under ``folder`` to the mail user, as if that user wrote it."""
+        _, uid, gid = self._owner
+        for path in (folder, *folder.rglob("*")):
+            os.chown(path, uid, gid)
 
     def deliver(self, raw: bytes, folder: str = "INBOX") -> Path:
         """Drop a message into the Maildir as a delivery agent would (new/)."""
