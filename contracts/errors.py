@@ -14,6 +14,7 @@ import sqlite3
 from typing import Any
 
 __all__ = [
+    "ActionRefused",
     "ConfigError",
     "ConnectorError",
     "EngineError",
@@ -99,6 +100,11 @@ class ModelNotFound(EngineError):
 
 class NeedsKeyError(FanousError):
     """A credential is missing from the keyring or was rejected by the provider."""
+
+
+class ActionRefused(FanousError):
+    """An action (draft, note, reminder) was not carried out: the source may not be
+    written, the target is outside it, or it changed since the proposal was made."""
 
 
 class KeyringUnavailable(FanousError):

@@ -181,7 +181,7 @@ def test_an_account_without_the_permission_is_refused_before_any_socket(
     finally:
         SOCKETS.listening = False
     assert SOCKETS.seen == []
-    assert "write_drafts" in (refused.value.fix or "")
+    assert "fanous sources write-drafts" in (refused.value.fix or "")
     assert ws.engine.calls == []  # no model was asked to write a reply that cannot be saved
 
     # Allowed when proposed, withdrawn before the yes: refused at the gate, no socket.

@@ -150,7 +150,7 @@ def test_a_folder_without_the_write_permission_is_refused_before_anything(
     before = snapshot(notes)
     with pytest.raises(ActionRefused, match="not allowed to write notes") as refused:
         actions.propose_note(str(notes), "Plan", "text", origin=YOU)
-    assert "write_notes" in (refused.value.fix or "")
+    assert "fanous sources write-notes" in (refused.value.fix or "")
     assert snapshot(notes) == before
     assert action_log.entries(actions.ws.store) == []
 

@@ -7,11 +7,11 @@ one place that writes to a user's folder or mailbox; ``log`` is the action log.
 
 from __future__ import annotations
 
-from agent.actions.confine import ActionRefused
 from agent.actions.gate import Gate
 from agent.actions.log import ActionEntry
 from agent.actions.proposal import Confirmation, Origin, Proposal, Target
 from agent.actions.service import Actions, AnswerRef
+from agent.errors import ActionRefused
 
 __all__ = [
     "ActionEntry",

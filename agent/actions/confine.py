@@ -21,10 +21,9 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from agent.errors import FanousError, storage_error
+from agent.errors import ActionRefused, FanousError, storage_error
 
 __all__ = [
-    "ActionRefused",
     "Appended",
     "append_file",
     "check_relative",
@@ -44,10 +43,6 @@ _DIRECTORY = getattr(os, "O_DIRECTORY", 0)
 _BINARY = getattr(os, "O_BINARY", 0)
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
 _MAX_NAME = 120  # characters of a file name made from a title (without the suffix)
-
-
-class ActionRefused(FanousError):
-    """An action was not carried out: not permitted, not confined, or changed since."""
 
 
 def sha256(data: bytes) -> str:

@@ -19,11 +19,12 @@ from dataclasses import asdict
 
 from agent.actions import confine
 from agent.actions import log as action_log
-from agent.actions.confine import ActionRefused, Appended
+from agent.actions.confine import Appended
 from agent.actions.imap_drafts import SavedDraft, append_draft, remove_draft
 from agent.actions.permissions import may_write
 from agent.actions.proposal import Confirmation, Proposal, Right, Target
 from agent.config import Settings
+from agent.errors import ActionRefused
 from agent.store import Store
 
 __all__ = ["ActionRefused", "Gate", "ImapConnect", "PermissionCheck", "logout", "not_permitted"]
@@ -46,10 +47,11 @@ def _inside(path: str, folder: str) -> bool:
 
 def not_permitted(right: Right, source: str) -> ActionRefused:
     what = {"drafts": "save drafts", "notes": "write notes"}.get(right, "write")
+    switch = _PERMISSION_NAMES.get(right, right).replace("_", "-")
     return ActionRefused(
         f"{source} is not allowed to {what}: Fanous only reads it",
         fix=f"if you want Fanous to {what} there, allow it in Settings › Privacy or with "
-        f"`fanous sources allow SOURCE {_PERMISSION_NAMES.get(right, right)}`",
+        f"`fanous sources {switch} SOURCE on`",
     )
 
 

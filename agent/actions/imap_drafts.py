@@ -16,8 +16,7 @@ import re
 import time
 from dataclasses import dataclass
 
-from agent.actions.confine import ActionRefused
-from agent.errors import ConnectorError
+from agent.errors import ActionRefused, ConnectorError
 from connectors.mail.imap import decode_folder, quote_folder
 
 __all__ = ["DraftsMailbox", "SavedDraft", "append_draft", "find_drafts", "remove_draft"]

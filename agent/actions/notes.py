@@ -15,8 +15,9 @@ from datetime import datetime
 
 import yaml
 
-from agent.actions.confine import ActionRefused, file_sha256, free_name, safe_name
+from agent.actions.confine import file_sha256, free_name, safe_name
 from agent.actions.proposal import Origin, Proposal, Target
+from agent.errors import ActionRefused
 
 __all__ = ["append_proposal", "note_proposal", "notes_source_of"]
 

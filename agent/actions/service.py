@@ -19,7 +19,6 @@ from typing import Any
 
 from agent import conversations, secrets
 from agent.actions import drafts, log
-from agent.actions.confine import ActionRefused
 from agent.actions.gate import Gate, ImapConnect, PermissionCheck, logout, not_permitted
 from agent.actions.imap_drafts import find_drafts
 from agent.actions.notes import append_proposal, note_proposal, notes_source_of
@@ -27,7 +26,7 @@ from agent.actions.permissions import may_write
 from agent.actions.proposal import Confirmation, Origin, Proposal, Target
 from agent.actions.reminders import reminder_proposal
 from agent.actions.when import Moment, find_moments, local_zone
-from agent.errors import FanousError, NeedsKeyError
+from agent.errors import ActionRefused, FanousError, NeedsKeyError
 from agent.index.search import Hit
 from agent.mail_accounts import list_accounts, stored_text
 from connectors.mail.imap import ImapAccount, ImapSource
