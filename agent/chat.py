@@ -11,7 +11,7 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from agent.config import Settings
-from agent.engines.base import CancelToken, CloudEngine, Engine, Message
+from agent.engines.base import CancelToken, CloudEngine, Engine, Message, ToolCall
 from agent.index.search import Hit, search, with_mail_headers
 from agent.index.vectors import Embedder
 from agent.privacy.ledger import LedgerEntry, month_spend, record, update
@@ -58,6 +58,9 @@ class Answer:
     cost_usd: float = 0.0  # what the cloud request cost (0 for local answers)
     redactions: int = 0  # values pseudonymised before anything left
     not_saved: str | None = None  # why the turn is missing from the history (disk full)
+    # Tools the model asked to use, when it was offered some: proposals, never acted on
+    # here (agent.actions.model_tools turns them into proposals the user confirms).
+    tool_calls: list[ToolCall] = field(default_factory=list)
 
     @property
     def tokens_per_second(self) -> float | None:
@@ -208,6 +211,8 @@ def _stream(
                 if answer.first_token_seconds is None:
                     answer.first_token_seconds = time.perf_counter() - started
                 emit(safe.feed(chunk.text))
+            for call in chunk.tool_calls:  # placeholders put back, as in the text
+                answer.tool_calls.append(ToolCall(call.name, _restored(call.arguments, restore)))
             if chunk.done:
                 answer.prompt_tokens = chunk.prompt_tokens
                 answer.completion_tokens = chunk.completion_tokens
@@ -218,6 +223,16 @@ def _stream(
         raise
     emit(safe.flush())
     return "".join(parts).strip()
+
+
+def _restored(value: Any, restore: Callable[[str], str]) -> Any:
+    if isinstance(value, str):
+        return restore(value)
+    if isinstance(value, dict):
+        return {k: _restored(v, restore) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_restored(v, restore) for v in value]
+    return value
 
 
 def _cloud_engine(
@@ -324,6 +339,7 @@ def turn(
     names: Iterable[str] | None = None,
     embedder: Embedder | None = None,
     hits: Sequence[Hit] | None = None,
+    tools: Sequence[dict[str, Any]] | None = None,
 ) -> Answer:
     """Answer one question from the index and keep the turn in its conversation. The
     question is saved before the model runs. Raises ``EngineError`` when the model fails:
@@ -334,7 +350,9 @@ def turn(
     only when the router escalates. ``confirm`` sees exactly what would be sent and
     returns False to keep the question local. ``names`` are extra names to pseudonymise
     (those in indexed mail headers are always included). ``hits`` gives the passages
-    instead of searching for them (a reply drafted from the message it answers)."""
+    instead of searching for them (a reply drafted from the message it answers).
+    ``tools`` are offered to the model (``engines.base.tool_specs``); the calls it makes
+    come back in ``answer.tool_calls`` and are never carried out here."""
     started = time.perf_counter()
     hits = (
         list(hits)
@@ -372,7 +390,9 @@ def turn(
         model=engine.model,
         conversation_id=conversation_id,
     )
-    options = {"max_tokens": settings.max_answer_tokens, "stop": STOP_SEQUENCES}
+    options: dict[str, Any] = {"max_tokens": settings.max_answer_tokens, "stop": STOP_SEQUENCES}
+    if tools:
+        options["tools"] = list(tools)
     _store_question(store, answer)
     if not hits:
         answer.text = NOTHING_FOUND

@@ -11,7 +11,7 @@ from agent.actions.gate import Gate
 from agent.actions.log import ActionEntry
 from agent.actions.proposal import Confirmation, Origin, Proposal, Target
 from agent.actions.service import Actions, AnswerRef
-from agent.errors import ActionRefused
+from contracts.errors import ActionRefused
 
 __all__ = [
     "ActionEntry",

@@ -21,7 +21,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from agent.errors import ActionRefused, FanousError, storage_error
+from contracts.errors import ActionRefused, FanousError, storage_error
 
 __all__ = [
     "Appended",

@@ -25,8 +25,8 @@ from datetime import datetime
 from email import policy
 from email.message import EmailMessage
 
-from agent.errors import FanousError
 from agent.store import Store
+from contracts.errors import FanousError
 
 __all__ = [
     "Original",

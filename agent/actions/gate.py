@@ -24,8 +24,8 @@ from agent.actions.imap_drafts import SavedDraft, append_draft, remove_draft
 from agent.actions.permissions import may_write
 from agent.actions.proposal import Confirmation, Proposal, Right, Target
 from agent.config import Settings
-from agent.errors import ActionRefused
 from agent.store import Store
+from contracts.errors import ActionRefused
 
 __all__ = ["ActionRefused", "Gate", "ImapConnect", "PermissionCheck", "logout", "not_permitted"]
 

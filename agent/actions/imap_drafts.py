@@ -16,8 +16,8 @@ import re
 import time
 from dataclasses import dataclass
 
-from agent.errors import ActionRefused, ConnectorError
 from connectors.mail.imap import decode_folder, quote_folder
+from contracts.errors import ActionRefused, ConnectorError
 
 __all__ = ["DraftsMailbox", "SavedDraft", "append_draft", "find_drafts", "remove_draft"]
 

@@ -17,7 +17,7 @@ import yaml
 
 from agent.actions.confine import file_sha256, free_name, safe_name
 from agent.actions.proposal import Origin, Proposal, Target
-from agent.errors import ActionRefused
+from contracts.errors import ActionRefused
 
 __all__ = ["append_proposal", "note_proposal", "notes_source_of"]
 

@@ -26,10 +26,10 @@ from agent.actions.permissions import may_write
 from agent.actions.proposal import Confirmation, Origin, Proposal, Target
 from agent.actions.reminders import reminder_proposal
 from agent.actions.when import Moment, find_moments, local_zone
-from agent.errors import ActionRefused, FanousError, NeedsKeyError
 from agent.index.search import Hit
 from agent.mail_accounts import list_accounts, stored_text
 from connectors.mail.imap import ImapAccount, ImapSource
+from contracts.errors import ActionRefused, FanousError, NeedsKeyError
 
 __all__ = ["Actions", "AnswerRef"]
 
@@ -126,6 +126,16 @@ class Actions:
                 now=self.now(),
                 sources=sources,
             )
+        )
+
+    def writable_notes_folder(self) -> str:
+        """The first notes folder the user made writable: where the model's notes go."""
+        for folder in self.settings.notes_folders:
+            if self._permission(self.settings, "notes", os.path.realpath(folder)):
+                return folder
+        raise ActionRefused(
+            "No notes folder may be written",
+            fix="allow one in Settings › Privacy or with `fanous sources write-notes FOLDER on`",
         )
 
     def last_answer(self) -> AnswerRef:

@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from agent.engines.base import Message
-from agent.engines.cloud import HttpCloudEngine, Stream, cut_short, json_event
+from agent.engines.cloud import HttpCloudEngine, Stream, cut_short, json_event, tool_specs
 
 __all__ = ["API_VERSION", "AnthropicEngine"]
 
@@ -56,6 +56,14 @@ class AnthropicEngine(HttpCloudEngine):
             body["system"] = system
         if "temperature" in options:
             body["temperature"] = float(options["temperature"])
+        if tools := tool_specs(options):
+            body["tools"] = [
+                {"name": t["name"], "description": t.get("description", ""),
+                 "input_schema": t.get("parameters") or {"type": "object"}}
+                for t in tools
+            ]  # fmt: skip
+            if isinstance(choice := options.get("tool_choice"), dict):
+                body["tool_choice"] = {"type": "tool", "name": choice["name"]}
         return body
 
     def _read_event(self, event: str, data: str, stream: Stream) -> Iterator[str]:
@@ -66,8 +74,14 @@ class AnthropicEngine(HttpCloudEngine):
             usage = (obj.get("message") or {}).get("usage") or {}
             exchange.prompt_tokens = usage.get("input_tokens")
             exchange.completion_tokens = usage.get("output_tokens")
+        elif kind == "content_block_start":
+            block = obj.get("content_block") or {}
+            if block.get("type") == "tool_use":
+                stream.call_piece(int(obj.get("index", 0)), block.get("name") or "")
         elif kind == "content_block_delta":
             delta = obj.get("delta") or {}
+            if delta.get("type") == "input_json_delta":
+                stream.call_piece(int(obj.get("index", 0)), "", delta.get("partial_json") or "")
             text = delta.get("text") or "" if delta.get("type") == "text_delta" else ""
             if text:
                 yield text

@@ -23,12 +23,30 @@ __all__ = [
     "Health",
     "Message",
     "ModelInfo",
+    "ToolCall",
+    "tool_specs",
 ]
 
 
 class Message(TypedDict):
     role: Literal["system", "user", "assistant"]
     content: str
+
+
+@dataclass(frozen=True, slots=True)
+class ToolCall:
+    """A tool the model asked to use, with its arguments as the model wrote them. It is
+    only ever a proposal: callers decide what, if anything, to do with it."""
+
+    name: str
+    arguments: dict[str, Any] = field(default_factory=dict)
+
+
+def tool_specs(options: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The tools offered in ``options["tools"]``: ``{"name", "description", "parameters"
+    (a JSON schema)}`` each, the neutral form every engine turns into its API's own;
+    ``options["tool_choice"] = {"name": …}`` asks for that tool."""
+    return [dict(t) for t in (options or {}).get("tools") or []]
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +59,8 @@ class ChatChunk:
     prompt_tokens: int | None = None
     completion_tokens: int | None = None
     finish_reason: str | None = None
+    # Tools the model asked to use (engines with tool calling, when offered some).
+    tool_calls: tuple[ToolCall, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +84,7 @@ class Capabilities:
 
     context_window: int = 4096  # tokens one request may hold, prompt and answer together
     embeddings: bool = False  # ``embed`` returns vectors (else it raises ``EngineError``)
-    tool_calling: bool = False  # the model can call tools (Fanous asks for none yet)
+    tool_calling: bool = False  # the model can call tools (``options["tools"]``)
     priced: bool = False  # answers cost money: ``cost()`` prices the last one
     # The server can say where its loaded model sits, GPU or CPU (Ollama's /api/ps).
     reports_residency: bool = False

@@ -29,6 +29,8 @@ from agent.engines.base import (
     Health,
     Message,
     ModelInfo,
+    ToolCall,
+    tool_specs,
 )
 from contracts.errors import (
     ConfigError,
@@ -53,7 +55,9 @@ __all__ = [
     "http_error",
     "iter_sse",
     "load_prices",
+    "parsed_call",
     "send",
+    "tool_specs",
 ]
 
 log = logging.getLogger(__name__)
@@ -287,6 +291,16 @@ def estimate_tokens(text: str) -> int:
     return max(1, len(text.encode("utf-8")) // 4) if text else 0
 
 
+def parsed_call(name: str, arguments: str) -> ToolCall:
+    """A tool call whose arguments were streamed as JSON text in pieces. A model may
+    write broken JSON: the call then has no arguments, and the caller cannot use it."""
+    try:
+        args = json.loads(arguments or "{}")
+    except json.JSONDecodeError:
+        args = {}
+    return ToolCall(name, args if isinstance(args, dict) else {})
+
+
 def cut_short(message: str, partial: str) -> EngineError:
     """The error for an answer that stopped mid-stream, carrying what arrived."""
     return EngineError(
@@ -303,6 +317,17 @@ class Stream:
     finish: str | None = None
     done: bool = False  # the protocol's end marker arrived: stop reading
     complete: bool = False  # the answer ended properly (not cut short)
+    # Tool calls as they stream in, by position: the name and the JSON text of the
+    # arguments so far.
+    calls: dict[int, dict[str, str]] = field(default_factory=dict)
+
+    def call_piece(self, index: int, name: str = "", arguments: str = "") -> None:
+        call = self.calls.setdefault(index, {"name": "", "arguments": ""})
+        call["name"] = call["name"] or name  # sent once (OpenAI) or with every piece
+        call["arguments"] += arguments
+
+    def tool_calls(self) -> tuple[ToolCall, ...]:
+        return tuple(parsed_call(c["name"], c["arguments"]) for _, c in sorted(self.calls.items()))
 
     @property
     def text(self) -> str:
@@ -316,7 +341,7 @@ class HttpCloudEngine:
     to read one event."""
 
     models_path = "/models"
-    capabilities = Capabilities(priced=True)
+    capabilities = Capabilities(priced=True, tool_calling=True)
     chat_path = "/chat/completions"
     default_finish = "stop"  # the finish reason when the server gives none
 
@@ -430,6 +455,7 @@ class HttpCloudEngine:
             prompt_tokens=exchange.prompt_tokens,
             completion_tokens=exchange.completion_tokens,
             finish_reason=stream.finish or self.default_finish,
+            tool_calls=stream.tool_calls(),
         )
 
     def _count_usage(self, body: dict[str, Any], stream: Stream) -> None:

@@ -17,7 +17,16 @@ import httpx
 import numpy as np
 import ollama
 
-from agent.engines.base import CancelToken, Capabilities, ChatChunk, Health, Message, ModelInfo
+from agent.engines.base import (
+    CancelToken,
+    Capabilities,
+    ChatChunk,
+    Health,
+    Message,
+    ModelInfo,
+    ToolCall,
+    tool_specs,
+)
 from agent.engines.ollama_host import (
     DEFAULT_HOST,
     OllamaAddress,
@@ -146,7 +155,10 @@ class OllamaEngine:
 
     name = "ollama"
     # The context grows with the prompt (``context_size``); 4096 is what a turn plans for.
-    capabilities = Capabilities(context_window=4096, embeddings=True, reports_residency=True)
+    # Tool calling: Ollama's ``tools``; a model without them is asked again without.
+    capabilities = Capabilities(
+        context_window=4096, embeddings=True, reports_residency=True, tool_calling=True
+    )
 
     def __init__(
         self,
@@ -252,7 +264,7 @@ class OllamaEngine:
         self, messages: Sequence[Message], options: dict[str, Any] | None = None
     ) -> dict[str, Any]:
         """``options`` plus an explicit ``num_ctx`` that holds the prompt and the answer."""
-        opts = dict(options or {})
+        opts = {k: v for k, v in (options or {}).items() if k not in ("tools", "tool_choice")}
         if "max_tokens" in opts:  # the engine-neutral name; Ollama calls it num_predict
             opts.setdefault("num_predict", opts.pop("max_tokens"))
         answer = opts.get("num_predict")
@@ -273,12 +285,31 @@ class OllamaEngine:
 
         ``finish_reason`` is Ollama's ``done_reason`` ("stop", "length"), "cancelled" when
         ``cancel`` fired, or "prompt_truncated" when the prompt filled the whole context.
+        ``options["tools"]`` offers tools (``base.tool_specs``): the last chunk carries the
+        calls the model made; a model without tool calling is asked again without them.
         """
         model = self.resolve_model()
         opts = self.chat_options(messages, options)
         kwargs: dict[str, Any] = {"model": model, "messages": list(messages), "options": opts}
         if self.keep_alive is not None:
             kwargs["keep_alive"] = self.keep_alive
+        if tools := tool_specs(options):
+            kwargs["tools"] = [{"type": "function", "function": t} for t in tools]
+            try:
+                yield from self._chat(kwargs, opts, stream, cancel)
+                return
+            except EngineError as error:
+                unsupported = "does not support tools" in error.message
+                if not unsupported or getattr(error, "partial_text", ""):
+                    raise
+                log.info("%s has no tool calling: asking again without tools", model)
+                del kwargs["tools"]
+        yield from self._chat(kwargs, opts, stream, cancel)
+
+    def _chat(
+        self, kwargs: dict[str, Any], opts: dict[str, Any], stream: bool, cancel: CancelToken | None
+    ) -> Iterator[ChatChunk]:
+        model = kwargs["model"]
         if not stream:
             for attempt in (0, 1):
                 try:
@@ -288,7 +319,8 @@ class OllamaEngine:
                     error = self._error(exc, model)
                     if attempt or not self._retry(error):
                         raise error from exc
-            yield self._final(resp, resp.message.content or "", opts["num_ctx"])
+            calls = _tool_calls(resp.message.tool_calls)
+            yield self._final(resp, resp.message.content or "", opts["num_ctx"], calls)
             return
         sent: list[str] = []  # the text already handed to the caller
         try:
@@ -311,6 +343,7 @@ class OllamaEngine:
         passes the text already shown as ``skip`` and yields only what comes after it."""
         model = kwargs["model"]
         seen = ""  # this attempt's text
+        calls: list[ToolCall] = []  # Ollama streams a model's tool calls in their own chunk
         # A generator at run time (typed as an iterator): closed to leave the HTTP stream.
         responses = cast(Generator[Any, None, None], self._client.chat(**kwargs, stream=True))
         try:
@@ -318,10 +351,11 @@ class OllamaEngine:
                 if cancel is not None and cancel.cancelled:
                     yield ChatChunk(done=True, finish_reason="cancelled")
                     return
+                calls += _tool_calls(resp.message.tool_calls)
                 if resp.done:
                     if len(seen) < len(skip):
                         break  # the retry's answer is shorter than what was shown
-                    yield self._final(resp, resp.message.content or "", num_ctx)
+                    yield self._final(resp, resp.message.content or "", num_ctx, calls)
                     return
                 text = resp.message.content or ""
                 seen += text
@@ -357,7 +391,9 @@ class OllamaEngine:
         )
 
     @staticmethod
-    def _final(resp: ollama.ChatResponse, text: str, num_ctx: int) -> ChatChunk:
+    def _final(
+        resp: ollama.ChatResponse, text: str, num_ctx: int, calls: Sequence[ToolCall] = ()
+    ) -> ChatChunk:
         reason = resp.done_reason or "stop"
         prompt = resp.prompt_eval_count
         if prompt is not None and prompt >= num_ctx:
@@ -370,6 +406,7 @@ class OllamaEngine:
             prompt_tokens=prompt,
             completion_tokens=resp.eval_count,
             finish_reason=reason,
+            tool_calls=tuple(calls),
         )
 
     # -- embeddings --------------------------------------------------------------------
@@ -428,3 +465,12 @@ class OllamaEngine:
         if not names:
             return Health(False, detail, f"pull a model: `ollama pull {SUGGESTED_CHAT_MODEL}`")
         return Health(True, detail)
+
+
+def _tool_calls(calls: Sequence[Any] | None) -> list[ToolCall]:
+    """Ollama's ``message.tool_calls`` as ours (arguments come as an object already)."""
+    out = []
+    for call in calls or []:
+        fn = call.function
+        out.append(ToolCall(str(fn.name), dict(fn.arguments or {})))
+    return out

@@ -12,7 +12,14 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from agent.engines.base import Message
-from agent.engines.cloud import HttpCloudEngine, Stream, cut_short, estimate_tokens, json_event
+from agent.engines.cloud import (
+    HttpCloudEngine,
+    Stream,
+    cut_short,
+    estimate_tokens,
+    json_event,
+    tool_specs,
+)
 
 __all__ = ["OpenAICompatEngine"]
 
@@ -37,6 +44,10 @@ class OpenAICompatEngine(HttpCloudEngine):
             body["max_tokens"] = int(options["max_tokens"])
         if "temperature" in options:
             body["temperature"] = float(options["temperature"])
+        if tools := tool_specs(options):
+            body["tools"] = [{"type": "function", "function": t} for t in tools]
+            if isinstance(choice := options.get("tool_choice"), dict):
+                body["tool_choice"] = {"type": "function", "function": {"name": choice["name"]}}
         return body
 
     def _read_event(self, event: str, data: str, stream: Stream) -> Iterator[str]:
@@ -52,9 +63,15 @@ class OpenAICompatEngine(HttpCloudEngine):
             stream.exchange.prompt_tokens = usage.get("prompt_tokens")
             stream.exchange.completion_tokens = usage.get("completion_tokens")
         for choice in obj.get("choices") or []:
-            text = (choice.get("delta") or {}).get("content") or ""
+            delta = choice.get("delta") or {}
+            text = delta.get("content") or ""
             if text:
                 yield text
+            for n, piece in enumerate(delta.get("tool_calls") or []):  # streamed in pieces
+                fn = piece.get("function") or {}
+                stream.call_piece(
+                    int(piece.get("index", n)), fn.get("name") or "", fn.get("arguments") or ""
+                )
             if finish := choice.get("finish_reason"):
                 stream.finish = finish
                 stream.complete = True  # a finish reason ends the answer, [DONE] or not

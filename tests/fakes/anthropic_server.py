@@ -58,6 +58,9 @@ class FakeAnthropic:
     def __init__(self, *, api_key: str = "sk-ant-test", reply: str | None = None) -> None:
         self.api_key = api_key
         self.reply = reply  # None: "You asked:" and the last user message
+        # Tool calls the model makes when offered tools: (name, input); streamed as
+        # ``tool_use`` blocks after the text, the input JSON in two pieces.
+        self.tool_calls: list[tuple[str, dict[str, Any]]] = []
         self.requests: list[dict[str, Any]] = []  # {"path", "headers", "body"}
         self._failures: list[tuple[int, float | None]] = []
         self._faults: list[tuple[str, int]] = []
@@ -184,6 +187,12 @@ class _Handler(BaseHTTPRequestHandler):
                 return self._error(400, f"{required}: Field required")
         if body["model"] not in MODELS:
             return self._error(404, f"model: {body['model']}")
+        for n, tool in enumerate(body.get("tools") or []):
+            for required in ("name", "input_schema"):
+                if required not in tool:
+                    return self._error(400, f"tools.{n}.{required}: Field required")
+        offered = {t["name"] for t in body.get("tools") or []}
+        calls = [(name, args) for name, args in fake.tool_calls if name in offered]
         messages = body["messages"]
         if not messages or any(m.get("role") not in ("user", "assistant") for m in messages):
             return self._error(400, "messages: roles must be 'user' or 'assistant'")
@@ -232,6 +241,19 @@ class _Handler(BaseHTTPRequestHandler):
             self._event("content_block_delta", {"type": "content_block_delta", "index": 0,
                                                 "delta": delta})  # fmt: skip
         self._event("content_block_stop", {"type": "content_block_stop", "index": 0})
+        for n, (name, args) in enumerate(calls, start=1):
+            block = {"type": "tool_use", "id": f"toolu_{uuid.uuid4().hex[:24]}", "name": name,
+                     "input": {}}  # fmt: skip
+            self._event("content_block_start", {"type": "content_block_start", "index": n,
+                                                "content_block": block})  # fmt: skip
+            text = json.dumps(args)
+            for piece in (text[: len(text) // 2], text[len(text) // 2 :]):
+                delta = {"type": "input_json_delta", "partial_json": piece}
+                self._event("content_block_delta", {"type": "content_block_delta", "index": n,
+                                                    "delta": delta})  # fmt: skip
+            self._event("content_block_stop", {"type": "content_block_stop", "index": n})
+        if calls:
+            stop = "tool_use"
         self._event("message_delta", {"type": "message_delta",
                                       "delta": {"stop_reason": stop, "stop_sequence": None},
                                       "usage": {"output_tokens": len(words)}})  # fmt: skip

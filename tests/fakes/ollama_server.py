@@ -142,6 +142,10 @@ class FakeOllama:
     ) -> None:  # fmt: skip
         self.models: dict[str, FakeModel] = default_models() if models is None else models
         self.reply = reply  # None: "Echo:" then the words of the last user message
+        # The calls the model "makes" when a chat offers tools ({"name", "arguments"}):
+        # streamed in a chunk of their own before the final one, as Ollama does; only
+        # those naming an offered tool are made.
+        self.tool_calls: list[Json] = []
         self.version = version
         self.embed_dim = embed_dim
         self.first_token_delay = 0.0  # seconds before the first chunk (a model loading)
@@ -378,6 +382,10 @@ class _Handler(BaseHTTPRequestHandler):
         opts = body.get("options") or {}
         num_ctx = int(opts.get("num_ctx") or 4096)
         head: Json = {"model": model.name, "created_at": _now()}
+        offered = {(t.get("function") or {}).get("name") for t in body.get("tools") or []}
+        if offered and "tools" not in model.capabilities:
+            unsupported = f"registry.ollama.ai/library/{model.name} does not support tools"
+            return self._error(400, unsupported)
         if chat:
             msgs = body.get("messages") or []
             prompt_tokens = sum(count_tokens(m.get("content") or "") + 4 for m in msgs)
@@ -414,8 +422,14 @@ class _Handler(BaseHTTPRequestHandler):
                     "prompt_eval_duration": total // 3, "eval_count": len(pieces),
                     "eval_duration": total // 2}  # fmt: skip
 
+        calls = [{"function": {"name": c["name"], "arguments": c["arguments"]}}
+                 for c in fake.tool_calls if c["name"] in offered]  # fmt: skip
         if body.get("stream", True):
-            return self._stream([part(p, False) for p in pieces], final(""))
+            parts = [part(p, False) for p in pieces]
+            if calls:
+                message = {"role": "assistant", "content": "", "tool_calls": calls}
+                parts.append({**head, "message": message, "done": False})
+            return self._stream(parts, final(""))
         time.sleep(fake.first_token_delay)
         self._json(final("".join(pieces)))
 
