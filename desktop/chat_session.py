@@ -4,7 +4,7 @@ A question runs on the store's worker (``window.ops``, after any indexing queued
 it) and streams its tokens into the transcript; in confirm-each mode the worker waits
 while a dialog shows exactly what would leave the computer. Only the current answer's
 signals count, so a stopped or abandoned one never writes into a newer chat. Each shown
-answer keeps its sources, for the links under it.
+answer keeps its sources and the actions proposed with it, for the links under it.
 """
 
 from __future__ import annotations
@@ -13,8 +13,10 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from agent import conversations
+from agent.actions import Actions, model_tools
 from agent.chat import Answer
 from contracts.errors import EngineError
+from desktop.actions_part import TurnRecord
 from desktop.confirm_send import ConfirmSend
 from desktop.ops import Op, OpContext
 from desktop.sources_panel import SourceRef
@@ -35,7 +37,7 @@ class ChatSession(WindowPart):
         self._settled = False  # the current answer ended with a result or an error
         self.conversation_id: int | None = None
         self.last_answer: Answer | None = None
-        self._turn_sources: list[list[Any]] = []  # per shown answer, for its source links
+        self.turns: list[TurnRecord] = []  # per shown answer: its sources and actions
         self.confirm_dialog: ConfirmSend | None = None  # confirm-each mode, while it asks
 
     @property
@@ -57,24 +59,27 @@ class ChatSession(WindowPart):
         workspace, conversation = w.workspace, self.conversation_id
         confirm_each = workspace.settings.confirm_each_escalation
 
-        def work(ctx: OpContext) -> Answer:
+        def work(ctx: OpContext) -> tuple[Answer, list[Any]]:
             extra: dict[str, Any] = {}
             if confirm_each:  # the user sees exactly what would leave, and decides
                 extra["confirm"] = lambda outbound: bool(ctx.ask(outbound))
-            return workspace.ask(
+            answer = workspace.ask(
                 question,
                 on_token=ctx.token,
                 cancel=ctx.cancel,
                 conversation_id=conversation,
+                tools=model_tools.offer(question, workspace.engine),  # only those asked for
                 **extra,
             )
+            # Actions the question asked for: proposals only, confirmed in a dialog.
+            return answer, model_tools.proposals(Actions(workspace), question, answer)
 
         op = w.ops.run(work)
         self._op, self._settled = op, False
         # Signals arrive through the event loop, so connecting after run() misses none.
         op.token.connect(lambda text: self._on_token(op, text))
         op.asked.connect(lambda outbound: self._confirm_cloud(op, outbound))
-        op.succeeded.connect(lambda answer: self._on_answer(op, answer))
+        op.succeeded.connect(lambda result: self._on_answer(op, question, *result))
         op.failed.connect(lambda error: self._on_failed(op, error))
         op.finished.connect(lambda: self._on_finished(op))
         w.update_busy()
@@ -90,7 +95,7 @@ class ChatSession(WindowPart):
             self._op.cancel()
             self._op = None
         self.conversation_id = None
-        self._turn_sources.clear()
+        self.turns.clear()
         w.transcript.clear()
         w.sources.clear()
         w.banner.hide()
@@ -107,21 +112,39 @@ class ChatSession(WindowPart):
         self.new_chat(focus=False)
         self.conversation_id = conversation_id
         w.conversations.set_current(conversation_id)
-        w.transcript.show_stored(messages, self._add_turn_sources)
+        asked = [
+            (messages[n - 1].content if n and messages[n - 1].role == "user" else "", m.content)
+            for n, m in enumerate(messages)
+            if m.role == "assistant"
+        ]
+        w.transcript.show_stored(
+            messages,
+            lambda sources: self._add_turn(
+                TurnRecord(*asked[len(self.turns)], list(sources), conversation_id)
+            ),
+        )
         last = next((m for m in reversed(messages) if m.role == "assistant"), None)
         if last is not None:
             w.sources.show_sources(last.sources)
         w.focus_prompt()
 
-    def _add_turn_sources(self, sources: Sequence[Any]) -> None:
-        self._turn_sources.append(list(sources))
-        names = [SourceRef.of(s).label for s in sources]
-        self._window.transcript.add_sources(len(self._turn_sources) - 1, names)
+    def _add_turn(self, record: TurnRecord) -> None:
+        """The lines under an answer: its sources, then what can be done with it."""
+        self.turns.append(record)
+        turn = len(self.turns) - 1
+        names = [SourceRef.of(s).label for s in record.sources]
+        self._window.transcript.add_sources(turn, names)
+        self._window.transcript.add_actions(turn, self._window.actions.links(record))
 
     def show_turn_source(self, turn: int, index: int) -> None:
         """A source link under an answer was clicked: show that passage in the preview."""
-        if 0 <= turn < len(self._turn_sources):
-            self._window.sources.show_sources(self._turn_sources[turn], select=index)
+        if 0 <= turn < len(self.turns):
+            self._window.sources.show_sources(self.turns[turn].sources, select=index)
+
+    def turn_action(self, turn: int, name: str) -> None:
+        """An action link under an answer was clicked."""
+        if 0 <= turn < len(self.turns):
+            self._window.actions.clicked(self.turns[turn], name)
 
     def _confirm_cloud(self, op: Op, outbound: Any) -> ConfirmSend:
         """Confirm-each mode: show what would be sent; the answer waits for the choice."""
@@ -137,7 +160,7 @@ class ChatSession(WindowPart):
         if op is self._op:
             self._window.transcript.append_token(text)
 
-    def _on_answer(self, op: Op, answer: Answer) -> None:
+    def _on_answer(self, op: Op, question: str, answer: Answer, proposals: list[Any]) -> None:
         if op is not self._op:
             return
         w = self._window
@@ -156,7 +179,10 @@ class ChatSession(WindowPart):
                 stopped=op.cancelled,
             )
         )
-        self._add_turn_sources(answer.sources)
+        self._add_turn(
+            TurnRecord(question, answer.text, list(answer.sources), answer.conversation_id,
+                       proposals)
+        )  # fmt: skip
         w.sources.show_sources(answer.sources)
         # Answered here by a server that says where its model sits: GPU, or not?
         if answer.route.kind == "local" and w.workspace.engine.capabilities.reports_residency:

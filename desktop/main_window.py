@@ -24,6 +24,7 @@ from agent import mail_accounts
 from agent.chat import Answer
 from agent.workspace import Workspace
 from contracts.errors import FanousError
+from desktop.actions_part import ActionsPart
 from desktop.chat_panel import ChatPanel
 from desktop.chat_session import ChatSession
 from desktop.chat_widgets import describe_error
@@ -77,6 +78,7 @@ class MainWindow(QMainWindow):
         self._open_url = open_url
         self._choose_mail_path = choose_mail_path
         self.session = ChatSession(self)
+        self.actions = ActionsPart(self)
         self.sidebar = ConversationSidebar(self)
         self.indexing = IndexRunner(self)
         self.hardware = None
@@ -121,12 +123,15 @@ class MainWindow(QMainWindow):
         self.transcript, self.banner, self.prompt = chat.transcript, chat.banner, chat.prompt
         self.send_button, self.stop_button = chat.send_button, chat.stop_button
         self.transcript.source_clicked.connect(self.show_turn_source)
+        self.transcript.action_clicked.connect(self.session.turn_action)
         self.prompt.submitted.connect(self.send)
         self.send_button.clicked.connect(self.send)
         self.stop_button.clicked.connect(self.stop)
         self.sources = SourcesPanel()
         self.sources.setObjectName("sourcesPanel")
         self.sources.open_requested.connect(self.open_note)
+        self.sources.draft_requested.connect(self.actions.draft_reply)
+        self.sources.remind_requested.connect(self.actions.remind_from_source)
         self.sources.load_mail = self._load_mail
 
         splitter = QSplitter(Qt.Orientation.Horizontal)

@@ -19,6 +19,7 @@ from agent.engines import LOCAL_ENGINES
 from agent.engines.ollama_host import ollama_address
 from agent.engines.packaged import PACKAGED_MODELS
 from agent.workspace import Workspace
+from desktop.action_log_box import ActionLogBox, save_file_dialog
 from desktop.i18n import LANGUAGES
 from desktop.mail_box import MailAccountsBox, MailPathsBox, SyncMail, choose_mail_path_dialog
 from desktop.models_box import OllamaModelsBox
@@ -195,6 +196,7 @@ class SettingsDialog(QDialog):
         sync_mail: SyncMail | None = None,
         choose_mail_path: Callable[[QWidget | None, str], str | None] = choose_mail_path_dialog,
         open_url: Callable[[QUrl], bool] = QDesktopServices.openUrl,
+        choose_export: Callable[[QWidget | None], str | None] = save_file_dialog,
     ) -> None:
         """``workspace`` and the two ``Ops`` (keyring, store) enable the mail sources;
         ``sync_mail`` (the window's) runs "Sync mail now" and indexes added mail paths."""
@@ -208,6 +210,11 @@ class SettingsDialog(QDialog):
         self.mail: MailAccountsBox | None = None
         self.mail_paths: MailPathsBox | None = None
         self.sync_button: QPushButton | None = None
+        self.action_log = (
+            None
+            if workspace is None or store_ops is None
+            else ActionLogBox(workspace, store_ops=store_ops, choose_file=choose_export)
+        )
         if workspace is not None and keyring_ops is not None and store_ops is not None:
             self.mail = MailAccountsBox(workspace, keyring_ops=keyring_ops, store_ops=store_ops)
             self.mail_paths = MailPathsBox(
@@ -480,6 +487,8 @@ class SettingsDialog(QDialog):
         layout.addWidget(QLabel(self.tr("Egress ledger: every request that left this computer")))
         layout.addWidget(self.ledger_table, 1)
         layout.addWidget(self.ledger_status)
+        if self.action_log is not None:
+            layout.addWidget(self.action_log)
         return page
 
     def _appearance_page(self) -> QWidget:

@@ -116,6 +116,8 @@ def _snippet(text: str) -> str:
 
 class SourcesPanel(QWidget):
     open_requested = Signal(str)  # a local file path
+    draft_requested = Signal(object)  # a SourceRef: draft a reply to this message
+    remind_requested = Signal(object)  # a SourceRef: a reminder from its dates
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -142,9 +144,20 @@ class SourcesPanel(QWidget):
         self.open_button.setAccessibleName(self.tr("Open note in the default app"))
         self.open_button.setEnabled(False)
 
+        self.draft_button = QPushButton(self.tr("Draft a reply"))
+        self.draft_button.setObjectName("draftReply")
+        self.draft_button.setToolTip(self.tr("Write a reply to this message, saved as a draft"))
+        self.draft_button.setEnabled(False)
+        self.remind_button = QPushButton(self.tr("Remind me"))
+        self.remind_button.setObjectName("remindFromSource")
+        self.remind_button.setToolTip(self.tr("A reminder from the date and time it mentions"))
+        self.remind_button.setEnabled(False)
+
         self.list.currentItemChanged.connect(self._show_current)
         self.list.itemDoubleClicked.connect(lambda _item: self._open_current())
         self.open_button.clicked.connect(self._open_current)
+        self.draft_button.clicked.connect(lambda: self._request(self.draft_requested))
+        self.remind_button.clicked.connect(lambda: self._request(self.remind_requested))
 
         title = QLabel(self.tr("Sources"))
         title.setFont(QFont(title.font().family(), -1, QFont.Weight.Bold))
@@ -158,6 +171,11 @@ class SourcesPanel(QWidget):
         layout.addWidget(self.list, 1)
         layout.addWidget(self.location)
         layout.addWidget(self.preview, 3)
+        actions = QHBoxLayout()
+        actions.addStretch(1)
+        actions.addWidget(self.draft_button)
+        actions.addWidget(self.remind_button)
+        layout.addLayout(actions)
         self._shown: SourceRef | None = None
         # (uri, show) -> calls show(message or None) later; the window reads the store.
         self.load_mail: Callable[[str, Callable[[Any], None]], None] | None = None
@@ -180,6 +198,8 @@ class SourcesPanel(QWidget):
         self.preview.clear()
         self.location.clear()
         self.open_button.setEnabled(False)
+        self.draft_button.setEnabled(False)
+        self.remind_button.setEnabled(False)
         self._shown = None
 
     def current_source(self) -> SourceRef | None:
@@ -197,6 +217,8 @@ class SourcesPanel(QWidget):
         self.preview.setExtraSelections([])
         self.preview.setPlainText(ref.text if ref else "")
         self.open_button.setEnabled(bool(ref and ref.path and not ref.is_mail))
+        self.draft_button.setEnabled(bool(ref and ref.is_mail))
+        self.remind_button.setEnabled(ref is not None)
         if ref is None:
             self.location.clear()
             return
@@ -273,3 +295,8 @@ class SourcesPanel(QWidget):
         ref = self.current_source()
         if ref and ref.path:
             self.open_requested.emit(ref.path)
+
+    def _request(self, signal: Any) -> None:
+        ref = self.current_source()
+        if ref is not None:
+            signal.emit(ref)

@@ -3,7 +3,8 @@
 Tokens stream in as plain text; when an answer ends, its range is replaced by the same
 text parsed as GitHub Markdown with raw HTML off (code blocks, lists, tables). No resource
 is ever loaded (``loadResource`` returns nothing, images stay empty boxes) and links never
-open: a click on a source link only emits ``source_clicked``.
+open: a click on a source link only emits ``source_clicked``, and one on an action link
+under an answer (save to notes, remind me, review a proposal) ``action_clicked``.
 
 Each message follows its own text direction: an Arabic question or answer (its label
 included) is laid out right to left, whatever the language of the window.
@@ -31,9 +32,10 @@ from desktop.qt import (
     Signal,
 )
 
-__all__ = ["SOURCE_SCHEME", "Transcript", "route_line", "text_direction"]
+__all__ = ["ACTION_SCHEME", "SOURCE_SCHEME", "Transcript", "route_line", "text_direction"]
 
 SOURCE_SCHEME = "fanous-source"
+ACTION_SCHEME = "fanous-action"
 _MARKDOWN = (
     QTextDocument.MarkdownFeature.MarkdownDialectGitHub
     | QTextDocument.MarkdownFeature.MarkdownNoHTML
@@ -89,6 +91,7 @@ def route_line(
 
 class Transcript(QTextBrowser):
     source_clicked = Signal(int, int)  # turn number, source index
+    action_clicked = Signal(int, str)  # turn number, action name
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -204,6 +207,25 @@ class Transcript(QTextBrowser):
 
         self._insert(write)
 
+    def add_actions(self, turn: int, links: Sequence[tuple[str, str]]) -> None:
+        """A line of action links under an answer: (name, label) each; a click emits
+        ``action_clicked(turn, name)``. Nothing happens without the confirmation after."""
+        if not links:
+            return
+        block = QTextBlockFormat(self._answer_block)
+        block.setLayoutDirection(self._direction)
+
+        def write(cursor: QTextCursor) -> None:
+            cursor.insertBlock(block, self._meta)
+            for i, (name, label) in enumerate(links):
+                if i:
+                    cursor.insertText(" · ", self._meta)
+                link = QTextCharFormat(self._link)
+                link.setAnchorHref(f"{ACTION_SCHEME}:{turn}/{name}")
+                cursor.insertText(label, link)
+
+        self._insert(write)
+
     def show_stored(
         self, messages: Sequence[Any], add_sources: Callable[[list[Any]], None]
     ) -> None:
@@ -233,6 +255,11 @@ class Transcript(QTextBrowser):
     # -- helpers -----------------------------------------------------------------------
 
     def _on_anchor(self, url: QUrl) -> None:
+        if url.scheme() == ACTION_SCHEME:
+            turn, _, name = url.path().partition("/")
+            if turn.isdigit() and name:
+                self.action_clicked.emit(int(turn), name)
+            return
         if url.scheme() != SOURCE_SCHEME:
             return  # model-written links are shown, never followed
         try:

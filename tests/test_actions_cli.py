@@ -87,3 +87,17 @@ def test_errors_say_what_to_do(tmp_path: Path) -> None:
     vague = fanous(home, "remind", "--text", "Buy lemons", "--yes")
     assert vague.returncode == 1 and "No date or time" in vague.stderr
     assert "Traceback" not in missing.stderr + nothing.stderr + vague.stderr
+
+
+def test_ask_shows_the_action_a_question_asks_for_as_a_proposal(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    asked = fanous(home, "ask", "Remind me to call the dentist tomorrow at 10:00", "--json")
+    assert asked.returncode == 0, asked.stderr
+    (proposal,) = json.loads(asked.stdout)["proposals"]
+    assert proposal["kind"] == "reminder" and proposal["origin"]["proposer"] == "you"
+    assert "call the dentist" in proposal["summary"]
+    assert not (home / "data" / "reminders").exists() or not any(
+        (home / "data" / "reminders").iterdir()
+    )  # proposed, not written
+    plain = fanous(home, "ask", "When is the standup?", "--json")
+    assert json.loads(plain.stdout)["proposals"] == []

@@ -168,3 +168,34 @@ def test_a_model_call_is_a_proposal_marked_as_the_models(ollama_ws, grants: Gran
     entry = actions.confirm(proposal, Confirmation("window dialog"))
     assert entry.origin.startswith("proposed by the model") and entry.conversation_id
     assert len(list(Path(actions.reminders_root).iterdir())) == 1
+
+
+def test_without_tool_calling_the_users_own_request_makes_the_proposal(
+    paths,
+    tmp_path: Path,
+    grants: Grants,  # noqa: F811
+) -> None:
+    from agent.mail_accounts import add_mail_path, index_mail_path
+    from tests.fakes.engines import FakeEngine
+
+    mail = tmp_path / "mail"
+    mail.mkdir()
+    (mail / "omar.eml").write_bytes(
+        b"From: Omar Khalil <omar@example.org>\r\nTo: sara@example.com\r\n"
+        b"Subject: Ferry\r\nMessage-ID: <f-1@example.org>\r\n\r\nShall we take the 7:40?\r\n"
+    )
+    ws = Workspace(paths, engine=FakeEngine("Yes, the 7:40 ferry suits me."))
+    try:
+        add_mail_path(ws, str(mail))
+        index_mail_path(ws, str(mail))
+        grants.allow("drafts", str(mail))
+        question = "Reply to Omar that the 7:40 ferry suits me"
+        assert model_tools.offer(question, ws.engine) is None  # the fake has no tool calling
+        answer = ws.ask(question)
+        (proposal,) = model_tools.proposals(Actions(ws, permission=grants), question, answer)
+        assert proposal.kind == "draft" and proposal.origin.proposer == "you"
+        assert proposal.origin.via == "chat" and proposal.origin.conversation_id
+        assert b"To: Omar Khalil <omar@example.org>" in proposal.data
+        assert "Yes, the 7:40 ferry suits me." in proposal.text  # what the model wrote
+    finally:
+        ws.close()

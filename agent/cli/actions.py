@@ -69,6 +69,33 @@ def _carry(args: argparse.Namespace, make: Callable[[Any], Any], verb: str) -> i
     return 0
 
 
+def turn_proposals(ws: Any, question: str, answer: Any, *, ask: bool = False) -> list[dict]:
+    """The actions a question asked for (``fanous ask "remind me…"``): as JSON, or with
+    ``ask`` each shown on the terminal and carried out only on the user's yes."""
+    from agent.actions import Actions, Confirmation, model_tools
+    from contracts.errors import FanousError
+
+    actions = Actions(ws)
+    out = []
+    for item in model_tools.proposals(actions, question, answer):
+        if isinstance(item, FanousError):
+            out.append({"refused": item.message, "fix": item.fix})
+            if ask:
+                print(f"\nNot proposed: {item.message}", file=sys.stderr)
+                if item.fix:
+                    print(f"  fix: {item.fix}", file=sys.stderr)
+            continue
+        out.append(item.to_json())
+        if ask:
+            print(f"\n--- proposed ---\n{item.preview()}\n", file=sys.stderr)
+            if _ask("Carry it out? [y/N]"):
+                entry = actions.confirm(item, Confirmation("terminal prompt"))
+                print(f"Done: {item.summary} (undo: fanous actions undo {entry.id})")
+            else:
+                print("Nothing was written.", file=sys.stderr)
+    return out
+
+
 def _origin() -> Any:
     from agent.actions import Origin
 

@@ -197,7 +197,9 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
+    from agent.actions import model_tools
     from agent.chat import local_window
+    from agent.cli.actions import turn_proposals
     from agent.cli.cloud import confirm_on_terminal
     from agent.engines.base import CancelToken
     from agent.question import check_question, question_budget
@@ -233,12 +235,13 @@ def cmd_ask(args: argparse.Namespace) -> int:
             source=args.source,
             force=args.force,
             confirm=confirm_on_terminal if ws.settings.confirm_each_escalation else None,
+            tools=model_tools.offer(args.question, ws.engine),  # only the actions asked for
         )
     except KeyboardInterrupt:
         cancel.cancel()
         raise
     if args.json:
-        print_json(answer.to_json())
+        print_json({**answer.to_json(), "proposals": turn_proposals(ws, args.question, answer)})
         return 0
     print()
     if answer.sources:
@@ -252,6 +255,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     )
     if answer.not_saved:
         warn(f"this answer is not in your history: {answer.not_saved}")
+    turn_proposals(ws, args.question, answer, ask=True)
     return 0
 
 

@@ -1,0 +1,126 @@
+"""Actions in the window, driven with pytest-qt: the links under an answer, the buttons
+under a source, the confirmation dialog (Cancel by default, Enter never confirms), the
+proposal marked as the model's, and the action log in Settings › Privacy with Undo."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before anything imports Qt
+
+from pathlib import Path
+from typing import Any
+
+from agent.actions import Origin, Proposal, Target
+from agent.actions import log as action_log
+from desktop.confirm_action import ConfirmAction
+from desktop.main_window import MainWindow
+from desktop.qt import Qt, QUrl
+from desktop.transcript import ACTION_SCHEME
+from tests import test_desktop as base
+from tests.fakes.engines import FakeEngine
+from tests.test_desktop import ask
+
+notes, open_window = base.notes, base.open_window
+ANSWER = "The ferry to Hydra leaves at 7:40 from pier 3 on Saturday."
+
+
+def click_action(window: MainWindow, turn: int, name: str) -> None:
+    window.transcript.anchorClicked.emit(QUrl(f"{ACTION_SCHEME}:{turn}/{name}"))
+
+
+def reminders(window: MainWindow) -> list[Path]:
+    folder = window.workspace.paths.data_dir / "reminders"
+    return sorted(folder.iterdir()) if folder.exists() else []
+
+
+def answered(qtbot: Any, open_window: Any, notes: Path) -> MainWindow:
+    window = open_window(FakeEngine(ANSWER), folders=[notes])
+    ask(qtbot, window)
+    qtbot.waitUntil(lambda: not window.is_answering, timeout=5000)
+    return window
+
+
+def test_remind_me_under_an_answer_asks_then_saves_and_the_log_undoes_it(
+    qtbot: Any, open_window: Any, notes: Path
+) -> None:
+    window = answered(qtbot, open_window, notes)
+    text = window.transcript.toPlainText()
+    assert "Save to notes · Remind me" in text
+
+    click_action(window, 0, "remind")
+    qtbot.waitUntil(lambda: window.actions.dialog is not None, timeout=5000)
+    dialog = window.actions.dialog
+    assert dialog.windowTitle() == "Save this reminder?"
+    assert "BEGIN:VEVENT" in dialog.preview.toPlainText()
+    assert "Where: pier 3" in dialog.preview.toPlainText()
+    assert dialog.origin.text() == "Asked for by you (window)."
+    assert reminders(window) == []  # shown, not written
+
+    # Enter cancels: the default button is Cancel.
+    qtbot.keyClick(dialog, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.actions.dialog is None, timeout=3000)
+    assert reminders(window) == []
+    assert action_log.entries(window.workspace.store) == []
+
+    click_action(window, 0, "remind")
+    qtbot.waitUntil(lambda: window.actions.dialog is not None, timeout=5000)
+    qtbot.mouseClick(window.actions.dialog.confirm_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(reminders(window)) == 1, timeout=5000)
+    qtbot.waitUntil(lambda: "Saved:" in window.statusBar().currentMessage(), timeout=3000)
+    (entry,) = action_log.entries(window.workspace.store)
+    assert entry.confirmed_by.endswith("(window dialog)") and entry.kind == "reminder"
+
+    settings = window.open_settings("Privacy")
+    box = settings.action_log
+    qtbot.waitUntil(lambda: box.table.rowCount() == 1, timeout=3000)
+    assert box.table.item(0, 1).text() == "reminder"
+    assert not box.undo_button.isEnabled()
+    box.table.selectRow(0)
+    assert box.undo_button.isEnabled()
+    qtbot.mouseClick(box.undo_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: reminders(window) == [], timeout=5000)
+    qtbot.waitUntil(lambda: box.table.item(0, 5).text().startswith("undone"), timeout=3000)
+    exported = window.workspace.paths.data_dir / "log.json"
+    box._choose_file = lambda _parent: str(exported)
+    qtbot.mouseClick(box.export_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(exported.exists, timeout=3000)
+    assert '"status": "undone"' in exported.read_text(encoding="utf-8")
+    settings.reject()
+
+
+def test_save_to_notes_without_a_writable_folder_says_how_to_allow_one(
+    qtbot: Any, open_window: Any, notes: Path
+) -> None:
+    window = answered(qtbot, open_window, notes)
+    before = sorted(p.name for p in notes.rglob("*"))
+    click_action(window, 0, "note")
+    qtbot.waitUntil(lambda: window.banner.isVisible(), timeout=5000)
+    assert "No notes folder may be written" in window.banner.text()
+    assert "Settings › Privacy" in window.banner.text()
+    assert window.actions.dialog is None
+    assert sorted(p.name for p in notes.rglob("*")) == before
+
+
+def test_a_model_proposal_is_marked_and_cancel_writes_nothing(qtbot: Any, tmp_path: Path) -> None:
+    folder = tmp_path / "reminders"
+    folder.mkdir()
+    proposal = Proposal(
+        kind="reminder",
+        target=Target("reminders", str(folder), str(folder), "a.ics", str(folder / "a.ics")),
+        data=b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n",
+        summary="an event 'Call the dentist'",
+        text="Event: Call the dentist",
+        origin=Origin("model", "ollama llama3.2 (tool call)"),
+        details={"ignored_arguments": ["confirmed", "folder"]},
+    )
+    dialog = ConfirmAction(proposal)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert "Proposed by the model ollama llama3.2" in dialog.origin.text()
+    assert "Ignored what it also asked for: confirmed, folder" in dialog.origin.text()
+    assert "b35c00" in dialog.origin.styleSheet()
+    assert dialog.cancel_button.isDefault() and not dialog.confirm_button.isDefault()
+    with qtbot.waitSignal(dialog.rejected):
+        qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+    assert list(folder.iterdir()) == []
