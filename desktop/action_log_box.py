@@ -102,10 +102,16 @@ class ActionLogBox(QGroupBox):
         self.table.setRowCount(len(entries))
         statuses = {"done": self.tr("done"), "undone": self.tr("undone"),
                     "failed": self.tr("failed"), "writing": self.tr("writing")}  # fmt: skip
+        kinds = {
+            "draft": self.tr("draft reply"),
+            "note": self.tr("note"),
+            "note_append": self.tr("section added"),
+            "reminder": self.tr("reminder"),
+        }
         for row, e in enumerate(entries):
             cells = [
                 time.strftime("%Y-%m-%d %H:%M", time.localtime(e.at)),
-                e.kind,
+                kinds.get(e.kind, e.kind),
                 e.target,
                 e.origin,
                 e.confirmed_by,

@@ -1,42 +1,38 @@
-"""Shared by the action tests: a workspace whose sources' write permissions the test sets."""
+"""Shared by the action tests: a workspace, and the write permissions a test gives its
+sources — set as the user sets them (``agent.sources`` records in the settings), so the
+gate's real lookup decides."""
 
 from __future__ import annotations
 
-import os
+import copy
 from collections.abc import Iterator
 
 import pytest
 
 from agent.actions import Actions
-from agent.config import Paths
+from agent.config import Paths, Settings
+from agent.sources import find_source, set_permission
 from agent.workspace import Workspace
 from tests.fakes.engines import FakeEngine
 
 
 class Grants:
-    """The write permissions a test gave, looked up as the gate looks them up: by the
-    resolved path (inside a granted folder) or the IMAP account root."""
-
-    def __init__(self) -> None:
-        self.granted: set[tuple[str, str]] = set()
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
 
     def allow(self, right: str, place: str) -> None:
-        key = place if place.startswith("imap://") else os.path.realpath(place)
-        self.granted.add((right, key))
+        """Let actions write ``right`` ("notes", "drafts") to the source ``place`` names."""
+        source = find_source(self.settings, place)
+        assert source is not None, f"{place} is not a source"
+        set_permission(self.settings, source.id, f"write_{right}", True)
 
-    def __call__(self, settings: object, right: str, place: str) -> bool:
-        if right == "reminders":
-            return True
-        real = place if place.startswith("imap://") else os.path.realpath(place)
-        return any(
-            r == right and (real == p or real.startswith(p.rstrip(os.sep) + os.sep))
-            for r, p in self.granted
-        )
+    def revoke_all(self) -> None:
+        for sid in list(self.settings.source_permissions):
+            for name in ("write_notes", "write_drafts"):
+                set_permission(self.settings, sid, name, False)
 
-
-@pytest.fixture
-def grants() -> Grants:
-    return Grants()
+    def snapshot(self) -> dict:
+        return copy.deepcopy(self.settings.source_permissions)
 
 
 @pytest.fixture
@@ -48,5 +44,10 @@ def ws(paths: Paths) -> Iterator[Workspace]:
 
 
 @pytest.fixture
-def actions(ws: Workspace, grants: Grants) -> Actions:
-    return Actions(ws, permission=grants)
+def grants(ws: Workspace) -> Grants:
+    return Grants(ws.settings)
+
+
+@pytest.fixture
+def actions(ws: Workspace) -> Actions:
+    return Actions(ws)

@@ -76,6 +76,54 @@ def test_a_notes_folder_without_permission_is_refused_with_the_fix(tmp_path: Pat
     )
     assert outside.returncode == 1 and "not inside any notes folder" in outside.stderr
 
+    wrong = fanous(home, "sources", "write-drafts", str(notes), "on")
+    assert wrong.returncode == 1 and "only a mail path or an IMAP account" in wrong.stderr
+    allowed = fanous(home, "sources", "write-notes", str(notes), "on")
+    assert allowed.returncode == 0 and "may write notes" in allowed.stdout
+    listed = json.loads(fanous(home, "sources", "list", "--json").stdout)["sources"]
+    assert listed[0]["permissions"]["write_notes"] is True
+    saved = fanous(
+        home, "note", "save", "--folder", str(notes / "travel"), "--title", "Ferry plan",
+        "--text", "Take the 7:40 ferry.", "--tag", "travel", "--yes", "--json",
+    )  # fmt: skip
+    assert saved.returncode == 0, saved.stderr
+    result = json.loads(saved.stdout)
+    assert result["action"]["status"] == "done" and result["proposal"]["kind"] == "note"
+    assert (notes / "travel" / "Ferry plan.md").read_text(encoding="utf-8").startswith("---\n")
+    found = json.loads(fanous(home, "search", "7:40 ferry plan", "--json").stdout)
+    assert any(r["title"] == "Ferry plan" for r in found["results"])  # indexed at once
+    assert fanous(home, "sources", "write-notes", str(notes), "off").returncode == 0
+    refused = fanous(
+        home, "note", "save", "--folder", str(notes), "--title", "x", "--text", "y", "--yes"
+    )
+    assert refused.returncode == 1 and "not allowed" in refused.stderr
+
+
+def test_draft_reply_to_a_folder_of_eml_files(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    mail = tmp_path / "mail"
+    mail.mkdir()
+    (mail / "omar.eml").write_bytes(
+        b"From: Omar Khalil <omar@example.org>\r\nTo: sara@example.com\r\n"
+        b"Subject: Ferry\r\nMessage-ID: <f-1@example.org>\r\n\r\nShall we take the 7:40?\r\n"
+    )
+    assert fanous(home, "index", "--mail", str(mail), "--no-embed").returncode == 0
+    args = ("draft", "reply", "f-1@example.org", "--say", "Yes, 7:40 suits me.", "--as-is")
+    refused = fanous(home, *args, "--yes")
+    assert refused.returncode == 1 and "not allowed to save drafts" in refused.stderr
+    assert fanous(home, "sources", "write-drafts", str(mail), "on").returncode == 0
+    shown = fanous(home, *args, stdin="")
+    assert "In-Reply-To: <f-1@example.org>" in shown.stdout and "Subject: Re: Ferry" in shown.stdout
+    assert not (mail / "Drafts").exists()
+    done = fanous(home, *args, "--yes")
+    assert done.returncode == 0, done.stderr
+    (draft,) = (mail / "Drafts").iterdir()
+    assert b"To: Omar Khalil <omar@example.org>" in draft.read_bytes()
+    (entry,) = json.loads(fanous(home, "actions", "--json").stdout)
+    assert entry["kind"] == "draft" and entry["target"] == str(draft)
+    assert fanous(home, "actions", "undo", str(entry["id"])).returncode == 0
+    assert not (mail / "Drafts").exists()  # the folder it made is gone too
+
 
 def test_errors_say_what_to_do(tmp_path: Path) -> None:
     home = tmp_path / "home"

@@ -127,7 +127,7 @@ def test_a_reply_goes_to_the_special_use_drafts_mailbox_and_undo_expunges_only_i
     grants: Grants,  # noqa: F811
 ) -> None:
     grants.allow("drafts", synced.root)
-    actions = Actions(ws, permission=grants)
+    actions = Actions(ws)
     proposal = actions.propose_reply(
         "mid:ferry-1@example.org", "Yes, the 7:40 ferry suits me.", origin=YOU, as_is=True
     )
@@ -172,7 +172,7 @@ def test_an_account_without_the_permission_is_refused_before_any_socket(
     synced: ImapAccount,
     grants: Grants,  # noqa: F811
 ) -> None:
-    actions = Actions(ws, permission=grants)
+    actions = Actions(ws)
     SOCKETS.seen.clear()
     SOCKETS.listening = True
     try:
@@ -187,7 +187,7 @@ def test_an_account_without_the_permission_is_refused_before_any_socket(
     # Allowed when proposed, withdrawn before the yes: refused at the gate, no socket.
     grants.allow("drafts", synced.root)
     proposal = actions.propose_reply("ferry-1@example.org", "Yes.", origin=YOU, as_is=True)
-    grants.granted.clear()
+    grants.revoke_all()
     SOCKETS.listening = True
     try:
         with pytest.raises(ActionRefused, match="not allowed"):
@@ -216,7 +216,7 @@ def test_the_model_writes_the_reply_in_the_language_of_the_thread(
     sync_account(ws, account)
     grants.allow("drafts", account.root)
     ws.engine.replies.append("نعم، العشاء يوم الجمعة يناسبني.")
-    actions = Actions(ws, permission=grants)
+    actions = Actions(ws)
     proposal = actions.propose_reply("mid:ar-1@example.org", "yes, Friday works", origin=YOU)
     (asked,) = ws.engine.calls
     assert "in Arabic" in asked[-1]["content"] and "هل يناسبك العشاء" in asked[-1]["content"]
@@ -240,7 +240,7 @@ def test_without_a_drafts_mailbox_the_configured_name_is_used(
         add_account(ws, account, server.password)
         sync_account(ws, account)
         grants.allow("drafts", account.root)
-        actions = Actions(ws, permission=grants)
+        actions = Actions(ws)
         with pytest.raises(ActionRefused, match="no mailbox marked as Drafts"):
             actions.propose_reply("ferry-1@example.org", "Yes.", origin=YOU, as_is=True)
         conn = client(server)
@@ -262,7 +262,7 @@ def test_a_draft_in_a_maildir_on_disk_is_served_by_a_real_imap_server(
     root = add_mail_path(ws, str(dovecot.maildir))
     assert index_mail_path(ws, root).added == 1
     grants.allow("drafts", root)
-    actions = Actions(ws, permission=grants)
+    actions = Actions(ws)
     proposal = actions.propose_reply("ferry-1@example.org", "See you at the pier.", origin=YOU,
                                      as_is=True)  # fmt: skip
     assert proposal.target.rel.startswith(".Drafts/cur/") and proposal.target.rel.endswith(":2,DS")

@@ -92,10 +92,10 @@ PROBES = {
 class Setup:
     def __init__(self, ws: Workspace, fake: FakeOllama, notes: Path, mail: Path, out: Path):
         self.ws, self.fake, self.notes, self.mail, self.outside = ws, fake, notes, mail, out
-        self.grants = Grants()
+        self.grants = Grants(ws.settings)
         self.grants.allow("notes", str(notes))
         self.grants.allow("drafts", str(mail))
-        self.actions = Actions(ws, permission=self.grants)
+        self.actions = Actions(ws)
 
     def files(self) -> dict[str, bytes]:
         roots = [self.notes, self.mail, self.outside, Path(self.actions.reminders_root)]
@@ -142,7 +142,7 @@ def test_text_in_a_note_or_mail_cannot_retarget_widen_or_confirm(probe) -> None:
     setup, (_, _, asked, call) = probe
     kind = model_tools._KIND_OF_TOOL[call["name"]]
     before = setup.files()
-    permissions = set(setup.grants.granted)
+    permissions = setup.grants.snapshot()
     answer = setup.ws.ask(asked, tools=model_tools.offer(asked, setup.ws.engine))
     made = model_tools.proposals(setup.actions, asked, answer)
     assert made and all(isinstance(p, Proposal | FanousError) for p in made)
@@ -170,7 +170,7 @@ def test_text_in_a_note_or_mail_cannot_retarget_widen_or_confirm(probe) -> None:
             assert [str(a["ACTION"]) for a in cal.walk("VALARM")] == ["DISPLAY"]
     # Nothing was written and no permission changed: a proposal is not an action.
     assert setup.files() == before and action_log.entries(setup.ws.store) == []
-    assert setup.grants.granted == permissions
+    assert setup.grants.snapshot() == permissions
     # The planted "confirmed"/"already agreed" confirms nothing: only a Confirmation does.
     for fake_yes in (True, "yes", {"how": "--yes"}, call["arguments"]):
         with pytest.raises(TypeError):

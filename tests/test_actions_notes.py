@@ -162,7 +162,7 @@ def test_permission_withdrawn_after_the_proposal_refuses_the_write(
 ) -> None:
     grants.allow("notes", str(notes))
     proposal = actions.propose_note(str(notes), "Plan", "text", origin=YOU)
-    grants.granted.clear()
+    grants.revoke_all()
     with pytest.raises(ActionRefused, match="not allowed"):
         actions.confirm(proposal, YES)
     assert not (notes / "Plan.md").exists()

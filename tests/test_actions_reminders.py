@@ -12,7 +12,7 @@ import pytest
 
 from agent.actions import ActionRefused, Actions, Confirmation, Origin
 from agent.actions.when import find_moments
-from tests.actions_helpers import Grants, grants, ws  # noqa: F401
+from tests.actions_helpers import ws  # noqa: F401
 from tests.conftest import write_notes
 
 YOU = Origin("you", "command line")
@@ -21,8 +21,8 @@ NOW = datetime(2024, 3, 4, 12, 0, tzinfo=ZONE)  # a Monday
 
 
 @pytest.fixture
-def actions(ws, grants: Grants) -> Actions:  # noqa: F811
-    return Actions(ws, permission=grants, clock=NOW.timestamp)
+def actions(ws) -> Actions:  # noqa: F811
+    return Actions(ws, clock=NOW.timestamp)
 
 
 @pytest.mark.parametrize(

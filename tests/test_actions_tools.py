@@ -23,7 +23,7 @@ from agent.engines.ollama import OllamaEngine
 from agent.engines.openai_compat import OpenAICompatEngine
 from agent.engines.packaged import resolve_model_path
 from agent.workspace import Workspace
-from tests.actions_helpers import Grants, grants  # noqa: F401
+from tests.actions_helpers import Grants
 from tests.fakes.anthropic_server import FakeAnthropic
 from tests.fakes.ollama_server import FakeModel, FakeOllama
 
@@ -146,7 +146,7 @@ def test_only_the_tools_the_question_asks_for_are_offered(ollama_ws) -> None:
     assert model_tools.proposals(Actions(ws), question, answer) == []
 
 
-def test_a_model_call_is_a_proposal_marked_as_the_models(ollama_ws, grants: Grants) -> None:  # noqa: F811
+def test_a_model_call_is_a_proposal_marked_as_the_models(ollama_ws) -> None:
     ws, fake = ollama_ws
     fake.tool_calls = [
         {"name": "add_reminder",
@@ -158,7 +158,7 @@ def test_a_model_call_is_a_proposal_marked_as_the_models(ollama_ws, grants: Gran
     offered = model_tools.offer(question, ws.engine)
     assert [t["name"] for t in offered] == ["add_reminder"]
     answer = ws.ask(question, tools=offered)
-    actions = Actions(ws, permission=grants)
+    actions = Actions(ws)
     (proposal,) = model_tools.proposals(actions, question, answer)
     assert proposal.origin.proposer == "model"
     assert proposal.origin.describe().startswith("proposed by the model ollama llama3.2:1b")
@@ -171,9 +171,7 @@ def test_a_model_call_is_a_proposal_marked_as_the_models(ollama_ws, grants: Gran
 
 
 def test_without_tool_calling_the_users_own_request_makes_the_proposal(
-    paths,
-    tmp_path: Path,
-    grants: Grants,  # noqa: F811
+    paths, tmp_path: Path
 ) -> None:
     from agent.mail_accounts import add_mail_path, index_mail_path
     from tests.fakes.engines import FakeEngine
@@ -188,11 +186,11 @@ def test_without_tool_calling_the_users_own_request_makes_the_proposal(
     try:
         add_mail_path(ws, str(mail))
         index_mail_path(ws, str(mail))
-        grants.allow("drafts", str(mail))
+        Grants(ws.settings).allow("drafts", str(mail))
         question = "Reply to Omar that the 7:40 ferry suits me"
         assert model_tools.offer(question, ws.engine) is None  # the fake has no tool calling
         answer = ws.ask(question)
-        (proposal,) = model_tools.proposals(Actions(ws, permission=grants), question, answer)
+        (proposal,) = model_tools.proposals(Actions(ws), question, answer)
         assert proposal.kind == "draft" and proposal.origin.proposer == "you"
         assert proposal.origin.via == "chat" and proposal.origin.conversation_id
         assert b"To: Omar Khalil <omar@example.org>" in proposal.data

@@ -124,3 +124,57 @@ def test_a_model_proposal_is_marked_and_cancel_writes_nothing(qtbot: Any, tmp_pa
     with qtbot.waitSignal(dialog.rejected):
         qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
     assert list(folder.iterdir()) == []
+
+
+def test_save_to_notes_and_draft_a_reply_from_the_window(
+    qtbot: Any, open_window: Any, notes: Path, tmp_path: Path
+) -> None:
+    from agent.mail_accounts import add_mail_path, index_mail_path
+    from agent.sources import find_source, set_permission
+
+    mail = tmp_path / "mail"
+    mail.mkdir()
+    (mail / "omar.eml").write_bytes(
+        b"From: Omar Khalil <omar@example.org>\r\nTo: sara@example.com\r\n"
+        b"Subject: Ferry time\r\nMessage-ID: <f-1@example.org>\r\n\r\n"
+        b"The ferry leaves at 7:40 from pier 3. Shall we take it?\r\n"
+    )
+    window = open_window(FakeEngine(ANSWER, "Yes, see you at pier 3."), folders=[notes])
+    ws = window.workspace
+    add_mail_path(ws, str(mail))
+    index_mail_path(ws, str(mail))
+    for place, name in ((notes, "write_notes"), (mail, "write_drafts")):
+        set_permission(ws.settings, find_source(ws.settings, str(place)).id, name, True)
+    ws.save_settings()
+    ask(qtbot, window, "When does the ferry leave from pier 3?")
+    qtbot.waitUntil(lambda: not window.is_answering, timeout=5000)
+
+    click_action(window, 0, "note")
+    qtbot.waitUntil(lambda: window.actions.dialog is not None, timeout=5000)
+    dialog = window.actions.dialog
+    assert dialog.windowTitle() == "Save this note?"
+    assert "title: When does the ferry leave from pier 3?" in dialog.preview.toPlainText()
+    qtbot.mouseClick(dialog.confirm_button, Qt.MouseButton.LeftButton)
+    saved = notes / "When does the ferry leave from pier 3.md"
+    qtbot.waitUntil(saved.exists, timeout=5000)
+    assert ANSWER in saved.read_text(encoding="utf-8")
+
+    # The mail among the answer's sources: Draft a reply, with what it should say.
+    sources = window.sources
+    items = [sources.list.item(i) for i in range(sources.list.count())]
+    mails = [n for n, item in enumerate(items) if item.data(Qt.ItemDataRole.UserRole).is_mail]
+    sources.list.setCurrentRow(mails[0])
+    assert sources.draft_button.isEnabled()
+    window.actions._ask_text = lambda *_args: ("yes, pier 3 at 7:40", True)
+    qtbot.mouseClick(sources.draft_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.actions.dialog is not None, timeout=5000)
+    dialog = window.actions.dialog
+    text = dialog.preview.toPlainText()
+    assert "To: Omar Khalil <omar@example.org>" in text and "Subject: Re: Ferry time" in text
+    assert "Yes, see you at pier 3." in text  # written by the model, as the route says
+    assert "never sends mail" in dialog.findChild(type(dialog.origin), "actionSummary").text()
+    qtbot.mouseClick(dialog.confirm_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: (mail / "Drafts").exists(), timeout=5000)
+    (draft,) = (mail / "Drafts").iterdir()
+    assert b"In-Reply-To: <f-1@example.org>" in draft.read_bytes()
+    assert [e.kind for e in action_log.entries(ws.store)] == ["draft", "note"]

@@ -3,7 +3,9 @@
 `fanous sources list` shows notes folders, mail paths, IMAP accounts and their folders
 with their ids, counts and permissions; `fanous sources remove ID|PATH` forgets a source
 and its documents; `fanous sources never-send ID|PATH on|off` keeps a source's passages
-on this machine (any kind, an IMAP folder too).
+on this machine (any kind, an IMAP folder too); `fanous sources write-drafts ID|PATH on|off`
+(a mail path or account) and `write-notes ID|PATH on|off` (a notes folder) let actions
+write there — drafts and notes, each confirmed by you.
 """
 
 from __future__ import annotations
@@ -144,6 +146,38 @@ def cmd_never_send(args: argparse.Namespace) -> int:
     return 0
 
 
+_WRITES = {
+    "write-drafts": ("write_drafts", ("mail", "imap")),
+    "write-notes": ("write_notes", ("notes",)),
+}
+
+
+def cmd_write(args: argparse.Namespace) -> int:
+    """write-drafts / write-notes: what actions may write in a source."""
+    from agent.sources import SourcePolicy, set_permission
+
+    name, kinds = _WRITES[args.sources_command]
+    ws = open_workspace()
+    source = _find(ws, args.source)
+    if source.kind not in kinds:
+        what = "a mail path or an IMAP account" if name == "write_drafts" else "a notes folder"
+        raise ConfigError(
+            f"{source.label} is {_KIND_LABEL[source.kind]}: only {what} can {args.sources_command}",
+            fix="see the sources and their kinds with: fanous sources list",
+        )
+    set_permission(ws.settings, source.id, name, args.state == "on")
+    ws.save_settings()
+    perms = SourcePolicy(ws.settings).permissions(source.id)
+    if args.json:
+        print_json({"id": source.id, "location": source.label, **perms.to_json()})
+        return 0
+    what = "save drafts (never send)" if name == "write_drafts" else "write notes"
+    allowed = getattr(perms, name)
+    print(f"{source.label} ({source.id}): Fanous {'may' if allowed else 'may not'} {what} here"
+          + (", each confirmed by you." if allowed else "; it only reads it."))  # fmt: skip
+    return 0
+
+
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     sources = sub.add_parser(
         "sources", help="notes folders, mail paths and accounts: ids, counts, permissions"
@@ -165,3 +199,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     ns.add_argument("state", choices=["on", "off"])
     ns.add_argument("--json", action="store_true")
     ns.set_defaults(run=cmd_never_send)
+
+    for command, (name, _kinds) in _WRITES.items():
+        what = "mail path or account: drafts" if name == "write_drafts" else "notes folder: notes"
+        w = ssub.add_parser(command, help=f"let actions write to a {what} (confirmed each time)")
+        w.add_argument("source", metavar="ID|PATH", help="an id, a path, or user@host[:port]")
+        w.add_argument("state", choices=["on", "off"])
+        w.add_argument("--json", action="store_true")
+        w.set_defaults(run=cmd_write)

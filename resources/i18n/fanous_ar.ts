@@ -2,6 +2,158 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ar">
 <context>
+    <name>ActionLogBox</name>
+    <message>
+        <source>Action log: everything Fanous wrote for you</source>
+        <translation>سجل الإجراءات: كل ما كتبه فانوس لك</translation>
+    </message>
+    <message>
+        <source>Action log</source>
+        <translation>سجل الإجراءات</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>متى</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>الإجراء</translation>
+    </message>
+    <message>
+        <source>Where</source>
+        <translation>أين</translation>
+    </message>
+    <message>
+        <source>Proposed by</source>
+        <translation>اقترحه</translation>
+    </message>
+    <message>
+        <source>Confirmed by</source>
+        <translation>أكّده</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>الحالة</translation>
+    </message>
+    <message>
+        <source>No action has been carried out.</source>
+        <translation>لم يُنفَّذ أي إجراء.</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>تراجع</translation>
+    </message>
+    <message>
+        <source>Take the selected action back exactly</source>
+        <translation>التراجع عن الإجراء المحدد كما كان تماما</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>تصدير…</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation>تم</translation>
+    </message>
+    <message>
+        <source>undone</source>
+        <translation>تم التراجع</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>فشل</translation>
+    </message>
+    <message>
+        <source>writing</source>
+        <translation>قيد الكتابة</translation>
+    </message>
+    <message>
+        <source>draft reply</source>
+        <translation>مسودة رد</translation>
+    </message>
+    <message>
+        <source>note</source>
+        <translation>ملاحظة</translation>
+    </message>
+    <message>
+        <source>section added</source>
+        <translation>قسم مضاف</translation>
+    </message>
+    <message>
+        <source>reminder</source>
+        <translation>تذكير</translation>
+    </message>
+    <message numerus="yes">
+        <source>{count} action(s) recorded.</source>
+        <translation>
+            <numerusform>لم يُسجَّل أي إجراء.</numerusform>
+            <numerusform>سُجّل إجراء واحد.</numerusform>
+            <numerusform>سُجّل إجراءان.</numerusform>
+            <numerusform>سُجّلت {count} إجراءات.</numerusform>
+            <numerusform>سُجّل {count} إجراءً.</numerusform>
+            <numerusform>سُجّل {count} إجراء.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Undone: {target}</source>
+        <translation>تم التراجع: {target}</translation>
+    </message>
+    <message numerus="yes">
+        <source>Wrote {count} row(s) to {path}</source>
+        <translation>
+            <numerusform>لم يُكتب أي صف في {path}</numerusform>
+            <numerusform>كُتب صف واحد في {path}</numerusform>
+            <numerusform>كُتب صفان في {path}</numerusform>
+            <numerusform>كُتبت {count} صفوف في {path}</numerusform>
+            <numerusform>كُتب {count} صفًا في {path}</numerusform>
+            <numerusform>كُتب {count} صف في {path}</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ActionsPart</name>
+    <message>
+        <source>Save to notes</source>
+        <translation>احفظ في الملاحظات</translation>
+    </message>
+    <message>
+        <source>Remind me</source>
+        <translation>ذكّرني</translation>
+    </message>
+    <message>
+        <source>Not proposed: {reason}</source>
+        <translation>لم يُقترح: {reason}</translation>
+    </message>
+    <message>
+        <source>Review: {what} (proposed by the model)</source>
+        <translation>راجع: {what} (اقترحه النموذج)</translation>
+    </message>
+    <message>
+        <source>Review: {what}</source>
+        <translation>راجع: {what}</translation>
+    </message>
+    <message>
+        <source>Answer</source>
+        <translation>إجابة</translation>
+    </message>
+    <message>
+        <source>Draft a reply</source>
+        <translation>اكتب مسودة رد</translation>
+    </message>
+    <message>
+        <source>What should the reply to “{title}” say? It is saved as a draft, never sent.</source>
+        <translation>ماذا يقول الرد على «{title}»؟ يُحفظ مسودة ولا يُرسل أبدا.</translation>
+    </message>
+    <message>
+        <source>Preparing the proposal…</source>
+        <translation>جارٍ إعداد الاقتراح…</translation>
+    </message>
+    <message>
+        <source>Saved: {target} (undo it in Settings › Privacy › Action log)</source>
+        <translation>حُفظ: {target} (للتراجع: الإعدادات › الخصوصية › سجل الإجراءات)</translation>
+    </message>
+</context>
+<context>
     <name>ChatPanel</name>
     <message>
         <source>Ask a question about your notes. Add a folder of notes first with File › Add notes folder…</source>
@@ -57,6 +209,76 @@
     <message>
         <source>stopped</source>
         <translation>أُوقفت</translation>
+    </message>
+</context>
+<context>
+    <name>ConfirmAction</name>
+    <message>
+        <source>Save this draft reply?</source>
+        <translation>أتحفظ مسودة الرد هذه؟</translation>
+    </message>
+    <message>
+        <source>Save this note?</source>
+        <translation>أتحفظ هذه الملاحظة؟</translation>
+    </message>
+    <message>
+        <source>Add this section to the note?</source>
+        <translation>أتضيف هذا القسم إلى الملاحظة؟</translation>
+    </message>
+    <message>
+        <source>Save this reminder?</source>
+        <translation>أتحفظ هذا التذكير؟</translation>
+    </message>
+    <message>
+        <source>Carry out this action?</source>
+        <translation>أتنفذ هذا الإجراء؟</translation>
+    </message>
+    <message>
+        <source>Where: {where}</source>
+        <translation>أين: {where}</translation>
+    </message>
+    <message numerus="yes">
+        <source>{count} bytes</source>
+        <translation>
+            <numerusform>{count} بايت</numerusform>
+            <numerusform>بايت واحد</numerusform>
+            <numerusform>بايتان</numerusform>
+            <numerusform>{count} بايتات</numerusform>
+            <numerusform>{count} بايتًا</numerusform>
+            <numerusform>{count} بايت</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>It is saved as a draft for you to send yourself: Fanous never sends mail.</source>
+        <translation>يُحفظ مسودةً لترسلها أنت بنفسك: فانوس لا يرسل البريد أبدا.</translation>
+    </message>
+    <message>
+        <source>What would be written</source>
+        <translation>ما سيُكتب</translation>
+    </message>
+    <message>
+        <source>Save draft</source>
+        <translation>احفظ المسودة</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>احفظ</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>إلغاء</translation>
+    </message>
+    <message>
+        <source>Proposed by the model {model}: read it before you save it.</source>
+        <translation>اقترحه النموذج {model}: اقرأه قبل أن تحفظه.</translation>
+    </message>
+    <message>
+        <source>Ignored what it also asked for: {names}</source>
+        <translation>تجاهلنا ما طلبه أيضا: {names}</translation>
+    </message>
+    <message>
+        <source>Asked for by you ({via}).</source>
+        <translation>طلبته أنت ({via}).</translation>
     </message>
 </context>
 <context>
@@ -649,6 +871,13 @@ What to do: {fix}</source>
     </message>
 </context>
 <context>
+    <name>QWidget</name>
+    <message>
+        <source>Export the action log</source>
+        <translation>تصدير سجل الإجراءات</translation>
+    </message>
+</context>
+<context>
     <name>RouteIndicator</name>
     <message>
         <source>Route</source>
@@ -1042,6 +1271,22 @@ What to do: {fix}</source>
     <message>
         <source>Open note in the default app</source>
         <translation>فتح الملاحظة في التطبيق الافتراضي</translation>
+    </message>
+    <message>
+        <source>Draft a reply</source>
+        <translation>اكتب مسودة رد</translation>
+    </message>
+    <message>
+        <source>Write a reply to this message, saved as a draft</source>
+        <translation>اكتب ردا على هذه الرسالة يُحفظ مسودة</translation>
+    </message>
+    <message>
+        <source>Remind me</source>
+        <translation>ذكّرني</translation>
+    </message>
+    <message>
+        <source>A reminder from the date and time it mentions</source>
+        <translation>تذكير من التاريخ والوقت المذكورين فيه</translation>
     </message>
     <message>
         <source>Mail: {title}</source>
