@@ -190,7 +190,7 @@ class Gate:
             )
         right = _RIGHT_OF_KIND[entry.kind]
         where = next(iter(entry.undo.values()))  # the file's folder, or the account
-        place = str(where.get("account") or where.get("root"))  # type: ignore[union-attr]
+        place = str(where.get("account") or where.get("root"))
         if right != "reminders" and not self._permission(self.settings, right, place):
             raise not_permitted(right, entry.source)
         reason = self._take_back(entry.undo)

@@ -63,7 +63,7 @@ def record(store: Store, entry: ActionEntry) -> int:
             f"VALUES ({', '.join('?' * len(_COLUMNS))})",
             _row(entry),
         )
-        return int(cur.lastrowid)
+        return int(cur.lastrowid or 0)
 
 
 def finish(store: Store, row_id: int, **changes: Any) -> ActionEntry:
@@ -95,7 +95,9 @@ def get(store: Store, row_id: int) -> ActionEntry | None:
     return None if row is None else _entry(row)
 
 
-def entries(store: Store, *, since: float | None = None, limit: int | None = None) -> list:
+def entries(
+    store: Store, *, since: float | None = None, limit: int | None = None
+) -> list[ActionEntry]:
     sql = f"SELECT id, {', '.join(_COLUMNS)} FROM action_log"
     params: list[object] = []
     if since is not None:

@@ -15,11 +15,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from agent.actions.proposal import Origin, Proposal
 from agent.chat import NOTHING_FOUND
 from contracts.errors import ActionRefused, FanousError
+
+if TYPE_CHECKING:
+    from agent.actions.service import Actions
 
 __all__ = ["TOOLS", "asked_for", "offer", "proposals"]
 
@@ -139,7 +142,7 @@ def _pick_message(answer: Any, subject: str, who: str = "") -> Any:
     return found[0]
 
 
-def _from_call(actions: Any, question: str, answer: Any, call: Any) -> Proposal:
+def _from_call(actions: Actions, question: str, answer: Any, call: Any) -> Proposal:
     kind = _KIND_OF_TOOL[call.name]
     args = {k: str(v) for k, v in call.arguments.items() if k in _ARGUMENTS[kind]}
     ignored = sorted(set(call.arguments) - _ARGUMENTS[kind])
@@ -163,7 +166,7 @@ def _from_call(actions: Any, question: str, answer: Any, call: Any) -> Proposal:
     return proposal
 
 
-def _from_request(actions: Any, question: str, answer: Any, kinds: set[str]) -> list[Proposal]:
+def _from_request(actions: Actions, question: str, answer: Any, kinds: set[str]) -> list[Proposal]:
     """The user asked in plain words and the model made no call (or cannot): a reply to
     the sender they named, or a reminder from their own sentence."""
     origin = Origin("you", "chat", answer.conversation_id)
@@ -181,7 +184,7 @@ def _from_request(actions: Any, question: str, answer: Any, kinds: set[str]) -> 
     return out
 
 
-def proposals(actions: Any, question: str, answer: Any) -> list[Proposal | FanousError]:
+def proposals(actions: Actions, question: str, answer: Any) -> list[Proposal | FanousError]:
     """What the turn proposes: the model's calls to tools the question asked for, else
     the user's own request. A proposal that cannot be made (no permission, no date) is
     returned as the reason, so the user sees why."""

@@ -76,7 +76,7 @@ def note_proposal(
     title = " ".join(title.split()) or "Untitled"
     body = _text(text)
     rel = free_name(root, "", safe_name(title, ".md"))
-    front = {"title": title, "date": now.isoformat(timespec="seconds")}
+    front: dict[str, object] = {"title": title, "date": now.isoformat(timespec="seconds")}
     if tags:
         front["tags"] = [" ".join(t.split()) for t in tags if t.strip()]
     links = [_link(s, notes_root) for s in sources]

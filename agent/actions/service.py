@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from email import policy
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from agent import conversations, secrets
 from agent.actions import drafts, log
@@ -29,6 +29,10 @@ from agent.actions.when import Moment, find_moments, local_zone
 from agent.index.search import Hit
 from agent.mail_accounts import list_accounts, stored_text
 from connectors.mail.imap import ImapAccount, ImapSource
+
+if TYPE_CHECKING:
+    from agent.config import Settings
+    from agent.workspace import Workspace
 from contracts.errors import ActionRefused, FanousError, NeedsKeyError
 
 __all__ = ["Actions", "AnswerRef"]
@@ -47,7 +51,7 @@ class AnswerRef:
 class Actions:
     def __init__(
         self,
-        workspace: Any,
+        workspace: Workspace,
         *,
         permission: PermissionCheck = may_write,
         connect_imap: ImapConnect | None = None,
@@ -61,7 +65,7 @@ class Actions:
     # -- shared ----------------------------------------------------------------------
 
     @property
-    def settings(self) -> Any:
+    def settings(self) -> Settings:
         return self.ws.settings
 
     def now(self) -> datetime:
@@ -354,7 +358,7 @@ class Actions:
 
     def undo(self, action_id: int) -> log.ActionEntry:
         entry = self.gate.undo(action_id)
-        where = next(iter(entry.undo.values()), {})
+        where: Any = next(iter(entry.undo.values()), {})
         if entry.kind in ("note", "note_append") and isinstance(where, dict):
             self._reindex(Target("notes", entry.source, str(where.get("root")), "", ""))
         return entry

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -47,8 +48,9 @@ _AR_HOURS = {
 }  # fmt: skip
 
 
-def _alt(words: object) -> str:
-    return "|".join(sorted(map(re.escape, words), key=len, reverse=True))  # type: ignore[arg-type]
+def _alt(words: Iterable[str]) -> str:
+    """A regex alternation, longest first (so "tomorrow" wins over "to")."""
+    return "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
 
 
 _I = re.IGNORECASE
@@ -226,7 +228,9 @@ def _places(sentence: str) -> str:
     return ", ".join(dict.fromkeys(found[:2]))
 
 
-def _matches(patterns: list, text: str) -> list[tuple[int, int, str, re.Match[str]]]:
+def _matches(
+    patterns: list[tuple[str, re.Pattern[str]]], text: str
+) -> list[tuple[int, int, str, re.Match[str]]]:
     """Every match, longest first where two overlap."""
     found = [(m.start(), m.end(), kind, m) for kind, rx in patterns for m in rx.finditer(text)]
     found.sort(key=lambda f: (f[0], -(f[1] - f[0])))

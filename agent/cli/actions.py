@@ -69,7 +69,9 @@ def _carry(args: argparse.Namespace, make: Callable[[Any], Any], verb: str) -> i
     return 0
 
 
-def turn_proposals(ws: Any, question: str, answer: Any, *, ask: bool = False) -> list[dict]:
+def turn_proposals(
+    ws: Any, question: str, answer: Any, *, ask: bool = False
+) -> list[dict[str, Any]]:
     """The actions a question asked for (``fanous ask "remind me…"``): as JSON, or with
     ``ask`` each shown on the terminal and carried out only on the user's yes."""
     from agent.actions import Actions, Confirmation, model_tools
@@ -204,7 +206,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print the proposal and result")
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     draft = sub.add_parser("draft", help="save a draft reply (never sent)")
     dsub = draft.add_subparsers(dest="draft_kind", metavar="KIND", required=True)
     reply = dsub.add_parser("reply", help="a draft reply to an indexed message")

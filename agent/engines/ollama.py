@@ -300,7 +300,7 @@ class OllamaEngine:
                 return
             except EngineError as error:
                 unsupported = "does not support tools" in error.message
-                if not unsupported or getattr(error, "partial_text", ""):
+                if not unsupported or error.partial_text:
                     raise
                 log.info("%s has no tool calling: asking again without tools", model)
                 del kwargs["tools"]
