@@ -4,6 +4,7 @@ operations the CLI and the UI share — add, list, remove, index, sync."""
 
 from __future__ import annotations
 
+import imaplib
 import json
 import time
 from collections.abc import Callable
@@ -17,7 +18,7 @@ from agent.index.mail import MailReport, forget_mail_source, index_mail
 from agent.sources import forget_permissions, source_id
 from agent.store import Store
 from connectors.mail.files import MailPath
-from connectors.mail.imap import ImapAccount, ImapSource
+from connectors.mail.imap import ImapAccount, ImapSource, decode_folder, quote_folder
 from contracts.errors import ConfigError, FanousError, NeedsKeyError
 
 __all__ = [
@@ -25,10 +26,13 @@ __all__ = [
     "StoredMessage",
     "add_account",
     "add_mail_path",
+    "connect",
+    "decode_folder",
     "find_account",
     "index_mail_path",
     "list_accounts",
     "load_message",
+    "quote_folder",
     "remove_account",
     "remove_mail_path",
     "stored_text",
@@ -140,14 +144,7 @@ def sync_account(
     should_stop: Callable[[], bool] = lambda: False,
     timeout: float = 30.0,
 ) -> MailReport:
-    password = secrets.get_secret(account.secret_name)
-    if not password:
-        raise NeedsKeyError(
-            f"No password for {account.name} in the keyring",
-            fix=f"add it again: fanous accounts add imap --host {account.host} "
-            f"--user {account.user}",
-        )
-    source = ImapSource(account, password, timeout=timeout)
+    source = ImapSource(account, _password(account), timeout=timeout)
     try:
         report = index_mail(ws.store, source, progress=progress, should_stop=should_stop)
     finally:
@@ -160,6 +157,23 @@ def sync_account(
                 (account.root, folder, validity, last_uid, count, time.time()),
             )
     return report
+
+
+def _password(account: ImapAccount) -> str:
+    password = secrets.get_secret(account.secret_name)
+    if not password:
+        raise NeedsKeyError(
+            f"No password for {account.name} in the keyring",
+            fix=f"add it again: fanous accounts add imap --host {account.host} "
+            f"--user {account.user}",
+        )
+    return password
+
+
+def connect(account: ImapAccount, *, timeout: float = 30.0) -> imaplib.IMAP4:
+    """A logged-in connection to the account (TLS verified, password from the keyring),
+    for the action gate's drafts; the caller logs out."""
+    return ImapSource(account, _password(account), timeout=timeout).connect()
 
 
 def sync_state(store: Store, account: ImapAccount) -> list[dict[str, object]]:

@@ -18,7 +18,6 @@ from desktop.status import MESSAGE_MS
 from desktop.window_part import WindowPart
 
 if TYPE_CHECKING:
-    from desktop.main_window import MainWindow
     from desktop.sources_panel import SourceRef
 
 __all__ = ["ActionsPart", "TurnRecord"]
@@ -46,9 +45,7 @@ class TurnRecord:
 
 
 class ActionsPart(WindowPart):
-    def __init__(
-        self, window: MainWindow, *, ask_text: Callable[..., tuple[str, bool]] | None = None
-    ):
+    def __init__(self, window: Any, *, ask_text: Callable[..., tuple[str, bool]] | None = None):
         super().__init__(window)
         self.dialog: ConfirmAction | None = None  # the confirmation, while it asks
         self._ask_text = ask_text or QInputDialog.getMultiLineText

@@ -16,7 +16,7 @@ import re
 import time
 from dataclasses import dataclass
 
-from connectors.mail.imap import decode_folder, quote_folder
+from agent.mail_accounts import decode_folder, quote_folder
 from contracts.errors import ActionRefused, ConnectorError
 
 __all__ = ["DraftsMailbox", "SavedDraft", "append_draft", "find_drafts", "remove_draft"]

@@ -17,7 +17,7 @@ from datetime import date, datetime
 from email import policy
 from typing import TYPE_CHECKING, Any
 
-from agent import conversations, secrets
+from agent import conversations
 from agent.actions import drafts, log
 from agent.actions.gate import Gate, ImapConnect, PermissionCheck, logout, not_permitted
 from agent.actions.imap_drafts import find_drafts
@@ -27,13 +27,12 @@ from agent.actions.proposal import Confirmation, Origin, Proposal, Target
 from agent.actions.reminders import reminder_proposal
 from agent.actions.when import Moment, find_moments, local_zone
 from agent.index.search import Hit
-from agent.mail_accounts import list_accounts, stored_text
-from connectors.mail.imap import ImapAccount, ImapSource
+from agent.mail_accounts import ImapAccount, connect, list_accounts, stored_text
 
 if TYPE_CHECKING:
     from agent.config import Settings
     from agent.workspace import Workspace
-from contracts.errors import ActionRefused, FanousError, NeedsKeyError
+from contracts.errors import ActionRefused, FanousError
 
 __all__ = ["Actions", "AnswerRef"]
 
@@ -164,14 +163,7 @@ class Actions:
         account = self._accounts().get(root)
         if account is None:
             raise ActionRefused(f"{root} is not one of your mail accounts")
-        password = secrets.get_secret(account.secret_name)
-        if not password:
-            raise NeedsKeyError(
-                f"No password for {account.name} in the keyring",
-                fix=f"add it again: fanous accounts add imap --host {account.host} "
-                f"--user {account.user}",
-            )
-        return ImapSource(account, password).connect()
+        return connect(account)
 
     def draft_target(self, original: drafts.Original) -> tuple[Target, dict[str, Any], str]:
         """Where a reply to ``original`` goes: the first place holding it that may take
