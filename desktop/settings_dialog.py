@@ -24,6 +24,7 @@ from desktop.i18n import LANGUAGES
 from desktop.mail_box import MailAccountsBox, MailPathsBox, SyncMail, choose_mail_path_dialog
 from desktop.models_box import OllamaModelsBox
 from desktop.ops import Ops
+from desktop.permissions_box import PermissionsBox
 from desktop.pickers import pick
 from desktop.qt import (
     QT_TRANSLATE_NOOP,
@@ -210,6 +211,9 @@ class SettingsDialog(QDialog):
         self.mail: MailAccountsBox | None = None
         self.mail_paths: MailPathsBox | None = None
         self.sync_button: QPushButton | None = None
+        self.permissions = (
+            None if workspace is None else PermissionsBox(settings, save=workspace.save_settings)
+        )
         self.action_log = (
             None
             if workspace is None or store_ops is None
@@ -487,6 +491,8 @@ class SettingsDialog(QDialog):
         layout.addWidget(QLabel(self.tr("Egress ledger: every request that left this computer")))
         layout.addWidget(self.ledger_table, 1)
         layout.addWidget(self.ledger_status)
+        if self.permissions is not None:
+            layout.addWidget(self.permissions)
         if self.action_log is not None:
             layout.addWidget(self.action_log)
         return page

@@ -1,7 +1,9 @@
 """Take the README's screenshots from the real app: run by ``scripts/screenshots``.
 
 A throw-away Fanous home, a sample notes folder (English and Arabic), the real embedded
-model answering; each main screen is grabbed to ``resources/screenshots/*.png``.
+model answering; each main screen is grabbed to ``resources/screenshots/*.png``, and a
+draft reply proposed from the window (its confirmation dialog) with the Privacy page's
+write permissions and action log.
 """
 
 from __future__ import annotations
@@ -14,15 +16,30 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from agent.actions import Actions, Confirmation, Origin  # noqa: E402
 from agent.config import Paths  # noqa: E402
+from agent.mail_accounts import add_mail_path, index_mail_path  # noqa: E402
+from agent.sources import find_source, set_permission  # noqa: E402
 from agent.workspace import Workspace  # noqa: E402
 from desktop.app import create_app  # noqa: E402
 from desktop.i18n import install_language  # noqa: E402
 from desktop.main_window import MainWindow  # noqa: E402
 from desktop.onboarding import Onboarding  # noqa: E402
 from desktop.qt import QApplication, QLocale, QWidget  # noqa: E402
+from desktop.sources_panel import SourceRef  # noqa: E402
 
 OUT = ROOT / "resources" / "screenshots"
+WINDOW = Origin("you", "window")
+# `scripts/screenshots NAME…` retakes only those (e.g. action-draft settings-privacy).
+ONLY = set(sys.argv[1:])
+SAMPLE_MAIL_ID = "mid:ferry-1@example.org"
+SAMPLE_MAIL = (
+    b"From: Omar Khalil <omar@example.org>\r\nTo: Sara Haddad <sara@example.com>\r\n"
+    b"Subject: Ferry on Saturday\r\nDate: Tue, 05 Mar 2024 10:00:00 +0200\r\n"
+    b"Message-ID: <ferry-1@example.org>\r\n\r\n"
+    b"Hi Sara,\r\n\r\nShall we take the 7:40 ferry to Hydra on Saturday? I can buy the "
+    b"tickets at the kiosk.\r\n\r\nOmar\r\n"
+)
 SAMPLE_NOTES = {
     "travel/hydra.md": "# Travel\n\n## Ferry to Hydra\n\nThe ferry to Hydra leaves at 7:40 "
     "from pier 3 in Piraeus. Tickets cost 12 euros at the kiosk; the trip takes two hours.\n\n"
@@ -55,6 +72,8 @@ def wait(app: QApplication, condition, timeout: float = 120) -> None:
 
 
 def save(widget: QWidget, name: str) -> None:
+    if ONLY and name not in ONLY:
+        return
     path = OUT / f"{name}.png"
     widget.grab().save(str(path))
     print(f"wrote {path.relative_to(ROOT)}")
@@ -87,6 +106,32 @@ def open_window(app: QApplication, home: Path, notes: Path) -> MainWindow:
     wait(app, lambda: not window.is_indexing and window.hardware is not None)
     pump(app, 0.5)
     return window
+
+
+def propose_draft(app: QApplication, window: MainWindow, mail: Path, notes: Path) -> None:
+    """A mail folder whose drafts Fanous may write and a notes folder it may write to;
+    a reminder saved (so the action log has a row), then a reply proposed from the
+    window — written by the real model — and its confirmation dialog grabbed."""
+    ws = window.workspace
+    mail.mkdir(parents=True, exist_ok=True)
+    (mail / "omar.eml").write_bytes(SAMPLE_MAIL)
+    add_mail_path(ws, str(mail))
+    index_mail_path(ws, str(mail))
+    for place, name in ((notes, "write_notes"), (mail, "write_drafts")):
+        set_permission(ws.settings, find_source(ws.settings, str(place)).id, name, True)
+    ws.save_settings()
+    actions = Actions(ws)
+    actions.confirm(
+        actions.propose_reminder(text="Ferry to Hydra on Saturday at 7:40", origin=WINDOW),
+        Confirmation("window dialog"),
+    )
+    window.actions._ask_text = lambda *_args: ("Yes, the 7:40 ferry suits me.", True)
+    window.actions.draft_reply(SourceRef("Ferry on Saturday", None, SAMPLE_MAIL_ID, "", 0, 0))
+    wait(app, lambda: window.actions.dialog is not None, timeout=300)
+    pump(app, 0.5)
+    save(window.actions.dialog, "action-draft")
+    window.actions.dialog.reject()
+    pump(app, 0.3)
 
 
 def main() -> int:
@@ -141,6 +186,8 @@ def main() -> int:
     wait(app, lambda: window.sources.highlighted_text() != "")
     pump(app, 0.5)
     save(window, "main-window")
+
+    propose_draft(app, window, tmp / "Mail", notes)
 
     dialog = window.open_settings()
     for page in ("Sources", "Models", "Cloud", "Privacy"):

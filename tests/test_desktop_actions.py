@@ -13,6 +13,7 @@ from typing import Any
 
 from agent.actions import Origin, Proposal, Target
 from agent.actions import log as action_log
+from agent.config import load_settings
 from desktop.confirm_action import ConfirmAction
 from desktop.main_window import MainWindow
 from desktop.qt import Qt, QUrl
@@ -100,6 +101,21 @@ def test_save_to_notes_without_a_writable_folder_says_how_to_allow_one(
     assert "Settings › Privacy" in window.banner.text()
     assert window.actions.dialog is None
     assert sorted(p.name for p in notes.rglob("*")) == before
+
+    # Settings › Privacy: tick the notes folder; the next save is proposed there.
+    dialog = window.open_settings("Privacy")
+    boxes = dialog.permissions.list
+    assert [boxes.item(i).text() for i in range(boxes.count())] == [
+        f"{notes.resolve()}: write notes"
+    ]
+    assert dialog.permissions.allowed() == []
+    boxes.item(0).setCheckState(Qt.CheckState.Checked)
+    dialog.reject()  # each tick is saved at once, whatever the dialog does after
+    saved = load_settings(window.workspace.paths)
+    assert list(saved.source_permissions.values()) == [{"write_notes": True}]
+    click_action(window, 0, "note")
+    qtbot.waitUntil(lambda: window.actions.dialog is not None, timeout=5000)
+    assert window.actions.dialog.proposal.target.root == str(notes.resolve())
 
 
 def test_a_model_proposal_is_marked_and_cancel_writes_nothing(qtbot: Any, tmp_path: Path) -> None:

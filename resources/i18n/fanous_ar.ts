@@ -860,6 +860,29 @@ What to do: {fix}</source>
     </message>
 </context>
 <context>
+    <name>PermissionsBox</name>
+    <message>
+        <source>Let actions write here (each one confirmed by you):</source>
+        <translation>اسمح للإجراءات بالكتابة هنا (تؤكد أنت كل واحد منها):</translation>
+    </message>
+    <message>
+        <source>May write drafts or notes</source>
+        <translation>يجوز كتابة المسودات أو الملاحظات</translation>
+    </message>
+    <message>
+        <source>Every source is read only.</source>
+        <translation>كل المصادر للقراءة فقط.</translation>
+    </message>
+    <message>
+        <source>{label}: save drafts</source>
+        <translation>{label}: حفظ المسودات</translation>
+    </message>
+    <message>
+        <source>{label}: write notes</source>
+        <translation>{label}: كتابة الملاحظات</translation>
+    </message>
+</context>
+<context>
     <name>PromptEdit</name>
     <message>
         <source>Question</source>
