@@ -304,7 +304,7 @@ def m007_message_finish_reason(db: sqlite3.Connection) -> None:
 
 
 @migration
-def m015_action_log(db: sqlite_utils.Database) -> None:
+def m015_action_log(db: sqlite3.Connection) -> None:
     # Every action Fanous carried out for the user (a draft, a note, a reminder): what,
     # where, how many bytes, who proposed it, who confirmed it and how, and what undoing
     # it needs (paths, UIDs, hashes). Never the text written.
