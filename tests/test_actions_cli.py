@@ -139,6 +139,8 @@ def test_errors_say_what_to_do(tmp_path: Path) -> None:
 
 def test_ask_shows_the_action_a_question_asks_for_as_a_proposal(tmp_path: Path) -> None:
     home = tmp_path / "home"
+    notes = write_notes(tmp_path / "notes")
+    assert fanous(home, "index", "--notes", str(notes), "--no-embed").returncode == 0
     asked = fanous(home, "ask", "Remind me to call the dentist tomorrow at 10:00", "--json")
     assert asked.returncode == 0, asked.stderr
     (proposal,) = json.loads(asked.stdout)["proposals"]
