@@ -61,6 +61,7 @@ class Answer:
     # Tools the model asked to use, when it was offered some: proposals, never acted on
     # here (agent.actions.model_tools turns them into proposals the user confirms).
     tool_calls: list[ToolCall] = field(default_factory=list)
+    coverage: dict[str, Any] | None = None  # what search by meaning saw (first_use.Coverage)
 
     @property
     def tokens_per_second(self) -> float | None:
@@ -100,6 +101,7 @@ class Answer:
             "finish_reason": self.finish_reason,
             "conversation_id": self.conversation_id,
             "not_saved": self.not_saved,
+            "coverage": self.coverage,
         }
 
 

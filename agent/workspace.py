@@ -10,6 +10,7 @@ import logging
 import logging.handlers
 import sys
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -17,15 +18,20 @@ from agent.chat import Answer, turn
 from agent.config import Paths, Settings, load_settings, save_settings
 from agent.engines import CloudEngine, Engine, create_engine
 from agent.engines.ollama_host import normalize_host
+from agent.index.first_use import BUDGET_S, Coverage, embed_for_question
 from agent.index.indexer import IndexReport, Progress, forget_source, index_source
-from agent.index.search import Hit, search
+from agent.index.search import Filters, Hit, search
+from agent.index.static_vectors import static_embedder
 from agent.index.vectors import (
     BackgroundEmbedder,
     Embedder,
     EngineEmbedder,
+    TieredEmbedder,
+    batch_for,
     default_embedder,
     embed_pending,
     prune_embeddings,
+    tiers,
 )
 from agent.privacy import guard
 from agent.sources import forget_permissions, migrate_never_send, source_id
@@ -155,11 +161,16 @@ class Workspace:
     def _embedder_from_settings(self) -> Embedder | None:
         name = self.settings.embedding_model
         if not name:
-            return default_embedder(self.embed_threads)
-        from agent.engines.ollama import OllamaEngine
+            full = default_embedder(self.embed_threads)
+        else:
+            from agent.engines.ollama import OllamaEngine
 
-        engine = OllamaEngine(self.settings.ollama_host, embed_model=name)
-        return EngineEmbedder(engine, model=name)
+            engine = OllamaEngine(self.settings.ollama_host, embed_model=name)
+            full = EngineEmbedder(engine, model=name)
+        # Static token vectors cover every passage within minutes while the model's
+        # own vectors follow (agent/index/static_vectors.py).
+        first = static_embedder() if full is not None else None
+        return full if full is None or first is None else TieredEmbedder(full, first)
 
     def use_engine(self, engine: Engine) -> None:
         """Answer with ``engine`` from now on (``reset_engine`` goes back to the settings)."""
@@ -276,12 +287,27 @@ class Workspace:
         *,
         progress: Callable[[int, int], None] | None = None,
         should_stop: Callable[[], bool] = lambda: False,
+        on_tier: Callable[[str], None] | None = None,
     ) -> int:
-        """Embed the passages that have no vector yet (resumable; search works meanwhile
-        on what is embedded, and on keywords for the rest)."""
+        """Embed the passages that have no vector yet, the fast first tier for all of
+        them before the full model (resumable; search works meanwhile on what is
+        embedded, and on keywords for the rest). ``on_tier`` hears each model's name
+        as its turn comes; ``progress`` then counts that model's passages."""
         if self.embedder is None:
             return 0
-        done = embed_pending(self.store, self.embedder, progress=progress, should_stop=should_stop)
+        done = 0
+        for tier in reversed(tiers(self.embedder)):
+            if should_stop():
+                break
+            if on_tier:
+                on_tier(tier.name)
+            done += embed_pending(
+                self.store,
+                tier,
+                batch=batch_for(tier),
+                progress=progress,
+                should_stop=should_stop,
+            )
         if not should_stop():
             prune_embeddings(self.store, self.embedder.name)
         return done
@@ -293,12 +319,39 @@ class Workspace:
 
     # -- questions -------------------------------------------------------------------
 
-    def ask(self, question: str, **kwargs: Any) -> Answer:
+    def prepare_question(
+        self,
+        question: str,
+        *,
+        root: str | None = None,
+        source: str | None = None,
+        budget_s: float = BUDGET_S,
+        progress: Callable[[str, int, int], None] | None = None,
+    ) -> Coverage | None:
+        """Embed what ``question`` needs before it is searched (agent.index.first_use);
+        None without an embedder. The background embedder waits meanwhile."""
+        if self.embedder is None:
+            return None
+        with self._background_paused():
+            return embed_for_question(
+                self.store, question, self.embedder,
+                filters=Filters(source=source, root=root), budget_s=budget_s, progress=progress,
+            )  # fmt: skip
+
+    def _background_paused(self) -> AbstractContextManager[None]:
+        return nullcontext() if self._background is None else self._background.paused()
+
+    def ask(self, question: str, *, coverage: Coverage | None = None, **kwargs: Any) -> Answer:
+        """One turn (agent.chat.turn); background embedding waits while it runs, so the
+        answer has the cores. ``coverage`` (from ``prepare_question``) goes with it."""
         kwargs.setdefault("cloud", self.cloud_engine)
         kwargs.setdefault("embedder", self.embedder)
-        answer = turn(
-            question, store=self.store, engine=self.engine, settings=self.settings, **kwargs
-        )
+        with self._background_paused():
+            answer = turn(
+                question, store=self.store, engine=self.engine, settings=self.settings, **kwargs
+            )
+        if coverage is not None:
+            answer.coverage = coverage.to_json()
         log.info(
             "answered via %s/%s in %.2f s with %d sources",
             answer.engine,

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import os
 import sys
-from typing import Any
+import time
+from collections.abc import Callable
+from typing import Any, TextIO
 
 from agent.workspace import Workspace, setup_logging
 from contracts.errors import FanousError
@@ -30,49 +32,101 @@ def warn(text: str) -> None:
     print(f"warning: {text}", file=sys.stderr)
 
 
+def _duration(seconds: float) -> str:
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 5400:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
+
+
 class ProgressLine:
-    """A one-line progress bar on stderr when it is a terminal; silent otherwise. Every
-    bar of the CLI is drawn here (items counted by ``__call__``, anything by ``draw``)."""
+    """Progress of a long step on stderr: count, rate and time left. Every bar of the
+    CLI is drawn here (items counted by ``__call__``, anything by ``draw``). On a
+    terminal a live one-line bar; otherwise (a log, a pipe) ``__call__`` writes a plain
+    line now and then, and only once the step has run for a while, so short commands
+    print nothing."""
 
-    width = 30
+    width = 24
 
-    def __init__(self, label: str) -> None:
+    def __init__(
+        self,
+        label: str,
+        *,
+        unit: str = "",
+        stream: TextIO | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        every: float = 10.0,
+    ) -> None:
         self.label = label
-        self.live = sys.stderr.isatty()
+        self.unit = unit
+        self.stream = stream or sys.stderr
+        self.live = self.stream.isatty()
+        self.clock = clock
+        self.every = every  # seconds between plain lines
+        self.started = clock()
+        self._shown = 0.0  # when the last line was written
+        self._first: tuple[float, int] | None = None  # (time, done) of the first report
 
-    def __call__(self, done: int, total: int, path: str) -> None:
-        if not self.live or (done % 25 and done != total):
+    def __call__(self, done: int, total: int, path: str = "") -> None:
+        now = self.clock()
+        if self._first is None:
+            self._first = (now, done)  # work done before the first report is not ours
+        if self.live:
+            if now - self._shown < 0.1 and done != total:
+                return
+        elif now - self.started < self.every or now - self._shown < self.every:
             return
-        name = os.path.basename(path)[:40]
-        self.draw(done / total if total else 1.0, f"{done}/{total} {name:<40}")
+        self._shown = now
+        figures = f"{done:,}/{total:,}{' ' + self.unit if self.unit else ''}"
+        since, base = self._first
+        if now - since > 1 and done > base:
+            rate = (done - base) / (now - since)
+            figures += f", {rate:,.1f}/s" if rate < 100 else f", {rate:,.0f}/s"
+            if total > done:
+                figures += f", about {_duration((total - done) / rate)} left"
+        if not self.live:
+            print(f"{self.label}: {figures}", file=self.stream, flush=True)
+            return
+        name = os.path.basename(path)[:30]
+        self.draw(done / total if total else 1.0, f"{figures} {name}".rstrip())
 
     def draw(self, fraction: float, detail: str, label: str | None = None) -> None:
         """``label [#####.....] detail`` over the current line (``fraction`` in [0, 1])."""
         if not self.live:
             return
-        filled = int(self.width * fraction)
+        filled = int(self.width * min(max(fraction, 0.0), 1.0))
         bar = "#" * filled + "." * (self.width - filled)
-        sys.stderr.write(f"\r{self.label if label is None else label} [{bar}] {detail}")
-        sys.stderr.flush()
+        self.stream.write(f"\r\033[K{self.label if label is None else label} [{bar}] {detail}")
+        self.stream.flush()
 
     def close(self) -> None:
         if self.live:
-            sys.stderr.write("\r\033[K")
+            self.stream.write("\r\033[K")
+            self.stream.flush()
 
 
 def embed_passages(ws: Workspace, *, quiet: bool) -> None:
-    """Embed new passages for hybrid search; Ctrl-C stops it, the next run resumes."""
+    """Embed new passages for search by meaning: the fast first tier for all, then the
+    full model; Ctrl-C stops it keeping what was done, and the next run resumes."""
     if ws.embedder is None:
         return
     if not quiet and sys.stderr.isatty():
         print(
-            "Embedding passages for hybrid search (keyword search works already; Ctrl-C "
-            "pauses, the next `fanous index` resumes)…",
+            "Embedding passages for search by meaning (keyword search works already; "
+            "Ctrl-C pauses, the next `fanous index` resumes)…",
             file=sys.stderr,
         )
-    bar = ProgressLine("Embedding")
+    bars: list[ProgressLine] = []
+
+    def tier(name: str) -> None:
+        for bar in bars:
+            bar.close()
+        first = name.startswith("static:")
+        bars.append(ProgressLine("First pass" if first else "Embedding", unit="passages"))
+
     try:
-        done = ws.embed_pending(progress=lambda n, total: bar(n, total, "passages"))
+        done = ws.embed_pending(progress=lambda n, total: bars[-1](n, total), on_tier=tier)
     except KeyboardInterrupt:
         print("\nEmbedding paused; `fanous index` resumes it.", file=sys.stderr)
         return
@@ -80,7 +134,8 @@ def embed_passages(ws: Workspace, *, quiet: bool) -> None:
         print(f"Embedding skipped ({e}); keyword search works.", file=sys.stderr)
         return
     finally:
-        bar.close()
+        for bar in bars:
+            bar.close()
     if done and not quiet:
         print(f"embedded {done} passages for hybrid search", file=sys.stderr)
 

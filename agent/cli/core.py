@@ -24,7 +24,7 @@ def _index_notes(
     was added) is reported there, with its fix, and the others are still indexed."""
     reports = []
     for folder in folders:
-        bar = ProgressLine("Indexing")
+        bar = ProgressLine("Indexing", unit="files")
         try:
             report = ws.index_notes(folder, progress=bar)
         except ConnectorError as e:
@@ -91,6 +91,43 @@ def cmd_index(args: argparse.Namespace) -> int:
     if args.watch and not failed:
         return _watch(ws, folders, embed=not args.no_embed)
     return 1 if failed else 0
+
+
+_STAGES = {
+    "first tier": "Search by meaning, first pass",
+    "candidates": "Embedding the question's passages",
+    "rest": "Embedding the rest",
+}
+
+
+def _prepare(ws: Any, question: str, *, root: str | None, source: str | None, quiet: bool) -> Any:
+    """First use: embed what the question needs, with progress on stderr; the
+    coverage the answer had (None without an embedder)."""
+    bars: dict[str, ProgressLine] = {}
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if stage not in bars:
+            for bar in bars.values():
+                bar.close()
+            bars[stage] = ProgressLine(_STAGES.get(stage, stage), unit="passages")
+        bars[stage](done, total)
+
+    try:
+        coverage = ws.prepare_question(question, root=root, source=source, progress=progress)
+    except FanousError as e:  # the answer still comes, from keywords
+        warn(f"search by meaning is not available ({e.message}); using keywords")
+        return None
+    finally:
+        for bar in bars.values():
+            bar.close()
+    if coverage is not None and not quiet and not coverage.complete:
+        print(
+            f"Search by meaning: {coverage.embedded:,} of {coverage.passages:,} passages "
+            f"with the full model ({coverage.embedded_now:,} just now), the rest by a "
+            "faster first pass and keywords; `fanous index` embeds them all.",
+            file=sys.stderr,
+        )
+    return coverage
 
 
 def _watch(ws: Any, folders: Sequence[str], *, embed: bool) -> int:
@@ -165,6 +202,11 @@ def cmd_search(args: argparse.Namespace) -> int:
     if args.notes:
         _index_notes(ws, [args.notes], quiet=True)
     _nothing_indexed(ws)
+    coverage = None
+    if args.mode != "keyword":
+        coverage = _prepare(
+            ws, query.text, root=_root_of(args.notes), source=args.source, quiet=args.json
+        )
     folder = args.folder
     if folder and (os.path.isabs(folder) or os.path.isdir(folder)):
         folder = str(Path(folder).expanduser().resolve())
@@ -184,7 +226,11 @@ def cmd_search(args: argparse.Namespace) -> int:
     hits = with_mail_headers(ws.store, hits)  # a message is named by From, Date, Subject
     if args.json:
         print_json(
-            {"query": query.text, "results": [{**h.citation(), "text": h.text} for h in hits]}
+            {
+                "query": query.text,
+                "results": [{**h.citation(), "text": h.text} for h in hits],
+                "coverage": None if coverage is None else coverage.to_json(),
+            }
         )
         return 0
     if not hits:
@@ -220,6 +266,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
                 raise
             warn(f"{e.message}: answering from the index as it was")  # disk full
     _nothing_indexed(ws)
+    coverage = _prepare(
+        ws, question.text, root=_root_of(args.notes), source=args.source, quiet=args.json
+    )
     cancel = CancelToken()
 
     def stream(text: str) -> None:
@@ -234,6 +283,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
             root=_root_of(args.notes),
             source=args.source,
             force=args.force,
+            coverage=coverage,
             confirm=confirm_on_terminal if ws.settings.confirm_each_escalation else None,
             tools=model_tools.offer(args.question, ws.engine),  # only the actions asked for
         )

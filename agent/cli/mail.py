@@ -46,7 +46,7 @@ def index_mail_paths(ws: Any, paths: Sequence[str], *, as_json: bool) -> int:
     out = []
     for path in paths:
         root = add_mail_path(ws, path)
-        bar = ProgressLine("Indexing mail")
+        bar = ProgressLine("Indexing mail", unit="messages")
         try:
             report = index_mail_path(ws, root, progress=bar)
         finally:
@@ -150,7 +150,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
     from agent.mail_accounts import find_account, sync_account, sync_all
 
     ws = open_workspace()
-    bar = ProgressLine("Syncing mail")
+    bar = ProgressLine("Syncing mail", unit="messages")
     try:
         if args.account:
             account = find_account(ws.settings, args.account)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from agent.index.indexer import IndexReport, index_paths, index_source
-from agent.index.vectors import Embedder, embed_pending, last_chunk_id
+from agent.index.vectors import Embedder, embed_pending, last_chunk_id, tiers
 from agent.store import Store
 from connectors.notes import NotesFolder
 from connectors.watch import FolderWatch
@@ -60,7 +60,8 @@ class LiveIndex:
             # Only the batch's own passages (found by chunk id, cheap): an older backlog
             # is the foreground `fanous index`'s or the app's BackgroundEmbedder's job,
             # since looking through 100k passages for it costs seconds per batch.
-            embed_pending(store, self.embedder, after_chunk=before)
+            for tier in reversed(tiers(self.embedder)):  # the fast first tier first
+                embed_pending(store, tier, after_chunk=before)
 
     def start(self) -> LiveIndex:
         self.watch.start()

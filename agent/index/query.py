@@ -21,7 +21,11 @@ from typing import Any
 from agent.index.hits import Hit
 from agent.normalize import cjk_runs, normalize
 
-__all__ = ["MailOperators", "enough_terms", "fts_query", "fts_terms", "parse_query"]
+__all__ = ["MAX_TERMS", "MailOperators", "enough_terms", "fts_query", "fts_terms", "parse_query"]
+
+# Keyword terms a query may have: a question has a handful; past this a pasted page
+# would make FTS5 merge thousands of posting lists (and rank every passage).
+MAX_TERMS = 32
 
 _ARABIC_LETTER = re.compile("[\u0621-\u064a]")
 _ARABIC_SUFFIXES = ("ات", "ون", "ين", "ان", "ها", "هم", "كم", "نا", "ه", "ي")
@@ -145,14 +149,16 @@ def fts_query(text: str) -> str:
 
 
 def fts_terms(text: str) -> list[str]:
-    """The quoted FTS5 terms of ``fts_query``, each once, in order."""
-    terms: list[str] = []
+    """The quoted FTS5 terms of ``fts_query``, each once, in order; at most
+    ``MAX_TERMS`` of them, so a pasted page costs what a question costs."""
+    terms: dict[str, None] = {}  # ordered, and a look-up per word, not a scan
     for run in cjk_runs(text):
         # Each CJK run is a phrase of its bigrams: it matches the run as a substring.
-        term = f'"{normalize(run).strip()}"' if len(run) > 1 else f'"{run}"*'
-        if term not in terms:
-            terms.append(term)
-    for word in _WORD.findall(normalize(text).lower()):
+        terms[f'"{normalize(run).strip()}"' if len(run) > 1 else f'"{run}"*'] = None
+        if len(terms) >= MAX_TERMS:
+            return list(terms)
+    for match in _WORD.finditer(normalize(text).lower()):
+        word = match.group(0)
         if word in _STOPWORDS or (len(word) < 2 and not word.isdigit()):
             continue
         if cjk_runs(word):
@@ -162,9 +168,10 @@ def fts_terms(text: str) -> list[str]:
             term = f'"{word}"*' if len(word) >= 3 else f'"{word}"'
         else:
             term = f'"{_stem(word)}"*' if len(word) >= 4 else f'"{word}"'
-        if term not in terms:
-            terms.append(term)
-    return terms
+        terms[term] = None
+        if len(terms) >= MAX_TERMS:
+            break
+    return list(terms)
 
 
 def _query_terms(query: str) -> list[str]:

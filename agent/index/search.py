@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 import threading
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
@@ -17,7 +17,7 @@ import numpy as np
 from agent.index.fusion import rrf
 from agent.index.hits import Hit, hydrate, with_mail_headers
 from agent.index.query import enough_terms, fts_query, fts_terms, parse_query
-from agent.index.vectors import Embedder, VectorMatrix, vector_matrix
+from agent.index.vectors import Embedder, VectorMatrix, tiers, vector_matrix
 from agent.store import Store
 from contracts.errors import EngineError
 
@@ -35,6 +35,9 @@ __all__ = [
 
 MODES = ("keyword", "vector", "hybrid")
 _FUSE_DEPTH = 50  # candidates each retriever brings to the fusion
+# The first tier's (static vectors') weight in the fusion, against 1 for keywords and
+# the full model: measured on the quality set (tests/bench/retrieval_quality).
+FIRST_TIER_WEIGHT = 0.5
 _EMBED_POOL = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fanous-query-embed")
 
 
@@ -159,14 +162,40 @@ def vector_search(
 
 
 def _vector_best(
-    store: Store, filters: Filters, limit: int, matrix: VectorMatrix, qvec: np.ndarray
+    store: Store,
+    filters: Filters,
+    limit: int,
+    matrix: VectorMatrix,
+    qvec: np.ndarray,
+    covered: Sequence[VectorMatrix] = (),
+    among: Sequence[str] | None = None,
 ) -> list[tuple[int, float]]:
-    """(chunk id, similarity) of the ``limit`` nearest passages the filters allow."""
+    """(chunk id, similarity) of the ``limit`` nearest passages the filters allow:
+    of all, of the text hashes ``among``, or of those no ``covered`` matrix (a better
+    tier) holds."""
     where, params = filters.sql()
+    if among is not None:
+        return _vector_ranked(store, matrix.top(qvec, limit * 3, among), where, params)[:limit]
     # A narrow filter scores only the passages it allows (a cached row mask); three
     # times the limit covers passages shared by notes the filter leaves out.
     mask = _allowed_rows(store, matrix, where, params) if filters.narrows else None
+    if covered:
+        rest = _uncovered_rows(store, matrix, covered)
+        mask = rest if mask is None else mask & rest
     return _vector_ranked(store, matrix.top(qvec, limit * 3, mask=mask), where, params)[:limit]
+
+
+def _uncovered_rows(store: Store, matrix: VectorMatrix, covered: Sequence[VectorMatrix]) -> Any:
+    """Which rows of ``matrix`` no ``covered`` matrix has (cached while none changes)."""
+
+    def build() -> np.ndarray:
+        have = set().union(*(m.rows for m in covered))
+        return np.fromiter(
+            (h not in have for h in matrix.hashes), dtype=bool, count=len(matrix.hashes)
+        )
+
+    key = ("uncovered", id(matrix), matrix.version, *((id(m), m.version) for m in covered))
+    return _cached(store, key, build)
 
 
 # (store) -> {(what, filter, change token, ...): value}
@@ -297,35 +326,96 @@ def search(
         raise ValueError(f"unknown search mode {mode!r}; use one of {', '.join(MODES)}")
     if mode == "keyword" or embedder is None:
         return keyword_search(store, query, filters, limit)
-    depth = max(limit, _FUSE_DEPTH)
-    if mode == "vector":
+    full, first = _tier_matrices(store, embedder)
+    if full is None and first is None:  # nothing embedded (yet)
+        return [] if mode == "vector" else keyword_search(store, query, filters, limit)
+    alone = mode == "vector" and first is None  # one ranking: nothing to fuse
+    depth = limit if alone else max(limit, _FUSE_DEPTH)
+    # The full model embeds the query on a helper thread while FTS5 ranks: both release
+    # the GIL, so on two cores hybrid costs about the slower of the two, not their sum.
+    pending = None if full is None else _EMBED_POOL.submit(full[0].embed_query, query)
+    if alone and full is not None and pending is not None:
         try:
-            return vector_search(store, query, filters, limit, embedder)
+            return hydrate(store, _vector_best(store, filters, limit, full[1], pending.result()))
         except EngineError:
             return []
-    if not vector_matrix(store, embedder.name).hashes:  # nothing embedded (yet)
-        return keyword_search(store, query, filters, limit)
-    # The query is embedded on a helper thread while FTS5 ranks: both release the GIL,
-    # so on two cores hybrid costs about the slower of the two, not their sum.
-    pending = _EMBED_POOL.submit(embedder.embed_query, query)
-    found = keyword_search(store, query, filters, depth)
-    try:
-        matrix = vector_matrix(store, embedder.name)
-        vector = _vector_best(store, filters, depth, matrix, pending.result())
-    except EngineError:
-        vector = []
-    if not vector:
+    found = []
+    if mode == "hybrid" or first is not None:
+        found = keyword_search(store, query, filters, depth)
+    rankings: list[tuple[list[int], float]] = []  # (chunk ids, weight in the fusion)
+    among = None
+    if first is not None:
+        try:
+            qfirst = first[0].embed_query(query)
+            nearest = _vector_best(store, filters, depth, first[1], qfirst)
+            if full is not None:
+                # While the full model has not embedded everything, it ranks the
+                # candidates keywords and the first tier bring, where it has their
+                # vectors; over the whole of a partial set it would rank whatever
+                # happened to be embedded first (measured: worse than the first tier).
+                among = _candidate_hashes(store, found, nearest)
+                nearest = _vector_best(store, filters, depth, first[1], qfirst, [full[1]])
+            rankings.append(([cid for cid, _ in nearest], FIRST_TIER_WEIGHT))
+        except EngineError:
+            pass
+    if full is not None and pending is not None:
+        try:
+            best = _vector_best(store, filters, depth, full[1], pending.result(), among=among)
+            rankings.insert(0, ([cid for cid, _ in best], 1.0))
+        except EngineError:
+            pass
+    kept = [(r, w) for r, w in rankings if r]
+    if mode == "vector":
+        return _fused(store, kept, [], limit)
+    if not kept:
         return found[:limit]
     keyword = enough_terms(query, found)
-    # Fused by chunk id; only winners that keywords did not bring are read from the
-    # database.
-    fused = rrf([[h.chunk_id for h in keyword], [cid for cid, _ in vector]], limit)
-    known = {h.chunk_id: h for h in keyword}
-    read = {h.chunk_id: h for h in hydrate(store, [(c, 0.0) for c, _ in fused if c not in known])}
+    return _fused(store, [([h.chunk_id for h in keyword], 1.0), *kept], keyword, limit)
+
+
+# Passages each cheap ranking lends the full model while it covers only part of them.
+_CANDIDATES = 24
+
+
+def _tier_matrices(
+    store: Store, embedder: Embedder
+) -> tuple[tuple[Embedder, VectorMatrix] | None, tuple[Embedder, VectorMatrix] | None]:
+    """(full model, its vectors) and (first tier, its vectors), each None when it has
+    no vectors; the first tier is None too once the full model covers all it does."""
+    chain = tiers(embedder)
+    full = (chain[0], vector_matrix(store, chain[0].name))
+    first = None
+    if len(chain) > 1:
+        first = (chain[1], vector_matrix(store, chain[1].name))
+        if not first[1].hashes or (
+            full[1].hashes and not _uncovered_rows(store, first[1], [full[1]]).any()
+        ):
+            first = None
+    return (full if full[1].hashes else None), first
+
+
+def _candidate_hashes(
+    store: Store, found: list[Hit], nearest: list[tuple[int, float]]
+) -> list[str]:
+    """Text hashes of the best keyword hits and the first tier's nearest passages."""
+    ids = [h.chunk_id for h in found[:_CANDIDATES]] + [c for c, _ in nearest[:_CANDIDATES]]
+    if not ids:
+        return []
+    marks = ",".join("?" * len(ids))
+    rows = store.conn.execute(f"SELECT text_hash FROM chunks WHERE id IN ({marks})", ids)
+    return list(dict.fromkeys(h for (h,) in rows))
+
+
+def _fused(
+    store: Store, rankings: list[tuple[list[int], float]], known: list[Hit], limit: int
+) -> list[Hit]:
+    """Weighted RRF over (ranking of chunk ids, weight) pairs; only winners not among
+    the ``known`` hits are read from the database."""
+    fused = rrf([r for r, _ in rankings], limit, weights=[w for _, w in rankings])
+    have = {h.chunk_id: h for h in known}
+    read = {h.chunk_id: h for h in hydrate(store, [(c, 0.0) for c, _ in fused if c not in have])}
     return [
-        replace(known.get(c) or read[c], score=score)
-        for c, score in fused
-        if c in known or c in read
+        replace(have.get(c) or read[c], score=score) for c, score in fused if c in have or c in read
     ]
 
 

