@@ -21,7 +21,15 @@ from typing import Any
 from agent.index.hits import Hit
 from agent.normalize import cjk_runs, normalize
 
-__all__ = ["MAX_TERMS", "MailOperators", "enough_terms", "fts_query", "fts_terms", "parse_query"]
+__all__ = [
+    "MAX_TERMS",
+    "STOPWORDS",
+    "MailOperators",
+    "enough_terms",
+    "fts_query",
+    "fts_terms",
+    "parse_query",
+]
 
 # Keyword terms a query may have: a question has a handful; past this a pasted page
 # would make FTS5 merge thousands of posting lists (and rank every passage).
@@ -32,7 +40,7 @@ _ARABIC_SUFFIXES = ("ات", "ون", "ين", "ان", "ها", "هم", "كم", "ن�
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 # Words that carry no meaning for retrieval; matching them only adds noise to BM25.
-_STOPWORDS = frozenset(
+STOPWORDS = frozenset(
     """
     a an and are as at be been but by can could did do does doing for from had has have
     how i if in into is it its me my no not of on or our so than that the their them
@@ -159,7 +167,7 @@ def fts_terms(text: str) -> list[str]:
             return list(terms)
     for match in _WORD.finditer(normalize(text).lower()):
         word = match.group(0)
-        if word in _STOPWORDS or (len(word) < 2 and not word.isdigit()):
+        if word in STOPWORDS or (len(word) < 2 and not word.isdigit()):
             continue
         if cjk_runs(word):
             continue

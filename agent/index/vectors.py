@@ -90,6 +90,7 @@ class E5Embedder:
         self._threads = threads
         self._model: Any = None
         self._lock = threading.Lock()
+        self._queries: dict[str, np.ndarray] = {}
 
     def _load(self) -> Any:
         with self._lock:
@@ -128,9 +129,17 @@ class E5Embedder:
 
     def embed_query(self, text: str) -> np.ndarray:
         text = fit_query(text)
+        # One turn embeds its question twice (search, then the answer's sentences):
+        # the last few are kept.
+        if (cached := self._queries.get(text)) is not None:
+            return cached
         model = self._load()
         with self._lock:
-            return np.asarray(model.query(text), dtype=np.float32)
+            vector = np.asarray(model.query(text), dtype=np.float32)
+            self._queries[text] = vector
+            while len(self._queries) > 8:
+                self._queries.pop(next(iter(self._queries)))
+        return vector
 
 
 # Content tokens the model reads of a query: its window less <s>, </s> and "query: "

@@ -33,7 +33,7 @@ import english  # noqa: E402
 from bench_notes import make_note  # noqa: E402
 
 from agent.index.indexer import index_source  # noqa: E402
-from agent.index.query import _STOPWORDS  # noqa: E402
+from agent.index.query import STOPWORDS  # noqa: E402
 from agent.index.search import search  # noqa: E402
 from agent.index.vectors import E5Embedder, embed_pending  # noqa: E402
 from agent.normalize import normalize  # noqa: E402
@@ -63,7 +63,7 @@ def write_corpus(root: Path) -> list[dict[str, str]]:
 
 def content_words(text: str) -> set[str]:
     words = re.findall(r"\w+", normalize(text).lower())
-    return {w[:5] for w in words if w not in _STOPWORDS and len(w) > 2}
+    return {w[:5] for w in words if w not in STOPWORDS and len(w) > 2}
 
 
 def rank_of(hits: list, answer: str) -> int | None:

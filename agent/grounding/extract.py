@@ -1,0 +1,293 @@
+"""Extractive answers: the sentence (or list item) of the retrieved passages that answers
+the question, or the finding that none does.
+
+Each unit is scored from what Fanous already has: the question's words found in it (and
+in its section's heading), its meaning against the question's (the embedding model at
+sentence level), whether it holds the kind of fact asked for (a time for "when", an
+amount for "how much", a name for "who"), and its passage's place in retrieval. The
+weights and the answer threshold were fitted on the dev half of the answer-quality set
+(tests/bench/answer_quality/fit.py) and are measured on the held-out half.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from agent.grounding.facts import Asks, asks_for, facts, fold, has_kind
+from agent.grounding.units import Unit, units_of
+from agent.index.hits import Hit
+from agent.index.query import fts_terms
+from agent.index.vectors import Embedder
+from agent.store import Store
+from contracts.errors import EngineError
+
+__all__ = [
+    "FEATURES",
+    "Candidate",
+    "Extract",
+    "Threads",
+    "Weights",
+    "extract",
+    "features",
+    "mail_threads",
+]
+
+# doc id -> (thread, date) of the mail messages among the passages
+Threads = dict[int, tuple[str, float]]
+_WORD = re.compile(r"[^\W_]+")
+_MAX_EMBEDDED = 24  # units embedded per question: the best by the other features
+DEPTH = 10  # passages a turn reads for the answering sentence (the model is given fewer)
+
+
+@dataclass(frozen=True, slots=True)
+class Weights:
+    """A linear score over the standardised ``FEATURES`` (``(x - mean) / scale``), fitted
+    to rank the unit that answers first; the best unit answers when its score reaches
+    ``threshold``."""
+
+    coef: tuple[float, ...]
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    threshold: float
+
+    def score(self, x: np.ndarray) -> np.ndarray:
+        standard = (x - np.asarray(self.mean)) / np.asarray(self.scale)
+        return np.asarray(standard @ np.asarray(self.coef), dtype=np.float64)
+
+
+FEATURES = (
+    "lex", "lex_ctx", "lex_all", "sem", "sem_gap", "kind", "no_kind", "rank", "best_lex", "quoted",
+    "q_facts", "short", "thread", "p_sim", "p_gap", "p_best_unit", "p_score",
+)  # fmt: skip
+# Fitted by tests/bench/answer_quality/fit.py on the dev split (its output: the README).
+WITH_VECTORS = Weights(
+    coef=(
+        0.433, 0.321, 0.537, 1.015, 0.892, 0.647, -0.601, 0.277, 0.162, 0.0, 0.074, -0.878,
+        -0.012, -0.069, -0.058, 0.625, -0.283
+    ),
+    mean=(
+        0.0333, 0.0392, 0.0725, 0.8055, -0.0604, 0.3098, 0.4507, 0.2858, -0.4094, 0.0, 0.0022,
+        0.1627, -0.064, 0.8259, -0.035, -0.0398, 0.7281
+    ),
+    scale=(
+        0.1066, 0.1096, 0.1514, 0.0289, 0.0328, 0.4624, 0.4976, 0.2556, 0.2849, 1.0, 0.0468,
+        0.3691, 0.4448, 0.0234, 0.0276, 0.0294, 0.2373
+    ),
+    threshold=7.292,
+)  # fmt: skip
+WITHOUT_VECTORS = Weights(
+    coef=(
+        0.636, 0.461, 0.781, 0.0, 0.0, 0.611, -0.567, 0.585, 0.238, 0.0, 0.067, -0.947, 0.013,
+        0.0, 0.0, 0.0, -0.233
+    ),
+    mean=(
+        0.0333, 0.0392, 0.0725, 0.0, 0.0, 0.3098, 0.4507, 0.2858, -0.4094, 0.0, 0.0022, 0.1627,
+        -0.064, 0.0, 0.0, 0.0, 0.7281
+    ),
+    scale=(
+        0.1066, 0.1096, 0.1514, 1.0, 1.0, 0.4624, 0.4976, 0.2556, 0.2849, 1.0, 0.0468, 0.3691,
+        0.4448, 1.0, 1.0, 1.0, 0.2373
+    ),
+    threshold=5.907,
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    unit: Unit
+    score: float
+    x: tuple[float, ...] = field(repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Extract:
+    question: str
+    asked: frozenset[Asks]
+    candidates: list[Candidate]  # best first
+    answerable: bool
+    vectors: bool  # whether meaning took part (an embedder was there and worked)
+    confidence: float = 0.0  # the best unit's score in (0, 1), one half at the threshold
+
+    @property
+    def best(self) -> Candidate | None:
+        return self.candidates[0] if self.candidates else None
+
+
+def _terms(question: str) -> list[str]:
+    """The question's search terms; a CJK phrase counts bigram by bigram, so a sentence
+    holding most of the question's characters scores as such."""
+    terms: list[str] = []
+    for term in fts_terms(question):
+        for part in term.strip('"*').split():
+            if part not in terms:
+                terms.append(part)
+    return terms
+
+
+def _covered(terms: list[str], idf: dict[str, float], words: set[str]) -> float:
+    """IDF-weighted share of the terms that start a word of ``words``."""
+    total = sum(idf[t] for t in terms)
+    if not total:
+        return 0.0
+    got = sum(idf[t] for t in terms if _has(t, words))
+    return got / total
+
+
+def _has(term: str, words: set[str]) -> bool:
+    # A CJK term is a phrase of bigrams: every one must be there.
+    return all(any(w.startswith(part) for w in words) for part in term.split())
+
+
+def _words(text: str) -> set[str]:
+    return set(_WORD.findall(fold(text)))
+
+
+def _thread_places(units: Sequence[Unit], threads: Threads | None) -> list[float]:
+    """+1 for a unit of the latest message of its thread among the candidates, -1 for an
+    earlier one (a later reply may have changed the value), 0 when it is alone."""
+    if not threads:
+        return [0.0] * len(units)
+    latest: dict[str, float] = {}
+    count: dict[str, set[int]] = {}
+    for u in units:
+        if (t := threads.get(u.hit.doc_id)) is not None:
+            latest[t[0]] = max(latest.get(t[0], t[1]), t[1])
+            count.setdefault(t[0], set()).add(u.hit.doc_id)
+    out = []
+    for u in units:
+        t = threads.get(u.hit.doc_id)
+        if t is None or len(count[t[0]]) < 2:
+            out.append(0.0)
+        else:
+            out.append(1.0 if t[1] >= latest[t[0]] else -1.0)
+    return out
+
+
+def _width(text: str) -> int:
+    """Length as a reader sees it: a CJK character holds about a word, so it counts twice."""
+    return sum(2 if ord(c) >= 0x2E80 else 1 for c in text)
+
+
+def _fact_keys(text: str) -> set[str]:
+    return {f.key for f in facts(text) if f.kind != "name"}
+
+
+def features(
+    question: str,
+    units: Sequence[Unit],
+    sims: np.ndarray | None,
+    threads: Threads | None = None,
+    passage_sims: dict[int, float] | None = None,
+) -> tuple[frozenset[Asks], np.ndarray]:
+    """The feature rows (``FEATURES``) of each unit for this question. ``passage_sims``:
+    the question's similarity to each whole passage (by chunk id), from the index."""
+    psims = passage_sims or {}
+    best_psim = max(psims.values(), default=0.0)
+    best_in_passage: dict[int, float] = {}
+    if sims is not None:
+        for u, sim in zip(units, sims, strict=True):
+            cid = u.hit.chunk_id
+            best_in_passage[cid] = max(best_in_passage.get(cid, -1.0), float(sim))
+    top_score = max((u.hit.score for u in units), default=0.0) or 1.0
+    asked = frozenset(asks_for(question))
+    q_keys = _fact_keys(question)
+    places = _thread_places(units, threads)
+    terms = _terms(question)
+    unit_words = [_words(u.text) for u in units]
+    ctx_words = [_words(u.context) for u in units]
+    n = len(units)
+    idf = {t: math.log(1 + (n + 1) / (1 + sum(_has(t, ws) for ws in unit_words))) for t in terms}
+    rows = []
+    best_sim = float(sims.max()) if sims is not None and len(sims) else 0.0
+    lexes = [_covered(terms, idf, ws) for ws in unit_words]
+    best_lex = max(lexes, default=0.0)
+    for i, unit in enumerate(units):
+        lex = lexes[i]
+        lex_all = _covered(terms, idf, unit_words[i] | ctx_words[i])
+        kind = has_kind(unit.text, set(asked))
+        sim = float(sims[i]) if sims is not None else 0.0
+        rows.append(
+            (
+                lex,
+                lex_all - lex,
+                lex_all,
+                sim,
+                sim - best_sim if sims is not None else 0.0,
+                1.0 if asked and kind else 0.0,
+                1.0 if asked and not kind else 0.0,
+                1.0 / (1 + unit.rank),
+                lex - best_lex,
+                1.0 if unit.quoted else 0.0,
+                len(q_keys & _fact_keys(unit.text)) / len(q_keys) if q_keys else 0.0,
+                1.0 if _width(unit.text) < 20 else 0.0,
+                places[i],
+                psims.get(unit.hit.chunk_id, 0.0),
+                psims.get(unit.hit.chunk_id, best_psim) - best_psim,
+                best_in_passage.get(unit.hit.chunk_id, 0.0) - best_sim if sims is not None else 0.0,
+                unit.hit.score / top_score,
+            )
+        )
+    return asked, np.asarray(rows, dtype=np.float64).reshape(n, len(FEATURES))
+
+
+def _similarities(
+    question: str, units: Sequence[Unit], embedder: Embedder | None
+) -> np.ndarray | None:
+    if embedder is None or not units:
+        return None
+    try:
+        q = embedder.embed_query(question)
+        rows = embedder.embed_passages([u.embedding_text for u in units])
+    except EngineError:
+        return None  # meaning is a help, not a must: keywords and kinds still decide
+    return np.asarray(rows @ q, dtype=np.float64)
+
+
+def mail_threads(store: Store, hits: Sequence[Hit]) -> Threads:
+    """(thread, date) of each mail message among ``hits``."""
+    ids = sorted({h.doc_id for h in hits if h.source == "mail"})
+    if not ids:
+        return {}
+    marks = ",".join("?" * len(ids))
+    rows = store.conn.execute(
+        f"SELECT doc_id, thread, date FROM mail_messages WHERE doc_id IN ({marks})", ids
+    ).fetchall()
+    return {doc: (thread or str(doc), date or 0.0) for doc, thread, date in rows}
+
+
+def confidence(score: float, weights: Weights) -> float:
+    """The score as a number in (0, 1): one half at the answer threshold."""
+    return 1.0 / (1.0 + math.exp(-(score - weights.threshold)))
+
+
+def extract(
+    question: str,
+    hits: Sequence[Hit],
+    embedder: Embedder | None = None,
+    *,
+    threads: Threads | None = None,
+    weights: tuple[Weights, Weights] = (WITH_VECTORS, WITHOUT_VECTORS),
+) -> Extract:
+    """The units of ``hits`` ranked by how well each answers ``question``."""
+    units = units_of(list(hits))
+    if not units:
+        return Extract(question, frozenset(asks_for(question)), [], False, False)
+    # Meaning is the costly feature: embed only the units the cheap ones rank best.
+    asked, x = features(question, units, None, threads)
+    if embedder is not None and len(units) > _MAX_EMBEDDED:
+        keep = np.argsort(-weights[1].score(x), kind="stable")[:_MAX_EMBEDDED]
+        units = [units[i] for i in sorted(keep)]
+    sims = _similarities(question, units, embedder)
+    asked, x = features(question, units, sims, threads)
+    chosen = weights[0] if sims is not None else weights[1]
+    scores = chosen.score(x)
+    order = np.argsort(-scores, kind="stable")
+    candidates = [Candidate(units[i], float(scores[i]), tuple(x[i])) for i in order]
+    best = candidates[0].score
+    return Extract(question, asked, candidates, best >= chosen.threshold, sims is not None,
+                   confidence(best, chosen))  # fmt: skip
