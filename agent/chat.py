@@ -12,14 +12,17 @@ from urllib.parse import urlsplit
 
 from agent.config import Settings
 from agent.engines.base import CancelToken, CloudEngine, Engine, Message, ToolCall
+from agent.grounding import Extract, Grounding, extract, judge, not_found, quoted
+from agent.grounding import style as answer_style
+from agent.grounding.extract import DEPTH, mail_threads
 from agent.index.search import Hit, search, with_mail_headers
 from agent.index.vectors import Embedder
 from agent.privacy.ledger import LedgerEntry, month_spend, record, update
 from agent.privacy.minimise import known_names
 from agent.privacy.outbound import Outbound, prepare
 from agent.privacy.stream import AnswerFilter
-from agent.prompting import STOP_SEQUENCES, build_messages, rank_by_support
-from agent.router import Route, decide
+from agent.prompting import STOP_SEQUENCES, SYSTEM_PROMPT, build_messages
+from agent.router import Route, classify, decide
 from agent.sources import SourcePolicy
 from agent.store import Store
 from contracts.errors import EngineError, EngineUnavailable, FanousError, StorageError
@@ -29,12 +32,13 @@ __all__ = ["NOTHING_FOUND", "Answer", "Source", "local_window", "turn"]
 log = logging.getLogger(__name__)
 
 NOTHING_FOUND = "I found nothing about that in your notes."
+_CUT_MARKER = "\n\n[answer cut off: "
 
 
 @dataclass(frozen=True, slots=True)
 class Source:
     hit: Hit
-    support: float  # share of the answer's words found in this passage
+    support: float  # 1.0 for a passage that backs the shown answer, else 0.0
 
     def to_json(self) -> dict[str, Any]:
         return {**self.hit.citation(), "support": round(self.support, 3)}
@@ -62,6 +66,10 @@ class Answer:
     # here (agent.actions.model_tools turns them into proposals the user confirms).
     tool_calls: list[ToolCall] = field(default_factory=list)
     coverage: dict[str, Any] | None = None  # what search by meaning saw (first_use.Coverage)
+    grounding: Grounding | None = None  # how far the notes back the answer
+    search_seconds: float = 0.0  # retrieval
+    extract_seconds: float = 0.0  # finding the answering sentence (agent.grounding)
+    style: str = ""  # "quote" or "generate", and why (agent.grounding.style)
 
     @property
     def tokens_per_second(self) -> float | None:
@@ -87,6 +95,8 @@ class Answer:
                 "redactions": self.redactions,
                 "escalated_draft": self.draft,
             },
+            "grounding": None if self.grounding is None else self.grounding.to_json(),
+            "answer_style": self.style,
             "sources": [s.to_json() for s in self.sources],
             "timing": {
                 "seconds": round(self.seconds, 3),
@@ -97,6 +107,8 @@ class Answer:
                 "tokens_per_second": None
                 if self.tokens_per_second is None
                 else round(self.tokens_per_second, 1),
+                "search_seconds": round(self.search_seconds, 3),
+                "extract_seconds": round(self.extract_seconds, 3),
             },
             "finish_reason": self.finish_reason,
             "conversation_id": self.conversation_id,
@@ -120,6 +132,9 @@ class _Turn:
     cancel: CancelToken | None
     confirm: Callable[[Outbound], bool] | None
     names: Iterable[str] | None
+    found: Extract
+    quote_only: bool  # look-ups this model answers by quoting (measured), no generation
+    on_status: Callable[[str], None] | None
 
 
 def _store_question(store: Store, answer: Answer) -> None:
@@ -154,7 +169,8 @@ def _store_answer(store: Store, answer: Answer) -> None:
             conn.execute(
                 "INSERT INTO messages (conversation_id, role, content, route, route_reason, "
                 "engine, model, sources, prompt_tokens, completion_tokens, seconds, created, "
-                "finish_reason) VALUES (?, 'assistant', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "finish_reason, grounding) VALUES (?, 'assistant', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                " ?, ?)",
                 (
                     answer.conversation_id,
                     answer.text,
@@ -168,6 +184,7 @@ def _store_answer(store: Store, answer: Answer) -> None:
                     answer.seconds,
                     time.time(),
                     answer.finish_reason,
+                    None if answer.grounding is None else json.dumps(answer.grounding.to_json()),
                 ),
             )
     except StorageError as e:
@@ -278,7 +295,7 @@ def _ask_cloud(
             status, error = "error", e
         else:
             status = "cut"
-            marker = f"\n\n[answer cut off: {e.message}]"
+            marker = f"{_CUT_MARKER}{e.message}]"
             if t.on_token:
                 t.on_token(marker)
             answer.text = partial + marker
@@ -342,11 +359,18 @@ def turn(
     embedder: Embedder | None = None,
     hits: Sequence[Hit] | None = None,
     tools: Sequence[dict[str, Any]] | None = None,
+    on_status: Callable[[str], None] | None = None,
 ) -> Answer:
     """Answer one question from the index and keep the turn in its conversation. The
     question is saved before the model runs. Raises ``EngineError`` when the model fails:
     the partial text streamed so far has reached ``on_token`` and is saved, marked
     ``finish_reason="error"``, and the error's ``conversation_id`` says where.
+
+    What is shown is decided by ``agent.grounding``: a look-up that the model is measured
+    to answer worse than a quote is answered by quoting the notes (no generation); any
+    generated answer is checked against its passages, and ``answer.text`` is what passed
+    (the tokens streamed to ``on_token`` are the model's draft, which the final text
+    replaces). ``on_status`` hears what is happening before the first token.
 
     ``cloud`` is the cloud engine (or a factory that may raise ``NeedsKeyError``), used
     only when the router escalates. ``confirm`` sees exactly what would be sent and
@@ -356,13 +380,13 @@ def turn(
     ``tools`` are offered to the model (``engines.base.tool_specs``); the calls it makes
     come back in ``answer.tool_calls`` and are never carried out here."""
     started = time.perf_counter()
-    hits = (
+    pool = (
         list(hits)
         if hits is not None
         else search(
             store,
             question,
-            limit=settings.context_passages,
+            limit=max(DEPTH, settings.context_passages),
             source=source,
             root=root,
             embedder=embedder,  # hybrid (keyword + vector, fused) when there is one
@@ -370,8 +394,15 @@ def turn(
     )
     # Never-send is looked up by source (every place a passage's document was found),
     # once, before anything decides where the question goes.
-    hits = SourcePolicy(settings).mark(store, hits)
-    hits = with_mail_headers(store, hits)  # a cited message names its sender, date, subject
+    pool = SourcePolicy(settings).mark(store, pool)
+    pool = with_mail_headers(store, pool)  # a cited message names its sender, date, subject
+    searched = time.perf_counter()
+    if on_status and pool:
+        on_status(f"Reading {len(pool)} passage{'s' if len(pool) != 1 else ''}…")
+    found = extract(question, pool, embedder, threads=mail_threads(store, pool))
+    extracted = time.perf_counter()
+    # The model reads the passages that hold the best answering sentences first.
+    hits = _context(pool, found, settings.context_passages)
     escalation = settings.cloud_escalation and not settings.offline and force != "local"
     cloud_engine, problem = _cloud_engine(cloud) if escalation else (None, None)
     spent = month_spend(store) if escalation else 0.0
@@ -391,18 +422,24 @@ def turn(
         engine=engine.name,
         model=engine.model,
         conversation_id=conversation_id,
+        search_seconds=searched - started,
+        extract_seconds=extracted - searched,
     )
+    style, why = answer_style.choose(settings.answer_style, store, engine.name, engine.model)
+    answer.style = f"{style}: {why}"
     options: dict[str, Any] = {"max_tokens": settings.max_answer_tokens, "stop": STOP_SEQUENCES}
     if tools:
         options["tools"] = list(tools)
     _store_question(store, answer)
     if not hits:
         answer.text = NOTHING_FOUND
+        answer.grounding = Grounding("not_found", "not_found", note="nothing in the index matched")
         if on_token:
             on_token(answer.text)
     else:
+        quote_only = style == "quote" and classify(question) == "extract"
         t = _Turn(question, hits, store, engine, settings, options, started, on_token,
-                  cancel, confirm, names)  # fmt: skip
+                  cancel, confirm, names, found, quote_only, on_status)  # fmt: skip
         try:
             _answer(answer, route, route_for, cloud_engine, t)
         except EngineError as e:
@@ -414,12 +451,33 @@ def turn(
                 _store_answer(store, answer)
             e.conversation_id = answer.conversation_id
             raise
-        answer.sources = [Source(h, s) for h, s in rank_by_support(answer.text, hits)]
+    answer.sources = _sources(hits, answer.grounding)
     if cancel is not None and cancel.cancelled and answer.finish_reason is None:
         answer.finish_reason = "cancelled"
     answer.seconds = time.perf_counter() - started
     _store_answer(store, answer)
     return answer
+
+
+def _context(pool: list[Hit], found: Extract, limit: int) -> list[Hit]:
+    """The ``limit`` passages given to the model: those holding the extractor's best
+    sentences, in its order, then the rest in retrieval order."""
+    chosen: list[Hit] = []
+    for c in found.candidates:
+        if len(chosen) >= limit:
+            break
+        if c.unit.hit not in chosen:
+            chosen.append(c.unit.hit)
+    return chosen + [h for h in pool if h not in chosen][: limit - len(chosen)]
+
+
+def _sources(hits: list[Hit], grounding: Grounding | None) -> list[Source]:
+    """The passages in retrieval order, except that those backing a quoted or supported
+    answer come first: a made-up answer never reorders them."""
+    backing = grounding.chunk_order if grounding and grounding.shown != "not_found" else []
+    first = [h for cid in backing for h in hits if h.chunk_id == cid]
+    rest = [h for h in hits if h.chunk_id not in backing]
+    return [Source(h, 1.0) for h in first] + [Source(h, 0.0) for h in rest]
 
 
 def _answer(
@@ -431,21 +489,45 @@ def _answer(
 ) -> None:
     """The model part of a turn: local, then the cloud when the route says so."""
     if route.kind == "local":
-        answer.text = _local(answer, t)
+        answer.text, answer.grounding = _local(answer, t)
         if route.draft_first and cloud_engine is not None and not (t.cancel and t.cancel.cancelled):
-            again = route_for(answer.text)
+            draft = answer.grounding.generated or answer.text  # what the local model said
+            again = route_for(draft)
             answer.route = route = again if again.kind == "cloud" else route
             if again.kind == "cloud":
-                answer.draft = answer.text
+                answer.draft = draft
     if route.kind == "cloud" and cloud_engine is not None:
         _escalate(cloud_engine, answer, t)
 
 
-def _local(answer: Answer, t: _Turn) -> str:
-    return _stream(
+def _local(answer: Answer, t: _Turn) -> tuple[str, Grounding]:
+    """The local answer: the quote (or "not found") for a look-up this model answers
+    worse than a quote; else the model's answer, checked against the passages."""
+    if t.quote_only:
+        text, grounding = quoted(t.found) if t.found.answerable else not_found(t.found)
+        answer.first_token_seconds = time.perf_counter() - t.started
+        if t.on_token:
+            t.on_token(text)
+        return text, grounding
+    generated = _stream(
         t.engine, build_messages(t.question, t.hits), answer, options=t.options,
         started=t.started, on_token=t.on_token, cancel=t.cancel,
     )  # fmt: skip
+    if t.on_status:
+        t.on_status("Checking the answer against your notes…")
+    return judge(generated, t.question, t.hits, t.found, prompt=SYSTEM_PROMPT)
+
+
+def _judge_cloud(answer: Answer, out: Outbound, t: _Turn) -> None:
+    """The cloud's answer, checked against the passages it was sent; a stream cut short
+    is checked without its "cut off" marker, which stays under a shown answer."""
+    text, marker = answer.text, ""
+    if answer.finish_reason == "cut":
+        at = text.rfind(_CUT_MARKER)
+        text, marker = text[:at], text[at:]
+    found = t.found if out.passages == t.hits else extract(t.question, out.passages)
+    text, answer.grounding = judge(text, t.question, out.passages, found, prompt=SYSTEM_PROMPT)
+    answer.text = text + marker if answer.grounding.shown == "answer" else text
 
 
 def _escalate(cloud: CloudEngine, answer: Answer, t: _Turn) -> None:
@@ -473,12 +555,14 @@ def _escalate(cloud: CloudEngine, answer: Answer, t: _Turn) -> None:
             answer.engine, answer.model = cloud.name, cloud.model
             try:
                 _ask_cloud(cloud, out, answer, (row, sending), t)
-                return
             except EngineUnavailable as e:  # network or provider down: answer locally
                 local_reason = f"the cloud could not be reached ({e.message}); answered locally"
                 answer.engine, answer.model = t.engine.name, t.engine.model
+            else:
+                _judge_cloud(answer, out, t)
+                return
     answer.route = Route("local", local_reason, "fallback", answer.route.task)
     if answer.draft is not None:  # the local draft was already shown
         answer.text = answer.draft
         return
-    answer.text = _local(answer, t)
+    answer.text, answer.grounding = _local(answer, t)

@@ -110,6 +110,10 @@ class Settings:
     mail_accounts: list[dict[str, Any]] = field(default_factory=list)
     # How many retrieved passages go into a prompt. Small models do best with few.
     context_passages: int = 3
+    # Look-up answers: "auto" lets a model phrase them only when it was measured to get
+    # the facts right (agent.grounding.style); "quote" always quotes the notes;
+    # "generate" always lets the model phrase them (every answer is checked either way).
+    answer_style: str = "auto"
     max_answer_tokens: int = 256
     # The desktop window's language: "" follows the system, "en" or "ar".
     language: str = ""

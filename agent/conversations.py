@@ -50,6 +50,7 @@ class StoredMessage:
     completion_tokens: int | None = None
     seconds: float | None = None
     finish_reason: str | None = None  # "error" or "cancelled": the answer is partial
+    grounding: dict[str, Any] | None = None  # agent.grounding.Grounding.to_json()
 
 
 def _like(text: str) -> str:
@@ -100,17 +101,17 @@ def load_messages(store: Store, conversation_id: int) -> list[StoredMessage]:
     _require(store, conversation_id)
     rows = store.conn.execute(
         "SELECT id, role, content, created, route, route_reason, engine, model, sources, "
-        "completion_tokens, seconds, finish_reason FROM messages WHERE conversation_id = ? "
+        "completion_tokens, seconds, finish_reason, grounding FROM messages "
+        "WHERE conversation_id = ? "
         "ORDER BY id",
         (conversation_id,),
     ).fetchall()
     messages = []
     for row in rows:
-        try:
-            sources = json.loads(row[8] or "[]")
-        except json.JSONDecodeError:  # a damaged row loses its sources, not the chat
-            sources = []
-        mid, role, content, created, route, reason, engine, model, _, tokens, seconds, end = row
+        sources = _json(row[8]) or []  # a damaged row loses its sources, not the chat
+        mid, role, content, created, route, reason, engine, model, _, tokens, seconds, end = row[
+            :12
+        ]
         messages.append(
             StoredMessage(
                 mid,
@@ -125,9 +126,17 @@ def load_messages(store: Store, conversation_id: int) -> list[StoredMessage]:
                 completion_tokens=tokens,
                 seconds=seconds,
                 finish_reason=end,
+                grounding=_json(row[12]),
             )
         )
     return messages
+
+
+def _json(text: str | None) -> Any:
+    try:
+        return json.loads(text) if text else None
+    except json.JSONDecodeError:
+        return None
 
 
 def rename(store: Store, conversation_id: int, title: str) -> str:

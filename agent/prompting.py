@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from agent.engines.base import Message
 from agent.index.search import Hit
 
-__all__ = ["STOP_SEQUENCES", "SYSTEM_PROMPT", "build_messages", "rank_by_support"]
+__all__ = ["STOP_SEQUENCES", "SYSTEM_PROMPT", "build_messages"]
 
 SYSTEM_PROMPT = (
     "You answer questions using the user's notes. Reply in one or two short sentences "
@@ -47,16 +47,3 @@ def build_messages(
         {"role": "system", "content": SYSTEM_PROMPT},
         {"role": "user", "content": f"Notes:\n{notes}\n\nQuestion: {question.strip()}"},
     ]
-
-
-def rank_by_support(answer: str, hits: Sequence[Hit]) -> list[tuple[Hit, float]]:
-    """Each passage with the share of the answer's words it contains, best first.
-
-    Citations come from retrieval; this only orders them so the passage that backs the
-    answer comes first (ties keep retrieval order)."""
-    words = {w for w in _WORD.findall(answer.lower()) if len(w) > 2}
-    scored = []
-    for hit in hits:
-        have = set(_WORD.findall(hit.text.lower()))
-        scored.append((hit, len(words & have) / len(words) if words else 0.0))
-    return sorted(scored, key=lambda pair: -pair[1])

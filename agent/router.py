@@ -123,7 +123,8 @@ _KIND_PATTERNS: list[tuple[TaskKind, re.Pattern[str]]] = [
 
 # A local draft that says it does not know, or refuses.
 _NO_ANSWER = _words(
-    r"\b(?:(?:the )?notes do not (?:say|mention|contain)|not (?:mentioned|stated|found) in|"
+    r"\b(?:(?:the |your )?notes (?:do not|don't) (?:say|mention|contain|answer)|"
+    r"not (?:mentioned|stated|found) in|"
     r"i (?:do not|don't|cannot|can't) (?:know|find|tell|answer|help)|no information|"
     r"unable to (?:answer|determine|find)|as an ai)\b",
     r"لا أعرف|لا تذكر|لا يوجد|لم أجد|لا أستطيع",

@@ -304,6 +304,26 @@ def m007_message_finish_reason(db: sqlite3.Connection) -> None:
 
 
 @migration
+def m008_grounding(db: sqlite3.Connection) -> None:
+    # How far the notes back each answer (agent.grounding.Grounding as JSON), and what was
+    # measured of each model's answers: whether it phrases answers or quotes the notes.
+    db.execute("ALTER TABLE messages ADD COLUMN grounding TEXT")
+    db.execute(
+        """CREATE TABLE answer_measurements (
+            engine TEXT NOT NULL,
+            model TEXT NOT NULL,
+            style TEXT NOT NULL,          -- quote | generate: what the measurement chose
+            questions INTEGER NOT NULL,   -- answerable questions asked
+            right_generated INTEGER NOT NULL,  -- generated and checked, fact right
+            right_quoted INTEGER NOT NULL,     -- the extractive answer, fact right
+            measured_at REAL NOT NULL,
+            how TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (engine, model)
+        )"""
+    )
+
+
+@migration
 def m015_action_log(db: sqlite3.Connection) -> None:
     # Every action Fanous carried out for the user (a draft, a note, a reminder): what,
     # where, how many bytes, who proposed it, who confirmed it and how, and what undoing

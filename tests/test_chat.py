@@ -100,7 +100,11 @@ def test_cancel_stops_the_stream(paths, notes_dir: Path) -> None:
             cancel.cancel()
 
     answer = ws.ask("ferry?", on_token=on_token, cancel=cancel)
-    assert answer.text == "one two"
+    assert "".join(seen).strip() == "one two"
+    # A stopped answer is checked like any other: "one two" is not in the notes, so the
+    # passage that answers is quoted instead, saying so.
+    assert answer.grounding.verdict == "unsupported" and answer.grounding.shown == "quote"
+    assert answer.grounding.generated == "one two" and "7:40" in answer.text
 
 
 class _Dies(FakeEngine):

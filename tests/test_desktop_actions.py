@@ -23,7 +23,8 @@ from tests.fakes.engines import FakeEngine
 from tests.test_desktop import ask
 
 notes, open_window = base.notes, base.open_window
-ANSWER = "The ferry to Hydra leaves at 7:40 from pier 3 on Saturday."
+# What the notes say (an answer stating more would be replaced by the quote).
+ANSWER = "The ferry to Hydra leaves at 7:40 from pier 3."
 
 
 def click_action(window: MainWindow, turn: int, name: str) -> None:

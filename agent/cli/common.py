@@ -14,6 +14,7 @@ from contracts.errors import FanousError
 
 __all__ = [
     "ProgressLine",
+    "StatusLine",
     "close_workspaces",
     "embed_passages",
     "open_workspace",
@@ -138,6 +139,34 @@ def embed_passages(ws: Workspace, *, quiet: bool) -> None:
             bar.close()
     if done and not quiet:
         print(f"embedded {done} passages for hybrid search", file=sys.stderr)
+
+
+class StatusLine:
+    """What a command is doing, on one line of stderr when it is a terminal: the step
+    ("Reading 3 passages…"), then how much of the answer the model has written."""
+
+    def __init__(self) -> None:
+        self.live = sys.stderr.isatty()
+        self._step = ""
+        self._words = 0
+
+    def show(self, step: str) -> None:
+        self._step = step
+        self._write(step)
+
+    def token(self, text: str) -> None:
+        self._words += len(text.split())
+        self._write(f"Writing the answer… {self._words} words")
+
+    def _write(self, text: str) -> None:
+        if self.live:
+            sys.stderr.write(f"\r\033[K{text}")
+            sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.live and (self._step or self._words):
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
 
 
 _OPEN: list[Workspace] = []

@@ -6,13 +6,25 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from agent import __version__
-from agent.cli.common import ProgressLine, embed_passages, open_workspace, print_json, warn
+from agent.cli.common import (
+    ProgressLine,
+    StatusLine,
+    embed_passages,
+    open_workspace,
+    print_json,
+    warn,
+)
 from agent.workspace import source_fix
 from contracts.errors import ConnectorError, FanousError, InputError, StorageError
+
+if TYPE_CHECKING:
+    from agent.grounding import Grounding
+    from agent.index.hits import Hit
 
 __all__ = ["register"]
 
@@ -270,15 +282,13 @@ def cmd_ask(args: argparse.Namespace) -> int:
         ws, question.text, root=_root_of(args.notes), source=args.source, quiet=args.json
     )
     cancel = CancelToken()
-
-    def stream(text: str) -> None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+    status = StatusLine()  # what is happening before the answer, on a terminal's stderr
 
     try:
         answer = ws.ask(
             question.text,
-            on_token=None if args.json else stream,
+            on_token=None if args.json else status.token,
+            on_status=status.show,
             cancel=cancel,
             root=_root_of(args.notes),
             source=args.source,
@@ -290,10 +300,15 @@ def cmd_ask(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         cancel.cancel()
         raise
+    finally:
+        status.close()
     if args.json:
         print_json({**answer.to_json(), "proposals": turn_proposals(ws, args.question, answer)})
         return 0
-    print()
+    # Only the checked answer reaches stdout: a draft the check rejected never does.
+    print(answer.text)
+    if answer.grounding is not None:
+        print(f"\n{describe(answer.grounding, [s.hit for s in answer.sources])}")
     if answer.sources:
         print("\nSources:")
         for n, source in enumerate(answer.sources, start=1):
@@ -307,6 +322,29 @@ def cmd_ask(args: argparse.Namespace) -> int:
         warn(f"this answer is not in your history: {answer.not_saved}")
     turn_proposals(ws, args.question, answer, ask=True)
     return 0
+
+
+def describe(g: Grounding, hits: list[Hit]) -> str:
+    """The grounding verdict as the CLI shows it under the answer; a quoted message is
+    named by From, Date and Subject as its source line is."""
+    label = {
+        "quoted": "Quoted from your notes",
+        "supported": "Every fact checked against your notes",
+        "unsupported": "The model's answer was not backed by your notes",
+        "not_found": "Not in your notes",
+    }[g.verdict]
+    by_chunk = {h.chunk_id: h for h in hits}
+    where = "; ".join(
+        replace(by_chunk[s.chunk_id], start=s.start, end=s.end).where()
+        if s.chunk_id in by_chunk and by_chunk[s.chunk_id].mail is not None
+        else f"{s.path or s.uri}{' › ' + s.heading_path if s.heading_path else ''}"
+        f" (chars {s.start}–{s.end})"
+        for s in g.spans
+    )
+    lines = [f"[{label}]" + (f" {where}" if where else "")]
+    if g.note:
+        lines.append(g.note)
+    return "\n".join(lines)
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
