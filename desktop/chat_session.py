@@ -9,6 +9,7 @@ answer keeps its sources and the actions proposed with it, for the links under i
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -21,13 +22,15 @@ from desktop.confirm_send import ConfirmSend
 from desktop.ops import Op, OpContext
 from desktop.sources_panel import SourceRef
 from desktop.status import MESSAGE_MS
-from desktop.transcript import route_line
+from desktop.transcript import answer_markdown, route_line
 from desktop.window_part import WindowPart
 
 if TYPE_CHECKING:
     from desktop.main_window import MainWindow
 
 __all__ = ["ChatSession"]
+
+_READING = re.compile(r"^Reading (\d+) passages?…$")
 
 
 class ChatSession(WindowPart):
@@ -54,6 +57,7 @@ class ChatSession(WindowPart):
         w.sources.clear()
         w.transcript.add_question(question)
         w.transcript.begin_answer()
+        w.transcript.show_status(self.tr("Searching your notes…"))  # at once: no blank wait
         if w.ops.busy:
             w.statusBar().showMessage(self.tr("Your question starts when indexing finishes…"))
         workspace, conversation = w.workspace, self.conversation_id
@@ -66,6 +70,7 @@ class ChatSession(WindowPart):
             answer = workspace.ask(
                 question,
                 on_token=ctx.token,
+                on_status=ctx.status,
                 cancel=ctx.cancel,
                 conversation_id=conversation,
                 tools=model_tools.offer(question, workspace.engine),  # only those asked for
@@ -78,6 +83,7 @@ class ChatSession(WindowPart):
         self._op, self._settled = op, False
         # Signals arrive through the event loop, so connecting after run() misses none.
         op.token.connect(lambda text: self._on_token(op, text))
+        op.status.connect(lambda text: self._on_status(op, text))
         op.asked.connect(lambda outbound: self._confirm_cloud(op, outbound))
         op.succeeded.connect(lambda result: self._on_answer(op, question, *result))
         op.failed.connect(lambda error: self._on_failed(op, error))
@@ -160,6 +166,18 @@ class ChatSession(WindowPart):
         if op is self._op:
             self._window.transcript.append_token(text)
 
+    def _on_status(self, op: Op, text: str) -> None:
+        if op is self._op:
+            self._window.transcript.show_status(self._translated(text))
+
+    def _translated(self, status: str) -> str:
+        """The core's status lines (English) in the window's language."""
+        if m := _READING.match(status):
+            return self.tr("Reading %n passage(s)…", "", int(m.group(1)))
+        if status.startswith("Checking"):
+            return self.tr("Checking the answer against your notes…")
+        return status
+
     def _on_answer(self, op: Op, question: str, answer: Answer, proposals: list[Any]) -> None:
         if op is not self._op:
             return
@@ -167,7 +185,9 @@ class ChatSession(WindowPart):
         self._settled = True
         self.conversation_id = answer.conversation_id
         self.last_answer = answer
-        w.transcript.finish_answer(answer.text)
+        grounding = answer.grounding.to_json() if answer.grounding else None
+        w.transcript.finish_answer(answer_markdown(answer.text, grounding))
+        w.transcript.add_badge(grounding)
         w.transcript.add_meta(
             route_line(
                 answer.route.kind,

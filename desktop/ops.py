@@ -48,6 +48,10 @@ class OpContext:
     def token(self, text: str) -> None:
         _send(self._op._raw_token, text)
 
+    def status(self, text: str) -> None:
+        """What the job is doing, in words ("Reading 3 passages…")."""
+        _send(self._op._raw_status, text)
+
     def ask(self, question: object) -> object:
         """Ask the UI (``Op.asked``) and wait for its ``Op.reply``; None when cancelled
         first. For the rare step that needs the user mid-way (confirm a cloud request)."""
@@ -72,6 +76,7 @@ class Op(QObject):
 
     progressed = Signal(int, int, str)
     token = Signal(str)
+    status = Signal(str)
     asked = Signal(object)  # the worker waits for reply()
     succeeded = Signal(object)
     failed = Signal(object)  # the exception
@@ -81,6 +86,7 @@ class Op(QObject):
     # the calls to its thread, whatever kind of callable the UI connects downstream.
     _raw_progress = Signal(int, int, str)
     _raw_token = Signal(str)
+    _raw_status = Signal(str)
     _raw_asked = Signal(object)
     _raw_succeeded = Signal(object)
     _raw_failed = Signal(object)
@@ -95,6 +101,7 @@ class Op(QObject):
         self._reply: object = None
         self._raw_progress.connect(self._on_progress)
         self._raw_token.connect(self._on_token)
+        self._raw_status.connect(self._on_status)
         self._raw_asked.connect(self._on_asked)
         self._raw_succeeded.connect(self._on_succeeded)
         self._raw_failed.connect(self._on_failed)
@@ -135,6 +142,10 @@ class Op(QObject):
     @Slot(str)
     def _on_token(self, text: str) -> None:
         self.token.emit(text)
+
+    @Slot(str)
+    def _on_status(self, text: str) -> None:
+        self.status.emit(text)
 
     @Slot(object)
     def _on_asked(self, question: object) -> None:

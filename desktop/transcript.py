@@ -89,6 +89,34 @@ def route_line(
     return " · ".join(parts)
 
 
+def answer_markdown(text: str, grounding: dict[str, Any] | None) -> str:
+    """A quote from the notes is shown as one."""
+    if grounding and grounding.get("shown") == "quote":
+        return "\n".join(f"> {line}" for line in text.splitlines())
+    return text
+
+
+def grounding_line(grounding: dict[str, Any] | None) -> tuple[str, str]:
+    """The badge under an answer, and its tone ("good", "warn", "none"), from the
+    answer's ``Grounding.to_json()``."""
+    if not grounding:
+        return "", "none"
+    verdict, shown = grounding.get("verdict"), grounding.get("shown")
+    if verdict == "quoted":
+        return Transcript.tr("✓ Quoted from your notes"), "good"
+    if verdict == "supported":
+        return Transcript.tr("✓ Every fact checked against your notes"), "good"
+    if verdict == "unsupported" and shown == "quote":
+        return Transcript.tr(
+            "⚠ The model's answer stated what your notes don't say; quoted from them instead"
+        ), "warn"
+    if verdict == "unsupported":
+        return Transcript.tr(
+            "⚠ The model's answer stated what your notes don't say, and no passage answers"
+        ), "warn"
+    return Transcript.tr("Not in your notes"), "none"
+
+
 class Transcript(QTextBrowser):
     source_clicked = Signal(int, int)  # turn number, source index
     action_clicked = Signal(int, str)  # turn number, action name
@@ -102,6 +130,7 @@ class Transcript(QTextBrowser):
         self.setUndoRedoEnabled(False)
         self.anchorClicked.connect(self._on_anchor)
         self._answer_start: int | None = None  # where the streaming answer's text begins
+        self._status_shown = False  # the answer area holds a status line, not tokens yet
         self._direction = Qt.LayoutDirection.LeftToRight  # the last answer's, for its meta
         self._answer_direction_set = False
         self.restyle()
@@ -125,6 +154,13 @@ class Transcript(QTextBrowser):
         self._meta.setFontItalic(True)
         self._meta.setFontPointSize(max(7.0, self.font().pointSizeF() * 0.85))
         self._meta.setForeground(palette.color(QPalette.ColorRole.PlaceholderText))
+        # A generated draft streams muted: the checked answer replaces it when it ends.
+        self._draft = QTextCharFormat()
+        self._draft.setForeground(palette.color(QPalette.ColorRole.PlaceholderText))
+        self._badge = {tone: QTextCharFormat(self._meta) for tone in ("good", "warn", "none")}
+        for tone, colour in (("good", QColor("#2e7d32")), ("warn", QColor("#b26a00"))):
+            self._badge[tone].setForeground(colour)
+            self._badge[tone].setFontItalic(False)
         self._link = QTextCharFormat(self._meta)
         self._link.setFontItalic(False)
         self._link.setForeground(palette.color(QPalette.ColorRole.Link))
@@ -152,17 +188,42 @@ class Transcript(QTextBrowser):
         self._answer_start = self._end_position()
         self._answer_direction_set = False
 
+    def show_status(self, text: str) -> None:
+        """What is happening before the first token ("Reading 3 passages…")."""
+        start = self._answer_start
+        if start is None or (not self._status_shown and self._end_position() > start):
+            return  # tokens are already streaming
+
+        def write(cursor: QTextCursor) -> None:
+            cursor.setPosition(start)
+            cursor.movePosition(QTextCursor.MoveOperation.End, QTextCursor.MoveMode.KeepAnchor)
+            cursor.insertText(text, self._meta)
+
+        self._insert(write)
+        self._status_shown = True
+
     def append_token(self, text: str) -> None:
+        if self._status_shown and self._answer_start is not None:
+            start = self._answer_start
+
+            def clear(cursor: QTextCursor) -> None:
+                cursor.setPosition(start)
+                cursor.movePosition(QTextCursor.MoveOperation.End, QTextCursor.MoveMode.KeepAnchor)
+                cursor.removeSelectedText()
+
+            self._insert(clear)
+            self._status_shown = False
         if not self._answer_direction_set and text.strip():
             # The first words set the direction of the answer (and its label) while it
             # streams, so Arabic does not jump from left to right when it finishes.
             self._answer_direction_set = True
             self._set_direction(self._answer_label_start(), text_direction(text))
-        self._insert(lambda cursor: cursor.insertText(text, self._text))
+        self._insert(lambda cursor: cursor.insertText(text, self._draft))
 
     def finish_answer(self, markdown: str) -> None:
         """Replace the streamed plain text with the answer rendered as Markdown."""
         start, self._answer_start = self._answer_start, None
+        self._status_shown = False
         if start is None:
             return
 
@@ -183,6 +244,15 @@ class Transcript(QTextBrowser):
     def add_meta(self, text: str) -> None:
         """A line under the answer (route, timing), on the answer's side."""
         self._block(self._answer_block, self._meta, text, self._direction)
+
+    def add_badge(self, grounding: dict[str, Any] | None) -> None:
+        """How far the notes back the answer, under it (nothing for old answers)."""
+        text, tone = grounding_line(grounding)
+        if text:
+            self._block(self._answer_block, self._badge[tone], text, self._direction)
+            note = (grounding or {}).get("note")
+            if note and tone == "warn":
+                self._block(self._answer_block, self._meta, note, self._direction)
 
     def add_sources(self, turn: int, names: Sequence[str]) -> None:
         """A line of links under an answer; a click emits ``source_clicked(turn, i)``."""
@@ -236,7 +306,8 @@ class Transcript(QTextBrowser):
                 self.add_question(message.content)
                 continue
             self.begin_answer()
-            self.finish_answer(message.content)
+            self.finish_answer(answer_markdown(message.content, message.grounding))
+            self.add_badge(message.grounding)
             self.add_meta(
                 route_line(
                     message.route,

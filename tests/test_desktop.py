@@ -25,7 +25,10 @@ from desktop.ops import OpContext, Ops
 from desktop.qt import QDialogButtonBox, QPoint, Qt, QUrl
 from tests.fakes.engines import FakeEngine
 
-FERRY = "# Travel\n\n## Ferry\n\nThe ferry to Hydra leaves at 7:40 from pier 3.\n"
+FERRY = (
+    "# Travel\n\n## Ferry\n\nThe ferry to Hydra leaves at 7:40 from pier 3. Tickets cost "
+    "12 euros.\n"
+)
 QUESTION = "When does the ferry leave?"
 ROOT = Path(__file__).resolve().parent.parent
 

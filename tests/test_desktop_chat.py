@@ -32,7 +32,7 @@ MARKDOWN_ANSWER = (
     "- pier 3\n- 12 euros\n\n"
     "| day | time |\n|---|---|\n| Mon | 7:40 |\n\n"
     "```\nferry --hydra\n```\n\n"
-    "<b>raw</b> ![x](http://198.51.100.1/x.png) [site](http://198.51.100.1/)"
+    "<b>raw</b> ![x](http://tracker.example/x.png) [site](http://tracker.example/)"
 )
 FERRY_PASSAGE = "The ferry to Hydra leaves at 7:40 from pier 3."
 
@@ -53,6 +53,10 @@ def test_markdown_answer_with_route_and_sources_opens_the_cited_passage(
     qtbot: Any, open_window: Any, notes: Path
 ) -> None:
     opened: list[QUrl] = []
+    # The answer's links come from a note: an answer with links the notes lack is not shown.
+    links = "Timetable: http://tracker.example/x.png, http://tracker.example/ (Mon: 7:40)."
+    with (notes / "ferry.md").open("a") as note:
+        note.write(links + "\n")
     window = open_window(
         FakeEngine(MARKDOWN_ANSWER, delay=0.002),
         folders=[notes],

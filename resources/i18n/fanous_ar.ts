@@ -179,12 +179,31 @@
 <context>
     <name>ChatSession</name>
     <message>
+        <source>Searching your notes…</source>
+        <translation>جارٍ البحث في ملاحظاتك…</translation>
+    </message>
+    <message>
         <source>Your question starts when indexing finishes…</source>
         <translation>سيبدأ سؤالك حين تنتهي الفهرسة…</translation>
     </message>
     <message>
         <source>Stopping…</source>
         <translation>جارٍ الإيقاف…</translation>
+    </message>
+    <message numerus="yes">
+        <source>Reading %n passage(s)…</source>
+        <translation>
+            <numerusform>لا مقاطع للقراءة…</numerusform>
+            <numerusform>جارٍ قراءة مقطع واحد…</numerusform>
+            <numerusform>جارٍ قراءة مقطعين…</numerusform>
+            <numerusform>جارٍ قراءة %n مقاطع…</numerusform>
+            <numerusform>جارٍ قراءة %n مقطعًا…</numerusform>
+            <numerusform>جارٍ قراءة %n مقطع…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Checking the answer against your notes…</source>
+        <translation>جارٍ التحقق من الإجابة مقابل ملاحظاتك…</translation>
     </message>
     <message>
         <source>Stopped</source>
@@ -1518,6 +1537,26 @@ Keyword search still covers everything; see the log file for details.</source>
     <message>
         <source>stopped</source>
         <translation>أُوقفت</translation>
+    </message>
+    <message>
+        <source>✓ Quoted from your notes</source>
+        <translation>✓ مقتبس من ملاحظاتك</translation>
+    </message>
+    <message>
+        <source>✓ Every fact checked against your notes</source>
+        <translation>✓ كل معلومة تحقّقنا منها في ملاحظاتك</translation>
+    </message>
+    <message>
+        <source>⚠ The model&apos;s answer stated what your notes don&apos;t say; quoted from them instead</source>
+        <translation>⚠ ذكرت إجابة النموذج ما لا تقوله ملاحظاتك؛ اقتبسنا منها بدلًا من ذلك</translation>
+    </message>
+    <message>
+        <source>⚠ The model&apos;s answer stated what your notes don&apos;t say, and no passage answers</source>
+        <translation>⚠ ذكرت إجابة النموذج ما لا تقوله ملاحظاتك، ولا يجيب أي مقطع عن السؤال</translation>
+    </message>
+    <message>
+        <source>Not in your notes</source>
+        <translation>ليس في ملاحظاتك</translation>
     </message>
     <message>
         <source>Conversation</source>
