@@ -1,5 +1,5 @@
-"""A query of any length costs what a question costs: the embedding model reads one
-window of it, and the keyword side at most MAX_TERMS terms."""
+"""A query of any length costs what a question costs: the embedding model reads its
+first QUERY_TOKENS tokens, and the keyword side at most MAX_TERMS terms."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from agent.index.e5vocab import MAX_TOKENS, vocabulary
+from agent.index.e5vocab import vocabulary
 from agent.index.indexer import index_source
 from agent.index.query import MAX_TERMS, fts_terms
 from agent.index.search import search
-from agent.index.vectors import E5Embedder, embed_pending, fit_query
+from agent.index.vectors import QUERY_TOKENS, E5Embedder, embed_pending, fit_query
 from agent.store import Store
 from connectors.notes import NotesFolder
 
@@ -51,10 +51,11 @@ def test_the_vocabulary_tokenises_as_the_model_does(model: object) -> None:
         "https://a.b/" + "q=1&" * 9000,
     ],
 )
-def test_a_long_query_is_cut_to_one_window(model: object, text: str) -> None:
+def test_a_long_query_is_cut_to_the_query_window(model: object, text: str) -> None:
     cut = fit_query(text)
     assert 0 < len(cut) < len(text)
-    assert model.token_count(cut, True) <= MAX_TOKENS
+    # <s>, </s> and "query: " (three tokens) around what is kept.
+    assert model.token_count(cut, True) <= QUERY_TOKENS + 5
     # What is kept is the start of the text, whole words where there are words.
     words = cut.split()
     assert text.split()[: len(words) - 1] == words[:-1]
@@ -88,3 +89,19 @@ def test_search_with_a_pasted_page_finds_the_note(tmp_path: Path) -> None:
     for mode in ("keyword", "vector", "hybrid"):
         hits = search(store, LONG, mode=mode, embedder=e5)
         assert hits[0].path.endswith("ferry.md"), mode
+
+
+def test_a_query_of_many_words_ranks_by_its_rarest(tmp_path: Path) -> None:
+    # Twenty common words and one rare one: the OR keeps the rarest twelve, so the note
+    # with the rare word still comes first, and every passage it returns has one of them.
+    common = [f"common{n}" for n in range(20)]
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    for n in range(30):
+        (notes / f"n{n}.md").write_text(f"# N{n}\n\n{' '.join(common)} filler{n}\n")
+    (notes / "rare.md").write_text("# Rare\n\nThe zanzibarite is in the drawer.\n")
+    store = Store(":memory:")
+    index_source(store, NotesFolder(notes))
+    hits = search(store, " ".join([*common, "zanzibarite"]), mode="keyword", limit=40)
+    assert hits[0].path.endswith("rare.md")
+    assert len(hits) == 31  # the OR still finds the passages of the common words
