@@ -17,6 +17,7 @@ from agent.grounding import style as answer_style
 from agent.grounding.extract import DEPTH, mail_threads
 from agent.index.search import Hit, search, with_mail_headers
 from agent.index.vectors import Embedder
+from agent.monitor import turn_log
 from agent.privacy.ledger import LedgerEntry, month_spend, record, update
 from agent.privacy.minimise import known_names
 from agent.privacy.outbound import Outbound, prepare
@@ -70,6 +71,8 @@ class Answer:
     search_seconds: float = 0.0  # retrieval
     extract_seconds: float = 0.0  # finding the answering sentence (agent.grounding)
     style: str = ""  # "quote" or "generate", and why (agent.grounding.style)
+    retries: int = 0  # requests sent again after a failure (the cloud's backoff)
+    turn_id: int | None = None  # the turn log's row: feedback attaches to it
 
     @property
     def tokens_per_second(self) -> float | None:
@@ -112,6 +115,7 @@ class Answer:
             },
             "finish_reason": self.finish_reason,
             "conversation_id": self.conversation_id,
+            "turn_id": self.turn_id,
             "not_saved": self.not_saved,
             "coverage": self.coverage,
         }
@@ -308,6 +312,7 @@ def _ask_cloud(
         cost = cloud.cost()
         answer.cost_usd = cost
         answer.redactions = out.redactions
+        answer.retries = max(0, ex.attempts - 1)
         row, sending = sent
         _complete(
             t.store,
@@ -445,10 +450,11 @@ def turn(
         except EngineError as e:
             # What was streamed stays in the history, marked; the caller learns where.
             answer.text = e.partial_text.strip()
+            answer.seconds = time.perf_counter() - started
             if answer.text:
                 answer.finish_reason = "error"
-                answer.seconds = time.perf_counter() - started
                 _store_answer(store, answer)
+            answer.turn_id = turn_log.record(store, answer, engine, failure=e)
             e.conversation_id = answer.conversation_id
             raise
     answer.sources = _sources(hits, answer.grounding)
@@ -456,6 +462,7 @@ def turn(
         answer.finish_reason = "cancelled"
     answer.seconds = time.perf_counter() - started
     _store_answer(store, answer)
+    answer.turn_id = turn_log.record(store, answer, engine)
     return answer
 
 

@@ -349,6 +349,40 @@ def m015_action_log(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX action_log_at ON action_log(at)")
 
 
+@migration
+def m017_turn_log(db: sqlite3.Connection) -> None:
+    # One row per turn (agent.monitor.turn_log): how it went, never what was said. Rows
+    # outlive their conversation, so statistics survive a deleted chat.
+    db.execute(
+        """
+        CREATE TABLE turn_log (
+            id INTEGER PRIMARY KEY,
+            at REAL NOT NULL,
+            route TEXT NOT NULL,            -- local | cloud
+            reason TEXT NOT NULL DEFAULT '',
+            task TEXT NOT NULL DEFAULT '',
+            signal TEXT NOT NULL DEFAULT '',
+            score REAL,                     -- the router's task score, when it decided
+            engine TEXT NOT NULL,
+            model TEXT NOT NULL,
+            digest TEXT,                    -- the local model's version; NULL for the cloud
+            first_token_seconds REAL,
+            seconds REAL NOT NULL,
+            tokens_per_second REAL,
+            prompt_tokens INTEGER,
+            completion_tokens INTEGER,
+            cost_usd REAL NOT NULL DEFAULT 0,
+            verdict TEXT,                   -- agent.grounding's verdict
+            finish_reason TEXT,
+            failure TEXT,                   -- the error that ended the turn, in words
+            retries INTEGER NOT NULL DEFAULT 0,
+            saved INTEGER NOT NULL,         -- the answer reached the history
+            conversation_id INTEGER REFERENCES conversations(id) ON DELETE SET NULL
+        )"""
+    )
+    db.execute("CREATE INDEX turn_log_at ON turn_log(at)")
+
+
 # What the disk and the file system do to a write (full, I/O error, locked, damaged), as
 # opposed to a bug in a statement (IntegrityError, ProgrammingError), which shows as itself.
 _ENVIRONMENT = (sqlite3.OperationalError, sqlite3.DatabaseError)

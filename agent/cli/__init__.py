@@ -15,14 +15,14 @@ from collections.abc import Callable, Sequence
 from types import ModuleType
 
 from agent import __version__
-from agent.cli import actions, cloud, core, mail, models, sources
+from agent.cli import actions, cloud, core, mail, models, monitor, sources
 from agent.cli.common import close_workspaces
 from contracts.errors import explain
 
 __all__ = ["build_parser", "main"]
 
 # Each is a module with ``register(subparsers)``.
-COMMAND_GROUPS: list[ModuleType] = [core, models, mail, cloud, sources, actions]
+COMMAND_GROUPS: list[ModuleType] = [core, models, mail, cloud, sources, actions, monitor]
 
 
 def build_parser(extra: Sequence[ModuleType] = ()) -> argparse.ArgumentParser:

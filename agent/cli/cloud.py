@@ -3,7 +3,8 @@
 `fanous keys set|remove|list PROVIDER` keeps API keys in the OS keyring (read from a
 hidden prompt, or stdin when it is not a terminal; never printed or logged).
 `fanous cloud on|off|status` flips the same setting as the app's toggle.
-`fanous ledger` lists every request that left the machine; `--export FILE` writes it.
+`fanous ledger` lists every request that left the machine; `--export FILE` writes it,
+and the turn log beside it (FILE.turns.csv: how each turn went, never its text).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import argparse
 import getpass
 import sys
 import time
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from agent.cli.common import open_workspace, print_json
@@ -132,12 +134,16 @@ def cmd_cloud(args: argparse.Namespace) -> int:
 
 
 def cmd_ledger(args: argparse.Namespace) -> int:
+    from agent.monitor import turn_log
     from agent.privacy.ledger import entries, export
 
     ws = open_workspace()
     if args.export:
         n = export(ws.store, args.export)
         print(f"Wrote {n} ledger rows to {args.export}")
+        turns = turn_log_path(args.export)
+        n = turn_log.export(ws.store, turns)
+        print(f"Wrote {n} turn log rows to {turns}")
         return 0
     rows = entries(ws.store, limit=args.limit)
     if args.json:
@@ -154,6 +160,12 @@ def cmd_ledger(args: argparse.Namespace) -> int:
             f"got {r.bytes_received} B, {r.redactions} redacted, {tokens}, ${r.cost_usd:.5f}"
         )
     return 0
+
+
+def turn_log_path(ledger: str) -> Path:
+    """Where the turn log goes beside an exported ledger: ledger.csv -> ledger.turns.csv."""
+    path = Path(ledger)
+    return path.with_name(f"{path.stem}.turns{path.suffix or '.csv'}")
 
 
 def confirm_on_terminal(outbound: Outbound) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import sys
@@ -18,6 +19,7 @@ __all__ = [
     "close_workspaces",
     "embed_passages",
     "open_workspace",
+    "parse_date",
     "print_json",
     "warn",
 ]
@@ -26,6 +28,20 @@ __all__ = [
 def print_json(data: Any) -> None:
     json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
+
+
+def parse_date(text: str, *, end: bool = False) -> float:
+    """An ISO date or date-time (local time) as seconds since the epoch; with ``end``, a
+    bare date covers that whole day (--before)."""
+    try:
+        value = dt.datetime.fromisoformat(text)
+    except ValueError as e:
+        raise FanousError(
+            f"{text!r} is not a date", fix="write dates as YYYY-MM-DD or YYYY-MM-DDTHH:MM"
+        ) from e
+    if end and len(text) <= 10:
+        value += dt.timedelta(days=1)
+    return value.timestamp()
 
 
 def warn(text: str) -> None:

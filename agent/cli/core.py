@@ -16,6 +16,7 @@ from agent.cli.common import (
     StatusLine,
     embed_passages,
     open_workspace,
+    parse_date,
     print_json,
     warn,
 )
@@ -175,22 +176,6 @@ def _watch(ws: Any, folders: Sequence[str], *, embed: bool) -> int:
     return 0
 
 
-def _date(text: str, *, end: bool = False) -> float:
-    """An ISO date or date-time (local time) as seconds since the epoch; a bare date
-    given as --before covers that whole day."""
-    import datetime as dt
-
-    try:
-        value = dt.datetime.fromisoformat(text)
-    except ValueError as e:
-        raise FanousError(
-            f"{text!r} is not a date", fix="write dates as YYYY-MM-DD or YYYY-MM-DDTHH:MM"
-        ) from e
-    if end and len(text) <= 10:
-        value += dt.timedelta(days=1)
-    return value.timestamp()
-
-
 def _nothing_indexed(ws: Any) -> None:
     """Searching an empty index finds nothing: say how to fill it instead."""
     from agent.index.search import index_stats
@@ -230,8 +215,8 @@ def cmd_search(args: argparse.Namespace) -> int:
         root=_root_of(args.notes),
         folder=folder,
         tag=args.tag,
-        after=_date(args.after) if args.after else None,
-        before=_date(args.before, end=True) if args.before else None,
+        after=parse_date(args.after) if args.after else None,
+        before=parse_date(args.before, end=True) if args.before else None,
         mode=args.mode,
         embedder=ws.embedder if args.mode != "keyword" else None,
     )

@@ -6,6 +6,7 @@ when the llama.cpp build supports offload.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import threading
 import time
@@ -20,7 +21,7 @@ from agent.engines.base import CancelToken, Capabilities, ChatChunk, Health, Mes
 from agent.engines.packaged import PACKAGED_MODELS, resolve_model_path
 from contracts.errors import EngineError, EngineUnavailable, FanousError
 
-__all__ = ["EmbeddedEngine", "gpu_build_fix", "llama_cpp_available"]
+__all__ = ["EmbeddedEngine", "file_digest", "gpu_build_fix", "llama_cpp_available"]
 
 _INSTALL_FIX = "install the embedded engine: pip install 'fanous[embedded]'"
 
@@ -38,6 +39,25 @@ def gpu_build_fix(backend: str) -> str:
         f'{backend}: CMAKE_ARGS="-D{switch}=on" pip install --force-reinstall --no-cache-dir '
         "llama-cpp-python"
     )
+
+
+_DIGEST_CACHE: dict[tuple[str, int, int], str] = {}
+_SAMPLE = 1 << 20
+
+
+def file_digest(path: Path) -> str:
+    """A GGUF file's version: SHA-256 of its size, first and last MiB (a whole-file hash
+    of a 1 GB model takes seconds; this tells two files apart, as a turn log needs)."""
+    st = path.stat()
+    key = (str(path), st.st_size, st.st_mtime_ns)
+    if key not in _DIGEST_CACHE:
+        h = hashlib.sha256(str(st.st_size).encode())
+        with path.open("rb") as f:
+            h.update(f.read(_SAMPLE))
+            f.seek(max(0, st.st_size - _SAMPLE))
+            h.update(f.read(_SAMPLE))
+        _DIGEST_CACHE[key] = "gguf:" + h.hexdigest()[:16]
+    return _DIGEST_CACHE[key]
 
 
 def llama_cpp_available() -> bool:
@@ -169,19 +189,18 @@ class EmbeddedEngine:
         return vectors / np.where(norms == 0, 1, norms)
 
     def models(self) -> list[ModelInfo]:
+        """The packaged models that are installed, and this engine's own file."""
         found = []
-        for name, packaged in PACKAGED_MODELS.items():
+        names = {n: p.note for n, p in PACKAGED_MODELS.items()}
+        if self.model not in names:
+            names[self.model] = "chosen file"
+        for name, note in names.items():
             try:
                 path = resolve_model_path(name)
             except FanousError:
                 continue
-            found.append(
-                ModelInfo(
-                    name=name,
-                    size_bytes=path.stat().st_size,
-                    details={"path": str(path), "note": packaged.note},
-                )
-            )
+            details = {"path": str(path), "note": note, "digest": file_digest(path)}
+            found.append(ModelInfo(name=name, size_bytes=path.stat().st_size, details=details))
         return found
 
     def health(self) -> Health:

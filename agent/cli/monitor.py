@@ -1,0 +1,72 @@
+"""Watching the local model from the command line.
+
+`fanous stats [--since DATE] [--json]` sums up the turn log: per model, latency, speed,
+tokens, cost, failures and grounding verdicts; the local/cloud share; spend against the
+monthly budget.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+from agent.cli.common import open_workspace, parse_date, print_json
+
+__all__ = ["register"]
+
+
+def _seconds(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f} s"
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from agent.monitor import turn_log
+    from agent.monitor.stats import summarise
+    from agent.privacy.ledger import month_spend
+
+    since = parse_date(args.since) if args.since else None
+    ws = open_workspace()
+    summary = summarise(
+        turn_log.rows(ws.store, since=since),
+        since=since,
+        spent_this_month_usd=month_spend(ws.store),
+        monthly_budget_usd=ws.settings.monthly_budget_usd,
+    )
+    if args.json:
+        print_json(summary.to_json())
+        return 0
+    start = f" since {time.strftime('%Y-%m-%d %H:%M', time.localtime(since))}" if since else ""
+    if not summary.turns:
+        print(f'No turns{start} yet: ask something first (fanous ask "…").')
+        return 0
+    share = f"{summary.local_share:.0%}" if summary.local_share is not None else "-"
+    print(
+        f"{summary.turns} turns{start}: {summary.local} local, {summary.cloud} cloud "
+        f"({share} local); {summary.failures} failed, {summary.retries} retries"
+    )
+    print(
+        f"Cloud spend: ${summary.cost_usd:.4f} in this period; "
+        f"${summary.spent_this_month_usd:.4f} of ${summary.monthly_budget_usd:.2f} this month"
+    )
+    if summary.verdicts:
+        print("Grounding: " + ", ".join(f"{k} {v}" for k, v in sorted(summary.verdicts.items())))
+    for m in summary.models:
+        speed = m.tokens_per_second_median
+        print(f"\n  {m.engine} / {m.model} ({m.route}): {m.turns} turns, {m.failures} failed")
+        print(
+            f"    first token {_seconds(m.first_token_median)}, answer "
+            f"{_seconds(m.seconds_median)} (p90 {_seconds(m.seconds_p90)}), "
+            f"{'-' if speed is None else f'{speed:.1f}'} tokens/s"
+        )
+        print(
+            f"    tokens {m.prompt_tokens} in, {m.completion_tokens} out; ${m.cost_usd:.4f}"
+            + (f"; versions {', '.join(d[:19] for d in m.digests)}" if m.digests else "")
+        )
+    return 0
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    stats = sub.add_parser("stats", help="how the models did: latency, speed, cost, failures")
+    stats.add_argument("--since", metavar="DATE", help="only turns from this date (YYYY-MM-DD)")
+    stats.add_argument("--json", action="store_true")
+    stats.set_defaults(run=cmd_stats)
