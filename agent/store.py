@@ -383,6 +383,24 @@ def m017_turn_log(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX turn_log_at ON turn_log(at)")
 
 
+@migration
+def m018_feedback(db: sqlite3.Connection) -> None:
+    # The stored answer a turn wrote, so feedback on an answer in the history finds its
+    # turn; and the user's word on a turn (agent.monitor.feedback), deleted with its chat.
+    db.execute("ALTER TABLE turn_log ADD COLUMN message_id INTEGER")
+    db.execute("CREATE INDEX turn_log_message ON turn_log(message_id)")
+    db.execute(
+        """
+        CREATE TABLE feedback (
+            turn_id INTEGER PRIMARY KEY REFERENCES turn_log(id) ON DELETE CASCADE,
+            conversation_id INTEGER REFERENCES conversations(id) ON DELETE CASCADE,
+            at REAL NOT NULL,
+            rating INTEGER,             -- 1 thumbs up, -1 thumbs down, NULL: not rated
+            correction TEXT             -- "the right answer is …"
+        )"""
+    )
+
+
 # What the disk and the file system do to a write (full, I/O error, locked, damaged), as
 # opposed to a bug in a statement (IntegrityError, ProgrammingError), which shows as itself.
 _ENVIRONMENT = (sqlite3.OperationalError, sqlite3.DatabaseError)

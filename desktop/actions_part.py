@@ -34,6 +34,8 @@ class TurnRecord:
     sources: list[Any]
     conversation_id: int | None
     proposals: list[Proposal | FanousError] = field(default_factory=list)
+    turn_id: int | None = None  # the turn log's row (a fresh answer)
+    message_id: int | None = None  # the history's row (an answer from a stored chat)
 
     @property
     def source_links(self) -> list[str]:

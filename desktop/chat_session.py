@@ -19,6 +19,7 @@ from agent.chat import Answer
 from contracts.errors import EngineError
 from desktop.actions_part import TurnRecord
 from desktop.confirm_send import ConfirmSend
+from desktop.feedback_part import PREFIX
 from desktop.ops import Op, OpContext
 from desktop.sources_panel import SourceRef
 from desktop.status import MESSAGE_MS
@@ -119,16 +120,18 @@ class ChatSession(WindowPart):
         self.conversation_id = conversation_id
         w.conversations.set_current(conversation_id)
         asked = [
-            (messages[n - 1].content if n and messages[n - 1].role == "user" else "", m.content)
+            (messages[n - 1].content if n and messages[n - 1].role == "user" else "", m)
             for n, m in enumerate(messages)
             if m.role == "assistant"
         ]
-        w.transcript.show_stored(
-            messages,
-            lambda sources: self._add_turn(
-                TurnRecord(*asked[len(self.turns)], list(sources), conversation_id)
-            ),
-        )
+
+        def stored_turn(sources: Sequence[Any]) -> None:
+            question, m = asked[len(self.turns)]
+            self._add_turn(
+                TurnRecord(question, m.content, list(sources), conversation_id, message_id=m.id)
+            )
+
+        w.transcript.show_stored(messages, stored_turn)
         last = next((m for m in reversed(messages) if m.role == "assistant"), None)
         if last is not None:
             w.sources.show_sources(last.sources)
@@ -140,7 +143,8 @@ class ChatSession(WindowPart):
         turn = len(self.turns) - 1
         names = [SourceRef.of(s).label for s in record.sources]
         self._window.transcript.add_sources(turn, names)
-        self._window.transcript.add_actions(turn, self._window.actions.links(record))
+        links = self._window.actions.links(record) + self._window.feedback.links(record)
+        self._window.transcript.add_actions(turn, links)
 
     def show_turn_source(self, turn: int, index: int) -> None:
         """A source link under an answer was clicked: show that passage in the preview."""
@@ -150,7 +154,8 @@ class ChatSession(WindowPart):
     def turn_action(self, turn: int, name: str) -> None:
         """An action link under an answer was clicked."""
         if 0 <= turn < len(self.turns):
-            self._window.actions.clicked(self.turns[turn], name)
+            part = self._window.feedback if name.startswith(PREFIX) else self._window.actions
+            part.clicked(self.turns[turn], name)
 
     def _confirm_cloud(self, op: Op, outbound: Any) -> ConfirmSend:
         """Confirm-each mode: show what would be sent; the answer waits for the choice."""
@@ -201,7 +206,7 @@ class ChatSession(WindowPart):
         )
         self._add_turn(
             TurnRecord(question, answer.text, list(answer.sources), answer.conversation_id,
-                       proposals)
+                       proposals, turn_id=answer.turn_id)
         )  # fmt: skip
         w.sources.show_sources(answer.sources)
         # Answered here by a server that says where its model sits: GPU, or not?

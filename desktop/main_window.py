@@ -31,6 +31,7 @@ from desktop.chat_widgets import describe_error
 from desktop.confirm_send import ConfirmSend
 from desktop.conversation_list import ConversationList
 from desktop.conversation_sidebar import ConversationSidebar
+from desktop.feedback_part import FeedbackPart
 from desktop.history import History
 from desktop.indexing import IndexRunner
 from desktop.mail_box import choose_mail_path_dialog
@@ -79,6 +80,7 @@ class MainWindow(QMainWindow):
         self._choose_mail_path = choose_mail_path
         self.session = ChatSession(self)
         self.actions = ActionsPart(self)
+        self.feedback = FeedbackPart(self)
         self.sidebar = ConversationSidebar(self)
         self.indexing = IndexRunner(self)
         self.hardware = None

@@ -3,6 +3,8 @@
 `fanous stats [--since DATE] [--json]` sums up the turn log: per model, latency, speed,
 tokens, cost, failures and grounding verdicts; the local/cloud share; spend against the
 monthly budget.
+`fanous feedback up|down [--right TEXT]`, `fanous feedback right TEXT` keep your word on
+the last answer (or `--turn ID`) with its turn; `fanous feedback list` shows the set.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import argparse
 import time
 
 from agent.cli.common import open_workspace, parse_date, print_json
+from contracts.errors import FanousError
 
 __all__ = ["register"]
 
@@ -65,8 +68,60 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_feedback(args: argparse.Namespace) -> int:
+    from agent.monitor import feedback
+
+    ws = open_workspace()
+    if args.verdict == "list":
+        items = feedback.collected(ws.store)
+        if args.json:
+            print_json([f.to_json() for f in items])
+            return 0
+        if not items:
+            print('No feedback yet: after an answer, `fanous feedback up`, `down` or `right "…"`.')
+        for f in items:
+            mark = {"up": "👍", "down": "👎", None: "  "}[f.rating]
+            right = f" — right answer: {f.correction}" if f.correction else ""
+            print(f"{f.turn_id:>5} {mark} {f.question[:60] or '(question deleted)'}{right}")
+        return 0
+    turn = args.turn if args.turn is not None else feedback.last_turn(ws.store)
+    if turn is None:
+        raise FanousError("There is no answer to give feedback on", fix='ask first: fanous ask "…"')
+    if args.verdict == "right":
+        if not args.text:
+            raise FanousError("What is the right answer?", fix='fanous feedback right "the answer"')
+        given = feedback.give(ws.store, turn, correction=args.text)
+    else:
+        if args.text:
+            raise FanousError(
+                f"Unexpected text after {args.verdict}: {args.text!r}",
+                fix='give the right answer with --right "…", or `fanous feedback right "…"`',
+            )
+        given = feedback.give(ws.store, turn, rating=args.verdict, correction=args.right_text)
+    if args.json:
+        print_json(given.to_json())
+    else:
+        print(f"Kept with turn {turn} ({given.question[:60]!r}): it joins your evaluation set.")
+    return 0
+
+
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     stats = sub.add_parser("stats", help="how the models did: latency, speed, cost, failures")
     stats.add_argument("--since", metavar="DATE", help="only turns from this date (YYYY-MM-DD)")
     stats.add_argument("--json", action="store_true")
     stats.set_defaults(run=cmd_stats)
+
+    fb = sub.add_parser(
+        "feedback", help="thumbs up or down on an answer, or the right answer: your eval set"
+    )
+    fb.add_argument(
+        "verdict",
+        choices=["up", "down", "right", "list"],
+        help="up/down: rate the answer; right TEXT: the right answer; list: all",
+    )
+    fb.add_argument("text", nargs="?", help="with right: the answer you expected")
+    fb.add_argument("--turn", type=int, metavar="ID", help="which turn (default: the last)")
+    fb.add_argument("--right", dest="right_text", metavar="TEXT",
+                    help="with up/down: the right answer too")  # fmt: skip
+    fb.add_argument("--json", action="store_true")
+    fb.set_defaults(run=cmd_feedback)

@@ -12,6 +12,7 @@ import datetime as dt
 import io
 import json
 import logging
+import sqlite3
 import threading
 import time
 from dataclasses import asdict, dataclass
@@ -148,14 +149,26 @@ def record(
     try:
         with store.atomic() as conn:
             cur = conn.execute(
-                f"INSERT INTO turn_log ({', '.join(_COLUMNS)}) "
-                f"VALUES ({', '.join('?' * len(_COLUMNS))})",
-                [getattr(row, c) for c in _COLUMNS],
+                f"INSERT INTO turn_log ({', '.join(_COLUMNS)}, message_id) "
+                f"VALUES ({', '.join('?' * len(_COLUMNS))}, ?)",
+                [*(getattr(row, c) for c in _COLUMNS), _answer_message(conn, row)],
             )
             return int(cur.lastrowid or 0)
     except StorageError as e:
         log.warning("turn not written to the turn log: %s", e.message)
         return None
+
+
+def _answer_message(conn: sqlite3.Connection, row: TurnRow) -> int | None:
+    """The history's row for this turn's answer: the conversation's newest answer, as
+    one conversation answers one question at a time."""
+    if not row.saved:
+        return None
+    found = conn.execute(
+        "SELECT max(id) FROM messages WHERE conversation_id = ? AND role = 'assistant'",
+        (row.conversation_id,),
+    ).fetchone()
+    return None if found[0] is None else int(found[0])
 
 
 def rows(store: Store, *, since: float | None = None, until: float | None = None) -> list[TurnRow]:
