@@ -1,7 +1,7 @@
-"""Reads and small writes of stored history (conversations, the egress ledger) on their
-own worker and their own database connection, so the conversation list stays usable
-while the store's main worker is busy with a long indexing (SQLite WAL lets the two
-connections work side by side)."""
+"""Reads and small writes of stored history (conversations, the egress ledger, the turn
+log) on their own worker and their own database connection, so the conversation list
+stays usable while the store's main worker is busy with a long indexing (SQLite WAL lets
+the two connections work side by side)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from agent.monitor import series, turn_log
+from agent.monitor import stats as monitor_stats
 from agent.privacy import ledger
 from agent.store import Store
 from desktop.ops import Op, OpContext, Ops
@@ -46,6 +48,23 @@ class History:
     def load_ledger(self, show: Callable[[list[Any]], None]) -> None:
         """The egress ledger's latest rows, for Settings › Privacy."""
         self.run(lambda store: ledger.entries(store, limit=200), show)
+
+    def load_monitor(
+        self, budget_usd: float, show: Callable[[monitor_stats.Summary, series.Series], None]
+    ) -> Op | None:
+        """The turn log summed up and as series over time, for the Monitor page; None
+        when the database is not open yet."""
+
+        def read(store: Store) -> tuple[monitor_stats.Summary, series.Series]:
+            rows = turn_log.rows(store)
+            summary = monitor_stats.summarise(
+                rows, spent_this_month_usd=ledger.month_spend(store), monthly_budget_usd=budget_usd
+            )
+            return summary, series.build(
+                rows, budget_usd=budget_usd, month_start=ledger.month_start()
+            )
+
+        return self.run(read, lambda result: show(*result))
 
     def close(self, wait_ms: int) -> None:
         self.ops.cancel_all()

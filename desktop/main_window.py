@@ -35,6 +35,7 @@ from desktop.feedback_part import FeedbackPart
 from desktop.history import History
 from desktop.indexing import IndexRunner
 from desktop.mail_box import choose_mail_path_dialog
+from desktop.monitor_page import MonitorPage
 from desktop.ops import Op, Ops
 from desktop.qt import (
     QCloseEvent,
@@ -290,6 +291,15 @@ class MainWindow(QMainWindow):
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
         return dialog
+
+    def open_monitor(self) -> MonitorPage:
+        """The Monitor page, beside the window (not modal): figures from the turn log."""
+        budget = self.workspace.settings.monthly_budget_usd
+        page = MonitorPage(lambda show: self.history.load_monitor(budget, show), self)
+        page.finished.connect(page.deleteLater)
+        page.show()
+        self.monitor_page = page
+        return page
 
     def apply_settings(self, choice: SettingsChoice) -> None:
         settings, workspace = self.workspace.settings, self.workspace

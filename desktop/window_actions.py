@@ -59,6 +59,9 @@ class WindowActions(QObject):
             w, self.tr("Search conversations"), "actionSearch", w.focus_search, "Ctrl+F"
         )
         self.stop = _action(w, self.tr("Stop"), "actionStop", w.stop, "Esc")
+        self.monitor = _action(
+            w, self.tr("Monitor…"), "actionMonitor", w.open_monitor, "Ctrl+Shift+M"
+        )
         self.cloud = QAction(self.tr("Cloud escalation"), window)
         self.cloud.setObjectName("actionCloudEscalation")
         self.cloud.setCheckable(True)
@@ -66,7 +69,7 @@ class WindowActions(QObject):
         self.cloud.toggled.connect(window.set_cloud_escalation)
 
     def install(self, window: MainWindow) -> None:
-        """The menu bar (File, Chat, Privacy) and the toolbar."""
+        """The menu bar (File, Chat, Privacy, Tools) and the toolbar."""
         bar = window.menuBar()
         file_menu = bar.addMenu(self.tr("&File"))
         file_menu.addActions([self.add_folder, self.reindex])
@@ -77,6 +80,7 @@ class WindowActions(QObject):
         chat_menu = bar.addMenu(self.tr("&Chat"))
         chat_menu.addActions([self.new_chat, self.focus, self.search, self.stop])
         bar.addMenu(self.tr("&Privacy")).addAction(self.cloud)
+        bar.addMenu(self.tr("&Tools")).addAction(self.monitor)
 
         toolbar = QToolBar(self.tr("Main"))
         toolbar.setObjectName("mainToolbar")

@@ -3,7 +3,7 @@
 A throw-away Fanous home, a sample notes folder (English and Arabic), the real embedded
 model answering; each main screen is grabbed to ``resources/screenshots/*.png``, and a
 draft reply proposed from the window (its confirmation dialog) with the Privacy page's
-write permissions and action log.
+write permissions and action log, and the Monitor page over the turns asked.
 """
 
 from __future__ import annotations
@@ -186,6 +186,14 @@ def main() -> int:
     wait(app, lambda: window.sources.highlighted_text() != "")
     pump(app, 0.5)
     save(window, "main-window")
+
+    # The Monitor page over the turns just asked (the real model's own figures).
+    page = window.open_monitor()
+    wait(app, lambda: "turns:" in page.summary.text())
+    page.resize(1000, 720)
+    pump(app, 0.5)
+    save(page, "monitor")
+    page.reject()
 
     propose_draft(app, window, tmp / "Mail", notes)
 
