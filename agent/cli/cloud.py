@@ -134,7 +134,7 @@ def cmd_cloud(args: argparse.Namespace) -> int:
 
 
 def cmd_ledger(args: argparse.Namespace) -> int:
-    from agent.monitor import turn_log
+    from agent import turn_log
     from agent.privacy.ledger import entries, export
 
     ws = open_workspace()

@@ -5,6 +5,8 @@ tokens, cost, failures and grounding verdicts; the local/cloud share; spend agai
 monthly budget.
 `fanous feedback up|down [--right TEXT]`, `fanous feedback right TEXT` keep your word on
 the last answer (or `--turn ID`) with its turn; `fanous feedback list` shows the set.
+`fanous eval [--cloud] [--shipped N]` asks your rated questions and the shipped set of
+each local model (and the cloud's, when asked), and proposes the router's threshold.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ from __future__ import annotations
 import argparse
 import time
 
-from agent.cli.common import open_workspace, parse_date, print_json
+from agent.cli.common import ProgressLine, open_workspace, parse_date, print_json
+from agent.monitor.answer_set import DEFAULT_SHIPPED
 from contracts.errors import FanousError
 
 __all__ = ["register"]
@@ -23,7 +26,7 @@ def _seconds(value: float | None) -> str:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from agent.monitor import turn_log
+    from agent import turn_log
     from agent.monitor.stats import summarise
     from agent.privacy.ledger import month_spend
 
@@ -105,6 +108,32 @@ def cmd_feedback(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_eval(args: argparse.Namespace) -> int:
+    from agent.engines.base import CancelToken
+    from agent.monitor import eval_run
+    from agent.monitor.evaluation import report_lines
+
+    ws = open_workspace()
+    bar = ProgressLine("Evaluating")
+    cancel = CancelToken()
+    try:
+        report = eval_run.run(
+            ws, cloud=args.cloud, shipped=args.shipped, all_models=not args.current_only,
+            progress=lambda n, total, what: bar.draw(n / total if total else 1.0, what[:50]),
+            cancel=cancel,
+        )  # fmt: skip
+    except KeyboardInterrupt:
+        cancel.cancel()
+        raise
+    finally:
+        bar.close()
+    if args.json:
+        print_json(report.to_json())
+    else:
+        print("\n".join(report_lines(report)))
+    return 0
+
+
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     stats = sub.add_parser("stats", help="how the models did: latency, speed, cost, failures")
     stats.add_argument("--since", metavar="DATE", help="only turns from this date (YYYY-MM-DD)")
@@ -125,3 +154,20 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                     help="with up/down: the right answer too")  # fmt: skip
     fb.add_argument("--json", action="store_true")
     fb.set_defaults(run=cmd_feedback)
+
+    ev = sub.add_parser(
+        "eval", help="your questions and the shipped set against the local models, side by side"
+    )
+    ev.add_argument(
+        "--cloud", action="store_true",
+        help="evaluate the cloud model too, this run only (escalation must be on); "
+        "calibrates the router",
+    )  # fmt: skip
+    ev.add_argument(
+        "--shipped", type=int, default=DEFAULT_SHIPPED, metavar="N",
+        help=f"questions from the shipped answer-quality set (default {DEFAULT_SHIPPED}; 0: none)",
+    )  # fmt: skip
+    ev.add_argument("--current-only", action="store_true",
+                    help="only the local model answering now")  # fmt: skip
+    ev.add_argument("--json", action="store_true")
+    ev.set_defaults(run=cmd_eval)

@@ -42,6 +42,7 @@ __all__ = [
     "ModelInfo",
     "create_cloud_engine",
     "create_engine",
+    "other_local_models",
 ]
 
 LOCAL_ENGINES = ("auto", "embedded", "ollama")
@@ -76,6 +77,24 @@ def create_engine(settings: Settings) -> Engine:
     from agent.engines.embedded import EmbeddedEngine
 
     return EmbeddedEngine(settings.embedded_model)
+
+
+def other_local_models(engine: Engine) -> list[Engine]:
+    """The same local engine with each other installed chat model (an evaluation compares
+    them): Ollama's other chat models (rollback pins left out), the embedded engine's
+    other packaged models."""
+    from agent.engines.embedded import EmbeddedEngine
+    from agent.engines.ollama import OllamaEngine
+    from agent.engines.ollama_models import PIN_MARK
+
+    others: list[Engine] = []
+    if isinstance(engine, OllamaEngine):
+        for m in engine.models():
+            if m.name != engine.model and PIN_MARK not in m.name and not engine.is_embedding(m):
+                others.append(OllamaEngine(engine.host, m.name))
+    elif isinstance(engine, EmbeddedEngine):
+        others += [EmbeddedEngine(m.name) for m in engine.models() if m.name != engine.model]
+    return others
 
 
 def create_cloud_engine(

@@ -231,14 +231,14 @@ class OllamaEngine:
         return out
 
     @staticmethod
-    def _is_embedding(info: ModelInfo) -> bool:
+    def is_embedding(info: ModelInfo) -> bool:
         family = str(info.details.get("family", ""))
         return "embed" in info.name.lower() or family in ("bert", "nomic-bert")
 
     def resolve_model(self) -> str:
         """The chat model: the configured one, else the first installed non-embedding one."""
         if not self.model:
-            chat = [m.name for m in self.models() if not self._is_embedding(m)]
+            chat = [m.name for m in self.models() if not self.is_embedding(m)]
             if not chat:
                 raise ModelNotFound(
                     f"Ollama at {self.host} has no chat model installed",
@@ -250,7 +250,7 @@ class OllamaEngine:
     def resolve_embed_model(self) -> str:
         """The embedding model: the configured one, else the first installed one."""
         if not self.embed_model:
-            found = [m.name for m in self.models() if self._is_embedding(m)]
+            found = [m.name for m in self.models() if self.is_embedding(m)]
             if not found:
                 raise ModelNotFound(
                     f"Ollama at {self.host} has no embedding model installed",

@@ -8,7 +8,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from agent.monitor.turn_log import TurnRow
+from agent.turn_log import TurnRow
 
 __all__ = ["Point", "Series", "build"]
 

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from agent.monitor.turn_log import TurnRow
+from agent.turn_log import TurnRow
 
 __all__ = ["ModelStats", "Summary", "quantile", "summarise"]
 

@@ -16,7 +16,6 @@ import json
 import mailbox
 import re
 import shutil
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from email import policy
@@ -24,7 +23,7 @@ from email.message import EmailMessage
 from email.parser import BytesParser
 from pathlib import Path
 
-from agent.normalize import normalize_arabic
+from agent.monitor.answer_set import fold, holds
 
 __all__ = [
     "CORPUS",
@@ -71,17 +70,6 @@ TYPES = (
 SPLITS = ("dev", "test")
 MAIL_DOC = "mail/inbox.mbox#"
 
-_SEPARATORS = str.maketrans({"٫": ".", "٬": ","})  # Arabic decimal and thousands marks
-_ASCII_WORD = re.compile(r"[0-9A-Za-z]")
-
-
-def fold(text: str) -> str:
-    """The form answers and expected facts are compared in: Unicode compatibility forms,
-    case, Arabic spelling variants and digits (the index's own folding), Arabic number
-    separators and runs of whitespace (notes and mail are line-wrapped)."""
-    text = unicodedata.normalize("NFKC", text).casefold().translate(_SEPARATORS)
-    return " ".join(normalize_arabic(text).split())
-
 
 @dataclass(frozen=True)
 class Question:
@@ -112,16 +100,8 @@ class Question:
 
     def found_in(self, text: str) -> bool:
         """Whether ``text`` (an answer) contains one of the expected facts, after
-        ``fold``. A fact starting or ending with a Latin letter or digit must stand as a
-        whole word there, so "4" is not found in "14" nor "Mum" in "minimum"."""
-        haystack = fold(text)
-        for fact in self.expect:
-            needle = fold(fact)
-            left = r"(?<![0-9a-z])" if _ASCII_WORD.match(needle[:1]) else ""
-            right = r"(?![0-9a-z])" if _ASCII_WORD.match(needle[-1:]) else ""
-            if re.search(left + re.escape(needle) + right, haystack):
-                return True
-        return False
+        ``fold`` (``agent.monitor.answer_set.holds``: the check ``fanous eval`` makes)."""
+        return holds(text, self.expect)
 
 
 @dataclass(frozen=True)

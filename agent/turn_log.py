@@ -1,4 +1,5 @@
-"""The turn log: one row per answered (or failed) turn, written by ``agent.chat.turn``.
+"""The turn log: one row per answered (or failed) turn, written by ``agent.chat.turn``
+(the only source of ``agent.monitor``: stats, the Monitor page, evaluations).
 
 A row says how the turn went — route and why, engine, model and its digest, first-token
 and total latency, tokens per second, tokens, cost, the grounding verdict, how it ended,
