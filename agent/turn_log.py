@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from agent.engines.base import CloudEngine, Engine
+from agent.grounding import Grounding
 from agent.router import Route
 from agent.store import Store
 from contracts.errors import FanousError, StorageError
@@ -46,6 +47,7 @@ class Turn(Protocol):
     conversation_id: int | None
     not_saved: str | None
     retries: int
+    grounding: Grounding | None
 
     @property
     def tokens_per_second(self) -> float | None: ...
@@ -130,8 +132,7 @@ def record(
     stands either way). ``engine`` is the local engine: its digest is read only when it
     gave the answer."""
     local = answer.engine == engine.name and answer.model == engine.model
-    grounding = getattr(answer, "grounding", None)  # set once agent.grounding is in
-    verdict = getattr(grounding, "verdict", None)
+    verdict = None if answer.grounding is None else answer.grounding.verdict
     row = TurnRow(
         at=time.time(), route=answer.route.kind, reason=answer.route.reason,
         task=answer.route.task, signal=answer.route.signal, score=answer.route.score,
@@ -140,7 +141,7 @@ def record(
         first_token_seconds=answer.first_token_seconds, seconds=answer.seconds,
         tokens_per_second=answer.tokens_per_second, prompt_tokens=answer.prompt_tokens,
         completion_tokens=answer.completion_tokens, cost_usd=answer.cost_usd,
-        verdict=None if verdict is None else str(verdict),
+        verdict=verdict,
         finish_reason="error" if failure is not None else answer.finish_reason,
         failure=None if failure is None else failure.message, retries=answer.retries,
         saved=answer.not_saved is None and answer.conversation_id is not None

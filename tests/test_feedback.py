@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from agent import conversations
+from agent import conversations, turn_log
 from agent.cli import main
-from agent.monitor import feedback, turn_log
+from agent.monitor import feedback
 from agent.workspace import Workspace
 from contracts.errors import InputError
 from tests.fakes.engines import FakeEngine

@@ -31,7 +31,7 @@ def test_an_answered_turn_is_logged_without_its_text(paths, notes_dir: Path) -> 
     assert row.first_token_seconds is not None and row.seconds >= row.first_token_seconds
     assert row.saved and not row.failed and row.retries == 0 and row.cost_usd == 0
     assert row.conversation_id == answer.conversation_id
-    assert row.verdict is None  # no grounding module yet
+    assert row.verdict == answer.grounding.verdict  # agent.grounding's, as the answer has it
     dumped = json.dumps(row.to_json())
     assert "ferry" not in dumped.lower() and "7:40" not in dumped
     ws.close()

@@ -196,11 +196,10 @@ def _ask(candidate: Candidate, bench: Bench, q: EvalQuestion) -> Outcome:
     if cloud and answer.route.kind != "cloud":  # the budget, never-send: it stayed here
         failure = f"not sent to the cloud: {answer.route.reason}"
     hits = [s.hit for s in answer.sources]
-    grounding = getattr(answer, "grounding", None)  # agent.grounding's verdict, once in
-    verdict = getattr(grounding, "verdict", None)
+    verdict = None if answer.grounding is None else answer.grounding.verdict
     return Outcome(
         candidate.label, q.id, q.origin, failure is None and q.correct(answer.text),
-        None if verdict is None else str(verdict), answer.seconds, answer.first_token_seconds,
+        verdict, answer.seconds, answer.first_token_seconds,
         answer.cost_usd, failure,
         score(q.question, hits, draft=answer.text,
               local_window=candidate.engine.capabilities.context_window).total,
