@@ -159,7 +159,10 @@ class Workspace:
         return self._embedder
 
     def _embedder_from_settings(self) -> Embedder | None:
-        name = self.settings.embedding_model
+        return self.embedder_for(self.settings.embedding_model)
+
+    def embedder_for(self, name: str) -> Embedder | None:
+        """The embedder the ``embedding_model`` setting ``name`` means ("" the offline one)."""
         if not name:
             full = default_embedder(self.embed_threads)
         else:

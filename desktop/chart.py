@@ -61,7 +61,8 @@ class _Chart(QWidget):
         """Title, axes and the y scale from 0 to ``top``; the plot area."""
         text = self.palette().color(QPalette.ColorRole.WindowText)
         p.setPen(text)
-        p.drawText(QRectF(4, 2, self.width() - 8, 20), Qt.AlignmentFlag.AlignLeft, self.title)
+        title = f"{self.title} ({self.unit})" if self.unit else self.title
+        p.drawText(QRectF(4, 2, self.width() - 8, 20), Qt.AlignmentFlag.AlignLeft, title)
         area = self._plot_area()
         p.setPen(QPen(self.palette().color(QPalette.ColorRole.Mid), 1))
         p.drawLine(area.bottomLeft(), area.bottomRight())
@@ -73,7 +74,7 @@ class _Chart(QWidget):
         p.setPen(text)
         for frac in (0.0, 0.5, 1.0):
             y = area.bottom() - frac * area.height()
-            label = f"{_number(top * frac)} {self.unit}".strip()
+            label = _number(top * frac)  # the unit is in the title: long labels would clip
             p.drawText(QRectF(0, y - 8, _MARGIN_LEFT - 4, 16), Qt.AlignmentFlag.AlignRight, label)
         return area
 

@@ -64,9 +64,9 @@ class MonitorPage(QDialog):
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.latency = LineChart(self.tr("Answer time per model"), "s")
-        self.speed = LineChart(self.tr("Tokens per second per model"), "tok/s")
+        self.speed = LineChart(self.tr("Tokens per second per model"))
         self.share = BarChart(self.tr("Turns per day: local and cloud"))
-        self.spend = LineChart(self.tr("Cloud spend this month"), "$")
+        self.spend = LineChart(self.tr("Cloud spend this month"), "US$")
         self.failures = BarChart(self.tr("Failed turns per day"))
         grid = QGridLayout()
         for n, chart in enumerate([self.latency, self.speed, self.share, self.spend]):

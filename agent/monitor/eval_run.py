@@ -32,7 +32,7 @@ from contracts.errors import ConfigError, InputError
 if TYPE_CHECKING:
     from agent.workspace import Workspace
 
-__all__ = ["candidates", "run"]
+__all__ = ["candidates", "compare", "run"]
 
 
 def candidates(ws: Workspace, *, cloud: bool, all_models: bool = True) -> list[Candidate]:
@@ -64,6 +64,20 @@ def run(
     cancel: CancelToken | None = None,
 ) -> EvalReport:
     models = candidates(ws, cloud=cloud, all_models=all_models)
+    return compare(ws, models, shipped=shipped, progress=progress, cancel=cancel)
+
+
+def compare(
+    ws: Workspace,
+    models: list[Candidate],
+    *,
+    shipped: int = DEFAULT_SHIPPED,
+    embed_shipped: bool = True,
+    progress: Progress = lambda _n, _t, _w: None,
+    cancel: CancelToken | None = None,
+) -> EvalReport:
+    """``models`` on your rated questions and ``shipped`` questions of the shipped set
+    (searched by meaning too unless ``embed_shipped`` is False)."""
     yours, not_scored = your_questions(feedback.collected(ws.store))
     folder = shipped_dir() if shipped else None
     theirs = shipped_questions(folder, limit=shipped) if folder is not None else []
@@ -73,12 +87,15 @@ def run(
             fix="give feedback on answers (👍, or the right answer: `fanous feedback right "
             '"…"`), or ask for the shipped set with --shipped N',
         )
+    cloud = any(m.cloud is not None for m in models)
     with scratch() as tmp:
         benches: list[Bench] = []
         if yours:
             benches.append(your_bench(ws, yours, Path(tmp)))
         if theirs and folder is not None:
-            benches.append(shipped_bench(ws, folder, theirs, Path(tmp), progress))
+            benches.append(
+                shipped_bench(ws, folder, theirs, Path(tmp), progress, embed=embed_shipped)
+            )
         try:
             outcomes, cancelled = evaluate(models, benches, progress=progress, cancel=cancel)
         finally:

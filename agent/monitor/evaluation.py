@@ -155,10 +155,17 @@ def your_bench(ws: Workspace, questions: list[EvalQuestion], tmp: Path) -> Bench
 
 
 def shipped_bench(
-    ws: Workspace, folder: Path, questions: list[EvalQuestion], tmp: Path, progress: Progress
+    ws: Workspace,
+    folder: Path,
+    questions: list[EvalQuestion],
+    tmp: Path,
+    progress: Progress,
+    *,
+    embed: bool = True,
 ) -> Bench:
     """The shipped corpus (notes and a mailbox) indexed in a throw-away home, embedded
-    with your embedding model."""
+    with your embedding model (without ``embed``: keyword search, when only the models
+    differ and retrieval need not be yours, as in the update gate)."""
     from agent.mail_accounts import add_mail_path, index_mail_path
     from agent.workspace import Workspace
 
@@ -169,12 +176,15 @@ def shipped_bench(
     mbox = str(folder / "corpus" / "mail" / "inbox.mbox")
     add_mail_path(home, mbox)
     index_mail_path(home, mbox)
-    home.embed_pending(progress=lambda n, total: progress(n, total, "embedding the shipped set"))
+    if embed:
+        home.embed_pending(
+            progress=lambda n, total: progress(n, total, "embedding the shipped set")
+        )
     settings = dataclasses.replace(
         ws.settings, notes_folders=list(home.settings.notes_folders),
         mail_paths=list(home.settings.mail_paths), never_send_sources=[],
     )  # fmt: skip
-    return Bench("shipped", home.store, settings, home.embedder, questions)
+    return Bench("shipped", home.store, settings, home.embedder if embed else None, questions)
 
 
 # -- running ---------------------------------------------------------------------------
@@ -182,9 +192,11 @@ def shipped_bench(
 
 def _ask(candidate: Candidate, bench: Bench, q: EvalQuestion) -> Outcome:
     cloud = candidate.cloud is not None
+    # The model itself is measured: it phrases every answer (no quoting in its place).
     settings = dataclasses.replace(
-        bench.settings, cloud_escalation=cloud, confirm_each_escalation=False
-    )
+        bench.settings, cloud_escalation=cloud, confirm_each_escalation=False,
+        answer_style="generate",
+    )  # fmt: skip
     try:
         answer = turn(
             q.question, store=bench.store, engine=candidate.engine, settings=settings,
@@ -196,9 +208,12 @@ def _ask(candidate: Candidate, bench: Bench, q: EvalQuestion) -> Outcome:
     if cloud and answer.route.kind != "cloud":  # the budget, never-send: it stayed here
         failure = f"not sent to the cloud: {answer.route.reason}"
     hits = [s.hit for s in answer.sources]
-    verdict = None if answer.grounding is None else answer.grounding.verdict
+    g = answer.grounding
+    verdict = None if g is None else g.verdict
+    # The model is scored on what it said, also when a quote was shown in its place.
+    said = g.generated if g is not None and g.generated else answer.text
     return Outcome(
-        candidate.label, q.id, q.origin, failure is None and q.correct(answer.text),
+        candidate.label, q.id, q.origin, failure is None and q.correct(said),
         verdict, answer.seconds, answer.first_token_seconds,
         answer.cost_usd, failure,
         score(q.question, hits, draft=answer.text,

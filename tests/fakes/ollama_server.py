@@ -142,6 +142,8 @@ class FakeOllama:
     ) -> None:  # fmt: skip
         self.models: dict[str, FakeModel] = default_models() if models is None else models
         self.reply = reply  # None: "Echo:" then the words of the last user message
+        # A model version's own answer, by its digest: two versions of one model differ.
+        self.replies: dict[str, str] = {}
         # The calls the model "makes" when a chat offers tools ({"name", "arguments"}):
         # streamed in a chunk of their own before the final one, as Ollama does; only
         # those naming an offered tool are made.
@@ -403,7 +405,9 @@ class _Handler(BaseHTTPRequestHandler):
                 reason = "unload" if unload else "load"
                 return self._json({**head, "response": "", "done": True, "done_reason": reason})
         load_ns = fake._load(model.name, num_ctx)
-        text = fake.reply if fake.reply is not None else " ".join(["Echo:", *prompt.split()])
+        text = fake.replies.get(model.digest) or (
+            fake.reply if fake.reply is not None else " ".join(["Echo:", *prompt.split()])
+        )
         pieces = [w if i == 0 else f" {w}" for i, w in enumerate(text.split(" "))]
         reason, limit = "stop", int(opts.get("num_predict", -1))
         if 0 <= limit < len(pieces):
