@@ -43,6 +43,7 @@ class _Chart(QWidget):
         super().__init__(parent)
         self.title = title
         self.unit = unit
+        self.empty_text = self.tr("No turns yet")  # what an empty chart says
         self.setAccessibleName(title)
         self.setMinimumSize(280, 170)
 
@@ -69,7 +70,7 @@ class _Chart(QWidget):
         p.drawLine(area.bottomLeft(), area.topLeft())
         if empty:
             p.setPen(text)
-            p.drawText(area, Qt.AlignmentFlag.AlignCenter, self.tr("No turns yet"))
+            p.drawText(area, Qt.AlignmentFlag.AlignCenter, self.empty_text)
             return area
         p.setPen(text)
         for frac in (0.0, 0.5, 1.0):

@@ -67,6 +67,7 @@ class MonitorPage(QDialog):
         self.speed = LineChart(self.tr("Tokens per second per model"))
         self.share = BarChart(self.tr("Turns per day: local and cloud"))
         self.spend = LineChart(self.tr("Cloud spend this month"), "US$")
+        self.spend.empty_text = self.tr("Nothing spent on the cloud this month")
         self.failures = BarChart(self.tr("Failed turns per day"))
         grid = QGridLayout()
         for n, chart in enumerate([self.latency, self.speed, self.share, self.spend]):

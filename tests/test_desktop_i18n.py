@@ -74,7 +74,7 @@ def test_arabic_window_reads_right_to_left(
     assert window.send_button.accessibleName() == "إرسال"
     assert window.stop_button.text() == "إيقاف"
     menus = [a.text() for a in window.menuBar().actions()]
-    assert menus == ["&ملف", "م&حادثة", "&خصوصية"]
+    assert menus == ["&ملف", "م&حادثة", "&خصوصية", "&أدوات"]
     assert window.action_reindex.text() == "إعادة الفهرسة"
     assert window.action_cloud.text() == "التصعيد إلى السحابة: معطّل"
     assert window.route_indicator.text() == "محلي"
@@ -108,7 +108,12 @@ def test_english_window_stays_english(open_window: Any, language: Any) -> None:
     window = open_window()
     assert QApplication.layoutDirection() == LTR and window.layoutDirection() == LTR
     assert window.send_button.text() == "Send"
-    assert [a.text() for a in window.menuBar().actions()] == ["&File", "&Chat", "&Privacy"]
+    assert [a.text() for a in window.menuBar().actions()] == [
+        "&File",
+        "&Chat",
+        "&Privacy",
+        "&Tools",
+    ]
     assert window.route_indicator.text() == "Local"
     dialog = window.open_settings()
     pages = [dialog.nav.item(i).text() for i in range(dialog.nav.count())]

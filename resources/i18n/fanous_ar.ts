@@ -450,6 +450,33 @@
     </message>
 </context>
 <context>
+    <name>FeedbackPart</name>
+    <message>
+        <source>👍 Good answer</source>
+        <translation>👍 إجابة جيدة</translation>
+    </message>
+    <message>
+        <source>👎 Wrong</source>
+        <translation>👎 خاطئة</translation>
+    </message>
+    <message>
+        <source>The right answer is…</source>
+        <translation>الإجابة الصحيحة هي…</translation>
+    </message>
+    <message>
+        <source>The right answer</source>
+        <translation>الإجابة الصحيحة</translation>
+    </message>
+    <message>
+        <source>What is the right answer to “{question}”? It is kept with this answer and joins your own evaluation set (fanous eval).</source>
+        <translation>ما الإجابة الصحيحة عن «{question}»؟ تُحفظ مع هذه الإجابة وتنضم إلى مجموعة التقييم الخاصة بك (fanous eval).</translation>
+    </message>
+    <message>
+        <source>Thank you: kept with this answer for your evaluation set</source>
+        <translation>شكرًا: حُفظ مع هذه الإجابة في مجموعة التقييم الخاصة بك</translation>
+    </message>
+</context>
+<context>
     <name>IndexRunner</name>
     <message>
         <source>Nothing indexed</source>
@@ -745,6 +772,93 @@
 What to do: {fix}</source>
         <translation>{message}
 ما العمل: ⁨{fix}⁩</translation>
+    </message>
+</context>
+<context>
+    <name>MonitorPage</name>
+    <message>
+        <source>Monitor</source>
+        <translation>المراقبة</translation>
+    </message>
+    <message>
+        <source>Reading the turn log…</source>
+        <translation>جارٍ قراءة سجل الأدوار…</translation>
+    </message>
+    <message>
+        <source>Answer time per model</source>
+        <translation>زمن الإجابة لكل نموذج</translation>
+    </message>
+    <message>
+        <source>Tokens per second per model</source>
+        <translation>الرموز في الثانية لكل نموذج</translation>
+    </message>
+    <message>
+        <source>Turns per day: local and cloud</source>
+        <translation>الأدوار في اليوم: محلي وسحابي</translation>
+    </message>
+    <message>
+        <source>Cloud spend this month</source>
+        <translation>إنفاق السحابة هذا الشهر</translation>
+    </message>
+    <message>
+        <source>Nothing spent on the cloud this month</source>
+        <translation>لا إنفاق على السحابة هذا الشهر</translation>
+    </message>
+    <message>
+        <source>Failed turns per day</source>
+        <translation>الأدوار الفاشلة في اليوم</translation>
+    </message>
+    <message>
+        <source>Evaluate…</source>
+        <translation>قيّم…</translation>
+    </message>
+    <message>
+        <source>Ask your rated questions and the shipped set of each local model</source>
+        <translation>اطرح أسئلتك المقيَّمة والمجموعة المرفقة على كل نموذج محلي</translation>
+    </message>
+    <message>
+        <source>Include the cloud model this time</source>
+        <translation>أدرج النموذج السحابي هذه المرة</translation>
+    </message>
+    <message>
+        <source>Turn cloud escalation on to evaluate the cloud</source>
+        <translation>فعّل التصعيد إلى السحابة لتقييم السحابة</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>تحديث</translation>
+    </message>
+    <message>
+        <source>No turns yet: ask something, then look again.</source>
+        <translation>لا أدوار بعد: اسأل شيئًا ثم انظر مجددًا.</translation>
+    </message>
+    <message>
+        <source>{turns} turns: {local} local, {cloud} cloud ({share:.0%} local); {failures} failed, {retries} retries. Cloud spend this month: ${spent:.4f} of ${budget:.2f}.</source>
+        <translation>{turns} دورًا: {local} محلي، {cloud} سحابي ({share:.0%} محلي)؛ {failures} فشل، {retries} إعادة. إنفاق السحابة هذا الشهر: ${spent:.4f} من ${budget:.2f}.</translation>
+    </message>
+    <message>
+        <source>{engine}/{model} ({route}): {turns} turns, first token {first}, {speed} tok/s, {failures} failed</source>
+        <translation>{engine}/{model} ({route}): {turns} دورًا، أول رمز {first}، {speed} رمز/ث، {failures} فشل</translation>
+    </message>
+    <message>
+        <source>local</source>
+        <translation>محلي</translation>
+    </message>
+    <message>
+        <source>cloud</source>
+        <translation>سحابي</translation>
+    </message>
+    <message>
+        <source>budget ${amount:.2f}</source>
+        <translation>الميزانية ${amount:.2f}</translation>
+    </message>
+    <message>
+        <source>spent</source>
+        <translation>المُنفَق</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>فشل</translation>
     </message>
 </context>
 <context>
@@ -1641,6 +1755,10 @@ Keyword search still covers everything; see the log file for details.</source>
         <translation>إيقاف</translation>
     </message>
     <message>
+        <source>Monitor…</source>
+        <translation>المراقبة…</translation>
+    </message>
+    <message>
         <source>Cloud escalation</source>
         <translation>التصعيد إلى السحابة</translation>
     </message>
@@ -1661,8 +1779,19 @@ Keyword search still covers everything; see the log file for details.</source>
         <translation>&amp;خصوصية</translation>
     </message>
     <message>
+        <source>&amp;Tools</source>
+        <translation>&amp;أدوات</translation>
+    </message>
+    <message>
         <source>Main</source>
         <translation>الشريط الرئيسي</translation>
+    </message>
+</context>
+<context>
+    <name>_Chart</name>
+    <message>
+        <source>No turns yet</source>
+        <translation>لا أدوار بعد</translation>
     </message>
 </context>
 <context>
