@@ -178,6 +178,35 @@ def _number_key(text: str) -> str:
     return text.lstrip("0") or "0"
 
 
+# Units a number is measured in: "2 hours" is not backed by "25 minutes" and a "2" elsewhere.
+_UNIT_FORMS = {
+    "hour": "hour hours hr hrs ساعة ساعات ساعتين ساعتان",
+    "minute": "minute minutes min mins دقيقة دقائق دقيقتين",
+    "second": "second seconds sec secs ثانية ثوان ثواني",
+    "day": "day days يوم ايام أيام يومين",
+    "night": "night nights ليلة ليال ليالي ليلتين",
+    "week": "week weeks اسبوع أسبوع اسابيع أسابيع",
+    "month": "month months شهر اشهر أشهر شهور",
+    "year": "year years سنة سنوات عام أعوام",
+    "km": "km kilometre kilometres kilometer kilometers كم كيلومتر",
+    "mile": "mile miles",
+    "euro": "euro euros eur € يورو",
+    "dollar": "dollar dollars usd $ دولار",
+    "pound": "pound pounds gbp £ جنيه",
+    "percent": "percent % بالمئة بالمائة",
+    "kg": "kg kilo kilos kilogram kilograms كيلو كيلوغرام",
+    "person": "person persons people guests adults أشخاص شخص",
+}  # fmt: skip
+_UNITS = {fold(form): unit for unit, forms in _UNIT_FORMS.items() for form in forms.split()}
+_UNIT_AFTER = re.compile(r"[ \t\u00a0-]?([%€$£]|[^\W\d_]+)")
+
+
+def _unit_after(low: str, end: int) -> str | None:
+    """The unit a number at ``low[:end]`` is counted in, if one follows it."""
+    m = _UNIT_AFTER.match(low, end)
+    return _UNITS.get(fold(m.group(1))) if m else None
+
+
 def _hour_key(hour: int, minute: int, suffix: str) -> str | None:
     suffix = suffix.replace(".", "")
     if suffix == "pm" and hour < 12:
@@ -236,7 +265,9 @@ def facts(text: str) -> list[Fact]:
             add("code", m.start(), m.end(), word.lower())
     for m in _NUMBER.finditer(low):
         if free(m.start(), m.end()):
-            add("number", m.start(), m.end(), _number_key(m.group(0)))
+            unit = _unit_after(low, m.end())
+            key = _number_key(m.group(0))
+            add("number", m.start(), m.end(), f"{key} {unit}" if unit else key)
     for m in _WORD.finditer(low):
         word = m.group(0)
         key = word if word.isascii() else fold(word)
@@ -249,7 +280,9 @@ def facts(text: str) -> list[Fact]:
         if not free(m.start(), m.end()):
             continue
         if value is not None and not day:
-            add("number", m.start(), m.end(), _number_key(str(value)))
+            unit = _unit_after(low, m.end())
+            key = _number_key(str(value))
+            add("number", m.start(), m.end(), f"{key} {unit}" if unit else key)
         elif key in _MONTHS and len(key) > 3:
             add("date", m.start(), m.end(), f"month {_MONTHS[key]}")
         elif key in _WEEKDAYS and day:

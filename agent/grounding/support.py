@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from agent.grounding.facts import Fact, facts, fold, negated
+from agent.grounding.facts import Fact, asks_for, facts, fold, has_kind, negated
 from agent.grounding.units import Unit, units_of
 from agent.index.hits import Hit
 from agent.index.query import STOPWORDS
@@ -102,7 +102,14 @@ def _keys(found: list[Fact]) -> dict[str, set[str]]:
             keys["date"].add(f"month {month}")
         elif f.kind == "code":
             keys["loose"] |= set(re.findall(r"\d+", f.key))
+        elif f.kind == "number" and " " in f.key:  # "12 euros" backs a bare "12"
+            keys["loose"].add(f.key.split()[0])
     return keys
+
+
+# What a question can ask for that an answer must then state: "When…?" answered with no
+# time or date ("on Christmas Day") does not answer it.
+_MEASURES = frozenset({"time", "date", "amount", "number"})
 
 
 def check(answer: str, question: str, hits: Sequence[Hit], *, prompt: str = "") -> Support:
@@ -135,6 +142,8 @@ def check(answer: str, question: str, hits: Sequence[Hit], *, prompt: str = "") 
         why = "most of its words are not in your notes"
     elif negated(text) and backing and not any(negated(u.text) for u in backing):
         why = "it says “not” where your notes do not"
+    elif (wanted := asks_for(question)) and wanted <= _MEASURES and not has_kind(text, wanted):
+        why = "it does not give the " + " or ".join(sorted(wanted)) + " you asked for"
     if why:
         return Support("unsupported", unsupported, backing, share, why)
     return Support("supported", [], backing, share)

@@ -28,7 +28,7 @@ _LEAD_IN = re.compile(r":[ \t]*$")
 _MAX_LIST = 400
 _QUOTED_LINE = re.compile(r"^[ \t]*>")
 _QUOTE_MARKS = re.compile(r"^[ \t]*(?:>[ \t]?)+", re.MULTILINE)
-_HEADING_LINE = re.compile(r"^[ \t]*(?:#{1,6}[ \t]|\*{1,6}[ \t])")
+_HEADING_LINE = re.compile(r"^[ \t]*(?:#{1,6}[ \t]|\*{1,6}[ \t])", re.M)
 _TABLE_RULE = re.compile(r"^[ \t]*\|?[ \t]*:?-{3,}")
 # Sentence ends: Latin, Arabic and CJK punctuation; not inside "Dr." / "7.40" / "e.g.".
 _SENTENCE_END = re.compile(
@@ -135,6 +135,25 @@ def units_of(hits: list[Hit]) -> list[Unit]:
                 if end > b_end and (listed := _unit(hit, rank, b_start, end, True, False)):
                     units.append(listed)
                     continue
+            prev_end = blocks[n - 1][1] if n else (skip.end() if skip else 0)
+            heading = _HEADING_LINE.search(text, prev_end, b_start)
+            # A passage cut at its heading starts with the list: the heading is its title.
+            title = hit.heading_path.split(" > ")[-1].strip() if n == 0 and not heading else ""
+            if item and (n == 0 or blocks[n - 1][2] != "item") and (heading or title):
+                # A list right under its heading ("## Packing" then items) answers as a
+                # whole, heading first ("What should I pack?"), besides item by item.
+                end = b_end
+                for _, nb_end, nkind in blocks[n + 1 :]:
+                    if nkind != "item" or nb_end - b_start > _MAX_LIST:
+                        break
+                    end = nb_end
+                listed = (
+                    _unit(hit, rank, heading.end(), end, True, False, lead=True)
+                    if heading
+                    else _unit(hit, rank, b_start, end, True, False, title=title)
+                )
+                if end > b_end and listed:
+                    units.append(listed)
             spans = [(b_start, b_end)] if item else _sentences(block, b_start)
             for s, e in spans:
                 unit = _unit(hit, rank, s, e, item, kind == "quoted")
@@ -143,17 +162,33 @@ def units_of(hits: list[Hit]) -> list[Unit]:
     return units
 
 
-def _unit(hit: Hit, rank: int, s: int, e: int, in_list: bool, quoted: bool) -> Unit | None:
+def _unit(
+    hit: Hit,
+    rank: int,
+    s: int,
+    e: int,
+    in_list: bool,
+    quoted: bool,
+    *,
+    lead: bool = False,
+    title: str = "",
+) -> Unit | None:
+    """The unit of ``hit.text[s:e]``; ``lead``: its first line introduces the list;
+    ``title``: the heading above the passage, which introduces it instead."""
     raw = hit.text[s:e]
-    lead = len(raw) - len(raw.lstrip())
+    lead_space = len(raw) - len(raw.lstrip())
     raw = raw.strip()
     lines = [_clean(_QUOTE_MARKS.sub("", line)) for line in raw.splitlines()]
     if in_list:
         parts = [" ".join(line.split()) for line in lines if line.strip()]
+        if title:
+            parts.insert(0, title)
+        if (lead or title) and parts:
+            parts[0] = parts[0].rstrip(":") + ":"
         cleaned = "; ".join(parts).replace(":; ", ": ")
     else:
         cleaned = _clean(" ".join(_QUOTE_MARKS.sub("", raw).split()))
     if len(cleaned) < _MIN_UNIT:
         return None
-    start = hit.start + s + lead
+    start = hit.start + s + lead_space
     return Unit(hit, rank, cleaned, start, start + len(raw), in_list, quoted)
