@@ -180,7 +180,7 @@ def main() -> int:
     ask(app, window, "When is the standup?")
     window.new_chat()
     ask(app, window, "When does the ferry to Hydra leave?")
-    ask(app, window, "What should I pack for Hydra?")
+    ask(app, window, "How much are the ferry tickets?")
     wait(app, lambda: len(window.conversations.titles()) == 3)
     window.show_turn_source(0, 0)
     wait(app, lambda: window.sources.highlighted_text() != "")
