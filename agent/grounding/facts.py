@@ -472,7 +472,9 @@ def has_kind(text: str, asked: set[Asks], found: list[Fact] | None = None) -> bo
             return True
         if a == "time" and (
             "time" in kinds
-            or re.search(r"الساعة|صباح|مساء|ظهر|noon|midnight|morning|evening|afternoon", low)
+            or re.search(
+                r"الساعة|صباح|مساء|ظهر|noon|midnight|morning|evening|afternoon|" + _AR_HOURS, low
+            )
         ):
             return True
         if a == "date" and (
@@ -490,6 +492,10 @@ def has_kind(text: str, asked: set[Asks], found: list[Fact] | None = None) -> bo
     return False
 
 
+# An hour said as an ordinal: "في السابعة وأربعين دقيقة" (at seven forty).
+_AR_HOURS = "|".join(
+    "ال" + h for h in "واحدة ثانية ثالثة رابعة خامسة سادسة سابعة ثامنة تاسعة عاشرة حادية".split()
+)
 _CJK_TIME = re.compile("[0-9０-９一二三四五六七八九十]+ *(?:時|点|點|時半|点半)")
 _AR_NUMBER_WORD = re.compile(
     "(?<!\\w)(?:"
