@@ -15,7 +15,7 @@ from pathlib import Path
 import pathspec
 
 from connectors.formats import MAX_TEXT_CHARS, READERS, decode_text, read_note
-from contracts.documents import Document, SourceItem
+from contracts.documents import Document, Job, SourceItem
 from contracts.errors import ConnectorError
 
 __all__ = [
@@ -25,6 +25,8 @@ __all__ = [
     "NOTE_SUFFIXES",
     "NotesFolder",
     "decode_text",
+    "note_document",
+    "read_note_file",
 ]
 
 NOTE_SUFFIXES = frozenset(READERS)
@@ -180,36 +182,62 @@ class NotesFolder:
                     size=st.st_size,
                 )
 
-    def load(self, item: SourceItem) -> Document:
-        path = Path(item.path)
-        limit = MAX_DOCUMENT_BYTES if path.suffix.lower() in _BINARY_SUFFIXES else MAX_NOTE_BYTES
-        if item.size > limit:
-            raise ConnectorError(
-                f"skipped: {item.size // (1024 * 1024)} MB is over the "
-                f"{limit // (1024 * 1024)} MB limit for a note"
-            )
-        try:
-            data = path.read_bytes()
-        except OSError as e:
-            raise ConnectorError(f"cannot read: {e.strerror}") from e
-        parsed = read_note(path, data, max_chars=self.max_chars)
+    def job(self, item: SourceItem) -> Job:
         folder = os.path.relpath(os.path.dirname(item.path), self.root)
-        meta: dict[str, object] = {"folder": "" if folder == "." else folder.replace(os.sep, "/")}
-        for key in ("tags", "aliases", "links"):
-            if getattr(parsed, key):
-                meta[key] = getattr(parsed, key)
-        if parsed.date is not None:
-            meta["date"] = parsed.date
-        if parsed.body_start:
-            meta["body_start"] = parsed.body_start
-        if parsed.syntax != "markdown":
-            meta["syntax"] = parsed.syntax
-        meta.update(parsed.extra)
-        return Document(
-            source=self.source,
-            uri=item.uri,
-            title=parsed.title,
-            text=parsed.text,
-            meta=meta,
-            modified=item.mtime_ns / 1e9,
+        folder = "" if folder == "." else folder.replace(os.sep, "/")
+        args = (item.path, item.uri, item.size, item.mtime_ns, folder, self.max_chars)
+        return Job(read_note_file, args, size=item.size)
+
+    def load(self, item: SourceItem) -> Document:
+        fn, args, _ = self.job(item)
+        return fn(*args)
+
+
+def read_note_file(
+    path: str, uri: str, size: int, mtime_ns: int, folder: str, max_chars: int
+) -> Document:
+    """Read one note file and parse it: what a worker process runs for a changed note."""
+    suffix = Path(path).suffix.lower()
+    limit = MAX_DOCUMENT_BYTES if suffix in _BINARY_SUFFIXES else MAX_NOTE_BYTES
+    if size > limit:
+        raise ConnectorError(
+            f"skipped: {size // (1024 * 1024)} MB is over the "
+            f"{limit // (1024 * 1024)} MB limit for a note"
         )
+    try:
+        with open(path, "rb") as f:
+            data = f.read(limit + 1)  # the file may have grown since it was listed
+    except OSError as e:
+        raise ConnectorError(f"cannot read: {e.strerror}") from e
+    if len(data) > limit:
+        raise ConnectorError(f"skipped: over the {limit // (1024 * 1024)} MB limit for a note")
+    return note_document(
+        data, path=path, uri=uri, folder=folder, mtime_ns=mtime_ns, max_chars=max_chars
+    )
+
+
+def note_document(
+    data: bytes, *, path: str, uri: str, folder: str, mtime_ns: int, max_chars: int
+) -> Document:
+    """One note's bytes to its ``Document``: a pure function, the note's format read from
+    the suffix of ``path``."""
+    parsed = read_note(Path(path), data, max_chars=max_chars)
+    meta: dict[str, object] = {"folder": folder}
+    for key in ("tags", "aliases", "links"):
+        if getattr(parsed, key):
+            meta[key] = getattr(parsed, key)
+    if parsed.date is not None:
+        meta["date"] = parsed.date
+    if parsed.body_start:
+        meta["body_start"] = parsed.body_start
+    if parsed.syntax != "markdown":
+        meta["syntax"] = parsed.syntax
+    meta.update(parsed.extra)
+    return Document(
+        source=NotesFolder.source,
+        uri=uri,
+        title=parsed.title,
+        text=parsed.text,
+        meta=meta,
+        modified=mtime_ns / 1e9,
+    )

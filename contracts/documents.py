@@ -10,7 +10,9 @@ import hashlib
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
+
+from contracts.errors import ConnectorError
 
 
 def clean_text(text: str) -> str:
@@ -106,6 +108,22 @@ class SourceItem:
     size: int
 
 
+class Job(NamedTuple):
+    """How to read one item at arm's length, in a worker process: a module-level
+    function and picklable arguments; ``fn(*args)`` reads the item's bytes and returns its
+    ``Document`` (or raises ``ConnectorError``). ``size`` is the input's size in bytes:
+    the time an item may take grows with it."""
+
+    fn: Callable[..., Document]
+    args: tuple[Any, ...]
+    size: int = 0
+
+
+def unreadable(reason: str) -> Document:
+    """The job of an item whose bytes could not even be fetched: it fails with ``reason``."""
+    raise ConnectorError(reason)
+
+
 class Connector(Protocol):
     """A source of documents. Knows nothing of the index."""
 
@@ -119,6 +137,11 @@ class Connector(Protocol):
         index keeps what it had)."""
         ...
 
+    def job(self, item: SourceItem) -> Job:
+        """How to read one item in a worker process (the indexer runs it there)."""
+        ...
+
     def load(self, item: SourceItem) -> Document:
-        """Read one item. Raises ``ConnectorError`` with the reason when it cannot."""
+        """Read one item in this process (``job`` run here). Raises ``ConnectorError``
+        with the reason when it cannot."""
         ...

@@ -1,23 +1,28 @@
 """Incremental indexing: unchanged items cost a stat, changed ones are re-chunked.
 
-Writes go in batches, each one transaction, so a crash leaves a consistent database
-and the next run resumes where this one stopped (finished items read as unchanged).
+Changed items are read, parsed and cut into passages in worker processes, under limits
+of time and memory per item (``agent.index.pool``); this process is the one writer. An
+item that fails is reported with its reason and keeps what the index had of it. Writes
+go in batches, each one transaction (an item that cannot be stored is rolled back alone),
+so a crash leaves a consistent database and the next run resumes where this one stopped
+(finished items read as unchanged); Ctrl-C first writes what was already parsed.
 """
 
 from __future__ import annotations
 
-import json
+import contextlib
 import os
+import sqlite3
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
-from agent.index.chunking import chunk_text
-from agent.normalize import normalize
+from agent.index.pool import Failed, ParsePool, default_workers
+from agent.index.prepared import Prepared
 from agent.store import Store
-from contracts.documents import Connector, Document, SourceItem, content_hash
-from contracts.errors import ConnectorError
+from contracts.documents import Connector, SourceItem
 
 __all__ = ["IndexReport", "Progress", "forget_source", "index_paths", "index_source"]
 
@@ -25,6 +30,7 @@ __all__ = ["IndexReport", "Progress", "forget_source", "index_paths", "index_sou
 Progress = Callable[[int, int, str], None]
 
 _BATCH_ITEMS = 200  # items per transaction: big enough to be fast, small enough to resume
+T = TypeVar("T")
 
 
 @dataclass(slots=True)
@@ -54,14 +60,15 @@ class IndexReport:
         return ", ".join(parts) + f" in {self.seconds:.2f} s"
 
 
-def _doc_row(doc: Document, root: str, item: SourceItem, now: float) -> tuple[object, ...]:
+def _doc_row(prep: Prepared, root: str, item: SourceItem, now: float) -> tuple[object, ...]:
+    doc = prep.doc
     return (
         doc.source,
         root,
         doc.uri,
         item.path,
         doc.title,
-        json.dumps(doc.meta, ensure_ascii=False),
+        prep.meta_json,
         doc.modified,
         item.size,
         item.mtime_ns,
@@ -73,10 +80,10 @@ def _doc_row(doc: Document, root: str, item: SourceItem, now: float) -> tuple[ob
 
 
 def _write_document(
-    store: Store, root: str, item: SourceItem, doc: Document, doc_id: int | None
+    store: Store, root: str, item: SourceItem, prep: Prepared, doc_id: int | None
 ) -> None:
     conn = store.conn
-    row = _doc_row(doc, root, item, time.time())
+    row = _doc_row(prep, root, item, time.time())
     if doc_id is None:
         doc_id = conn.execute(
             "INSERT INTO documents (source, root, uri, path, title, meta, modified, size, "
@@ -84,6 +91,7 @@ def _write_document(
             "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
             row,
         ).lastrowid
+        assert doc_id is not None
     else:
         conn.execute("DELETE FROM chunks WHERE doc_id = ?", (doc_id,))
         conn.execute("DELETE FROM doc_tags WHERE doc_id = ?", (doc_id,))
@@ -95,34 +103,51 @@ def _write_document(
         )
     conn.executemany(
         "INSERT OR IGNORE INTO doc_tags (doc_id, tag) VALUES (?, ?)",
-        [(doc_id, tag) for tag in doc.meta.get("tags", [])],
-    )
-    # The title and aliases ride with every passage's heading, so a note is found by
-    # the names its author gave it.
-    names = " ".join([doc.title, *doc.meta.get("aliases", [])])
-    pieces = chunk_text(
-        doc.text,
-        start=int(doc.meta.get("body_start", 0)),
-        syntax=str(doc.meta.get("syntax", "markdown")),
+        [(doc_id, tag) for tag in prep.doc.meta.get("tags", [])],
     )
     conn.executemany(
         "INSERT INTO chunks (doc_id, ordinal, text, heading_path, start, end, search_text, "
         "search_heading, text_hash) VALUES (?,?,?,?,?,?,?,?,?)",
-        [
-            (
-                doc_id,
-                n,
-                p.text,
-                p.heading_path,
-                p.start,
-                p.end,
-                normalize(p.text),
-                normalize(f"{names} {p.heading_path}"),
-                content_hash(p.text),
-            )
-            for n, p in enumerate(pieces)
-        ],
+        prep.rows(doc_id),
     )
+
+
+# A statement's own failure on one item's data, as opposed to the disk or the database
+# (full, locked, damaged: sqlite3.OperationalError), which stops the run.
+_ITEM_ERRORS = (
+    sqlite3.IntegrityError,
+    sqlite3.InterfaceError,
+    sqlite3.ProgrammingError,
+    UnicodeEncodeError,
+    ValueError,
+    OverflowError,
+    TypeError,
+)
+
+
+def _isolated(store: Store, write: Callable[[], T]) -> T | Failed:
+    """Run one item's writes in a savepoint: on a failure only they are undone, and the
+    reason comes back as a ``Failed``."""
+    conn = store.conn
+    conn.execute("SAVEPOINT item")
+    try:
+        result = write()
+    except _ITEM_ERRORS as e:
+        conn.execute("ROLLBACK TO item")
+        conn.execute("RELEASE item")
+        return Failed(f"could not be stored ({type(e).__name__}: {e})"[:300])
+    conn.execute("RELEASE item")
+    return result
+
+
+@contextlib.contextmanager
+def _parse_pool(pool: ParsePool | None, items: int) -> Iterator[ParsePool]:
+    """The pool given, or one for this run only (no more workers than items)."""
+    if pool is not None:
+        yield pool
+        return
+    with ParsePool(min(default_workers(), items)) as own:
+        yield own
 
 
 def _delete_documents(store: Store, ids: list[int]) -> None:
@@ -138,9 +163,11 @@ def index_source(
     *,
     progress: Progress | None = None,
     should_stop: Callable[[], bool] = lambda: False,
+    pool: ParsePool | None = None,
 ) -> IndexReport:
     """Bring the index in step with one source. Raises ``ConnectorError`` when the
-    source as a whole is unreadable; the index then keeps what it had."""
+    source as a whole is unreadable; the index then keeps what it had. ``pool`` parses
+    the changed items (default: one worker process per core, for this run)."""
     started = time.perf_counter()
     root = connector.root
     report = IndexReport(root=root)
@@ -154,47 +181,62 @@ def index_source(
     items = list(connector.scan(lambda path, reason: report.errors.append((path, reason))))
     report.scanned = len(items)
     seen: set[str] = set()
-    pending: list[tuple[SourceItem, Document | None, int | None]] = []
+    pending: list[tuple[SourceItem, Prepared | None, int | None]] = []
+
+    def current(item: SourceItem) -> bool:
+        old = known.get(item.uri)
+        return old is not None and old[1] == item.mtime_ns and old[2] == item.size
 
     def flush() -> None:
         with store.atomic():
-            for item, doc, doc_id in pending:
-                if doc is None:  # same content, new stat: remember it to skip next time
+            for item, prep, doc_id in pending:
+                if prep is None:  # same content, new stat: remember it to skip next time
                     store.conn.execute(
                         "UPDATE documents SET mtime_ns=?, size=? WHERE id=?",
                         (item.mtime_ns, item.size, doc_id),
                     )
-                else:
-                    _write_document(store, root, item, doc, doc_id)
+                    continue
+                stored = _isolated(store, partial(_write_document, store, root, item, prep, doc_id))
+                if isinstance(stored, Failed):
+                    report.errors.append((item.path, stored.reason))
+                    report.added -= doc_id is None
+                    report.updated -= doc_id is not None
         pending.clear()
 
-    for done, item in enumerate(items, start=1):
-        if should_stop():
-            break
-        seen.add(item.uri)
-        old = known.get(item.uri)
-        if old and old[1] == item.mtime_ns and old[2] == item.size:
-            report.unchanged += 1
-        else:
-            try:
-                doc = connector.load(item)
-            except ConnectorError as e:
-                # Keep the copy we already have: a bad read must not lose anything.
-                report.errors.append((item.path, e.message))
-            else:
-                if old and old[3] == doc.content_hash:
+    changed = [item for item in items if not current(item)]
+    with _parse_pool(pool, len(changed)) as workers:
+        results = workers.imap(connector.job(item) for item in changed)
+        try:
+            for done, item in enumerate(items, start=1):
+                if should_stop():
+                    break
+                seen.add(item.uri)
+                old = known.get(item.uri)
+                if current(item):
                     report.unchanged += 1
-                    pending.append((item, None, old[0]))
                 else:
-                    if doc.meta.get("note"):
-                        report.errors.append((item.path, str(doc.meta["note"])))
-                    report.updated += old is not None
-                    report.added += old is None
-                    pending.append((item, doc, old[0] if old else None))
-        if len(pending) >= _BATCH_ITEMS:
-            flush()
-        if progress:
-            progress(done, len(items), item.path)
+                    outcome = next(results)
+                    if isinstance(outcome, Failed):
+                        # Keep the copy we already have: a bad read must not lose anything.
+                        report.errors.append((item.path, outcome.reason))
+                    elif old and old[3] == outcome.doc.content_hash:
+                        report.unchanged += 1
+                        pending.append((item, None, old[0]))
+                    else:
+                        if outcome.doc.meta.get("note"):
+                            report.errors.append((item.path, str(outcome.doc.meta["note"])))
+                        report.updated += old is not None
+                        report.added += old is None
+                        pending.append((item, outcome, old[0] if old else None))
+                if len(pending) >= _BATCH_ITEMS:
+                    flush()
+                if progress:
+                    progress(done, len(items), item.path)
+        except KeyboardInterrupt:
+            flush()  # what was parsed is kept; the next run goes on from there
+            raise
+        finally:
+            results.close()
     flush()
 
     if not should_stop():
@@ -227,7 +269,9 @@ def forget_source(store: Store, root: str) -> int:
     return len(ids)
 
 
-def index_paths(store: Store, connector: Any, paths: Iterable[str]) -> IndexReport:
+def index_paths(
+    store: Store, connector: Any, paths: Iterable[str], *, pool: ParsePool | None = None
+) -> IndexReport:
     """Bring only ``paths`` in step: the live mode's answer to a batch of file events.
 
     ``connector`` must offer ``item_for(path)`` (``NotesFolder`` does). A path that is
@@ -236,8 +280,8 @@ def index_paths(store: Store, connector: Any, paths: Iterable[str]) -> IndexRepo
     started = time.perf_counter()
     root = connector.root
     report = IndexReport(root=root)
-    writes: list[tuple[SourceItem, Document, int | None]] = []
     gone: list[int] = []
+    changed: list[tuple[SourceItem, Any]] = []
     for path in sorted(set(paths)):
         item = connector.item_for(path)
         if item is None:
@@ -260,29 +304,33 @@ def index_paths(store: Store, connector: Any, paths: Iterable[str]) -> IndexRepo
         if old and (old[1], old[2]) == (item.mtime_ns, item.size):
             report.unchanged += 1
             continue
-        try:
-            doc = connector.load(item)
-        except ConnectorError as e:
-            report.errors.append((item.path, e.message))
-            continue
-        if old and old[3] == doc.content_hash:
-            report.unchanged += 1
-            with store.atomic() as conn:
+        changed.append((item, old))
+    with _parse_pool(pool, len(changed)) as workers:
+        outcomes = list(workers.imap(connector.job(item) for item, _ in changed))
+    written: list[SourceItem] = []
+    with store.atomic() as conn:
+        for (item, old), outcome in zip(changed, outcomes, strict=True):
+            if isinstance(outcome, Failed):
+                report.errors.append((item.path, outcome.reason))
+            elif old and old[3] == outcome.doc.content_hash:
+                report.unchanged += 1
                 conn.execute(
                     "UPDATE documents SET mtime_ns=?, size=? WHERE id=?",
                     (item.mtime_ns, item.size, old[0]),
                 )
-            continue
-        report.updated += old is not None
-        report.added += old is None
-        writes.append((item, doc, old[0] if old else None))
-    with store.atomic() as conn:
-        for item, doc, doc_id in writes:
-            _write_document(store, root, item, doc, doc_id)
+            else:
+                write = partial(_write_document, store, root, item, outcome, old and old[0])
+                stored = _isolated(store, write)
+                if isinstance(stored, Failed):
+                    report.errors.append((item.path, stored.reason))
+                    continue
+                report.updated += old is not None
+                report.added += old is None
+                written.append(item)
         _delete_documents(store, gone)
         conn.executemany(
             "DELETE FROM index_errors WHERE root = ? AND path = ?",
-            [(root, item.path) for item, _, _ in writes],
+            [(root, item.path) for item in written],
         )
         conn.executemany(
             "INSERT OR REPLACE INTO index_errors (root, path, reason, at) VALUES (?,?,?,?)",

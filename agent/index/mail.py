@@ -12,14 +12,23 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Protocol
 
-from agent.index.indexer import IndexReport, Progress, _delete_documents, _write_document
+from agent.index.indexer import (
+    IndexReport,
+    Progress,
+    _delete_documents,
+    _isolated,
+    _parse_pool,
+    _write_document,
+)
+from agent.index.pool import Failed, ParsePool
+from agent.index.prepared import Prepared
 from agent.store import Store
-from contracts.documents import Document, SourceItem
-from contracts.errors import ConnectorError
+from contracts.documents import Document, Job, SourceItem
 
 __all__ = ["MailConnector", "MailReport", "forget_mail_source", "index_mail", "thread_of"]
 
@@ -36,7 +45,7 @@ class MailConnector(Protocol):
 
     def scan(self, on_error: Callable[[str, str], None]) -> Iterable[SourceItem]: ...
 
-    def load(self, item: SourceItem) -> Document: ...
+    def job(self, item: SourceItem) -> Job: ...
 
 
 @dataclass(slots=True)
@@ -76,14 +85,15 @@ def _fields(doc: Document) -> tuple[Any, ...]:
 
 
 def _store_message(
-    store: Store, root: str, item: SourceItem, doc: Document, doc_id: int | None
+    store: Store, root: str, item: SourceItem, prep: Prepared, doc_id: int | None
 ) -> None:
-    _write_document(store, root, item, doc, doc_id)
-    new_id = store.conn.execute("SELECT id FROM documents WHERE uri = ?", (doc.uri,)).fetchone()[0]
+    _write_document(store, root, item, prep, doc_id)
+    uri = prep.doc.uri
+    new_id = store.conn.execute("SELECT id FROM documents WHERE uri = ?", (uri,)).fetchone()[0]
     store.conn.execute(
         "INSERT OR REPLACE INTO mail_messages (doc_id, message_id, thread, date, sender, "
         "recipients, subject, list_id, in_reply_to) VALUES (?,?,?,?,?,?,?,?,?)",
-        (new_id, *_fields(doc)),
+        (new_id, *_fields(prep.doc)),
     )
 
 
@@ -93,9 +103,12 @@ def index_mail(
     *,
     progress: Progress | None = None,
     should_stop: Callable[[], bool] = lambda: False,
+    pool: ParsePool | None = None,
 ) -> MailReport:
     """Bring the index in step with one mail source. Raises ``ConnectorError`` when the
-    source as a whole cannot be read; the index then keeps what it had."""
+    source as a whole cannot be read; the index then keeps what it had. Messages are
+    parsed in ``pool``'s worker processes (default: one per core, for this run), each
+    under limits of time and memory: one that fails is reported and skipped."""
     started = time.perf_counter()
     root = connector.root
     report = MailReport(root=root)
@@ -135,25 +148,47 @@ def index_mail(
                 )
 
     prefetch = getattr(connector, "prefetch", None)
-    done = report.unchanged
-    for start in range(0, len(to_load), _BATCH):
-        if should_stop():
-            break
-        batch = to_load[start : start + _BATCH]
-        if prefetch is not None:
-            prefetch(batch)
-        loaded: list[tuple[SourceItem, Document]] = []
-        for item in batch:
-            try:
-                loaded.append((item, connector.load(item)))
-            except ConnectorError as e:  # keep what we had: a bad read loses nothing
-                report.errors.append((item.path or item.uri, e.message))
-        _write_batch(store, root, loaded, known, report)
-        done += len(batch)
-        if progress and batch:
-            progress(done, len(items), batch[-1].path or batch[-1].uri)
 
-    if not should_stop():
+    def jobs() -> Iterator[Job]:  # read ahead by the pool, a batch fetched at a time
+        for start in range(0, len(to_load), _BATCH):
+            batch = to_load[start : start + _BATCH]
+            if prefetch is not None:
+                prefetch(batch)
+            yield from map(connector.job, batch)
+
+    done = report.unchanged
+    halted: Callable[[], str | None] = getattr(connector, "halted", lambda: None)
+    stopped = False
+    loaded: list[tuple[SourceItem, Prepared]] = []
+    with _parse_pool(pool, len(to_load)) as workers:
+        results = workers.imap(jobs())
+        try:
+            for n, item in enumerate(to_load, start=1):
+                if should_stop() or halted():
+                    stopped = True
+                    break
+                outcome = next(results)
+                if isinstance(outcome, Failed):
+                    if halted():  # not this message's fault: the next sync has it
+                        stopped = True
+                        break
+                    report.errors.append((item.path or item.uri, outcome.reason))
+                else:
+                    loaded.append((item, outcome))
+                if n % _BATCH == 0 or n == len(to_load):
+                    _write_batch(store, root, loaded, known, report)
+                    loaded = []
+                    done += (n - 1) % _BATCH + 1
+                    if progress:
+                        progress(done, len(items), item.path or item.uri)
+        finally:  # Ctrl-C and a stop included: what was parsed is kept
+            _write_batch(store, root, loaded, known, report)
+            results.close()
+
+    reason = halted() if stopped else None
+    if reason and not should_stop():  # the source stopped itself: say why
+        report.warnings.append((root, f"{reason}; the next sync goes on from here"))
+    if not stopped and not should_stop():
         _remove_gone(store, root, known, seen, report)
     report.seconds = time.perf_counter() - started
     log.info("indexed mail %s: %s", root, report.summary())
@@ -163,34 +198,52 @@ def index_mail(
 def _write_batch(
     store: Store,
     root: str,
-    loaded: Sequence[tuple[SourceItem, Document]],
+    loaded: Sequence[tuple[SourceItem, Prepared]],
     known: dict[str, tuple[str, str, int, int]],
     report: MailReport,
 ) -> None:
-    conn = store.conn
+    if not loaded:
+        return
     with store.atomic():
-        for item, doc in loaded:
-            row = conn.execute(
-                "SELECT id, content_hash, root FROM documents WHERE uri = ?", (doc.uri,)
-            ).fetchone()
-            old = known.get(item.uri)
-            if row is None:
-                _store_message(store, root, item, doc, None)
-                report.added += 1
-            elif row[1] != doc.content_hash and row[2] == root and old and old[0] == doc.uri:
-                _store_message(store, root, item, doc, row[0])  # edited in place (a draft)
-                report.updated += 1
-            elif old and old[0] == doc.uri:
-                report.unchanged += 1  # same message, new stat
-            else:
-                report.duplicates += 1
-            conn.execute(
-                "INSERT OR REPLACE INTO mail_locations (root, location, uri, path, mtime_ns, "
-                "size) VALUES (?,?,?,?,?,?)",
-                (root, item.uri, doc.uri, item.path, item.mtime_ns, item.size),
-            )
-            for problem in doc.meta.get("problems") or []:
+        for item, prep in loaded:
+            kind = _isolated(store, partial(_write_message, store, root, item, prep, known))
+            if isinstance(kind, Failed):
+                report.errors.append((item.path or item.uri, kind.reason))
+                continue
+            setattr(report, kind, getattr(report, kind) + 1)
+            for problem in prep.doc.meta.get("problems") or []:
                 report.warnings.append((item.path or item.uri, problem))
+
+
+def _write_message(
+    store: Store,
+    root: str,
+    item: SourceItem,
+    prep: Prepared,
+    known: dict[str, tuple[str, str, int, int]],
+) -> str:
+    """Store one message at one location; returns which count of the report it is."""
+    conn, doc = store.conn, prep.doc
+    row = conn.execute(
+        "SELECT id, content_hash, root FROM documents WHERE uri = ?", (doc.uri,)
+    ).fetchone()
+    old = known.get(item.uri)
+    if row is None:
+        _store_message(store, root, item, prep, None)
+        kind = "added"
+    elif row[1] != doc.content_hash and row[2] == root and old and old[0] == doc.uri:
+        _store_message(store, root, item, prep, row[0])  # edited in place (a draft)
+        kind = "updated"
+    elif old and old[0] == doc.uri:
+        kind = "unchanged"  # same message, new stat
+    else:
+        kind = "duplicates"
+    conn.execute(
+        "INSERT OR REPLACE INTO mail_locations (root, location, uri, path, mtime_ns, "
+        "size) VALUES (?,?,?,?,?,?)",
+        (root, item.uri, doc.uri, item.path, item.mtime_ns, item.size),
+    )
+    return kind
 
 
 def _remove_gone(

@@ -17,11 +17,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from connectors.mail.parse import message_uri, parse_message
-from contracts.documents import Document, SourceItem
+from connectors.mail.parse import mail_document
+from contracts.documents import Document, Job, SourceItem
 from contracts.errors import ConnectorError
 
-__all__ = ["MailPath", "maildir_flags", "sniff"]
+__all__ = ["MailPath", "maildir_flags", "read_mail_file", "read_message", "sniff"]
 
 # An mbox "From " separator line carries a sender and an asctime date ("From - Wed Mar
 # 06 10:00:00 2024", Gmail adds a zone); body lines that start with "From " were escaped
@@ -213,30 +213,16 @@ class MailPath:
 
     # -- loading ---------------------------------------------------------------------
 
-    def read(self, item: SourceItem) -> bytes:
-        where = self._mbox.get(item.uri)
-        try:
-            if where is None:
-                return Path(item.path).read_bytes()
-            path, offset, length = where
-            with open(path, "rb") as f:
-                f.seek(offset)
-                data = f.read(length)
-        except OSError as e:
-            raise ConnectorError(f"cannot read: {e.strerror}") from e
-        # Drop the "From " separator line and undo mboxrd's ">From " escaping.
-        if data.startswith(b"From "):
-            data = data.split(b"\n", 1)[1] if b"\n" in data else b""
-        return _MBOXRD_ESCAPE.sub(rb"\1", data)
-
-    def load(self, item: SourceItem) -> Document:
-        raw = self.read(item)
-        mail = parse_message(raw)
-        folder = self._folder_label(item)
-        meta: dict[str, Any] = {"folder": folder}
+    def job(self, item: SourceItem) -> Job:
+        _, offset, length = self._mbox.get(item.uri, ("", -1, item.size))
+        meta: dict[str, Any] = {"folder": self._folder_label(item)}
         if item.uri.startswith(Path(item.path).parent.parent.as_uri() + "#"):
             meta["flags"] = maildir_flags(os.path.basename(item.path))
-        return mail.to_document(message_uri(mail.message_id, raw), **meta)
+        return Job(read_mail_file, (item.path, offset, length, meta), size=length)
+
+    def load(self, item: SourceItem) -> Document:
+        fn, args, _ = self.job(item)
+        return fn(*args)
 
     def _folder_label(self, item: SourceItem) -> str:
         if item.uri in self._mbox or os.path.basename(os.path.dirname(item.path)) not in (
@@ -247,3 +233,24 @@ class MailPath:
             return "" if rel == "." else rel
         folder = os.path.relpath(os.path.dirname(os.path.dirname(item.path)), self.root)
         return "INBOX" if folder == "." else folder.lstrip(".")
+
+
+def read_message(path: str, offset: int = -1, length: int = 0) -> bytes:
+    """One message's bytes: a whole file (``offset`` -1), or ``length`` bytes of an
+    mbox from ``offset``, without its "From " line and mboxrd's ">From " escaping."""
+    try:
+        with open(path, "rb") as f:
+            if offset < 0:
+                return f.read()
+            f.seek(offset)
+            data = f.read(length)
+    except OSError as e:
+        raise ConnectorError(f"cannot read: {e.strerror}") from e
+    if data.startswith(b"From "):
+        data = data.split(b"\n", 1)[1] if b"\n" in data else b""
+    return _MBOXRD_ESCAPE.sub(rb"\1", data)
+
+
+def read_mail_file(path: str, offset: int, length: int, meta: dict[str, Any]) -> Document:
+    """Read one message from a file and parse it: what a worker process runs."""
+    return mail_document(read_message(path, offset, length), meta)

@@ -14,13 +14,15 @@ import contextlib
 import imaplib
 import re
 import ssl
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
-from connectors.mail.parse import message_uri, parse_message
-from contracts.documents import Document, SourceItem
+from connectors.mail.imap_io import Deadlines, TimedIMAP4, TimedIMAP4_SSL
+from connectors.mail.parse import MAX_MESSAGE_BYTES, mail_document
+from contracts.documents import Document, Job, SourceItem, unreadable
 from contracts.errors import ConnectorError, NeedsKeyError
 
 __all__ = [
@@ -144,14 +146,27 @@ class ImapSource:
 
     source = "mail"
 
-    def __init__(self, account: ImapAccount, password: str, *, timeout: float = 30.0) -> None:
+    def __init__(
+        self,
+        account: ImapAccount,
+        password: str,
+        *,
+        timeout: float = 30.0,
+        command_seconds: float = 120.0,
+        sync_seconds: float = 3600.0,
+    ) -> None:
         self.account = account
         self.root = account.root
         self._password = password
         self._timeout = timeout
+        self._sync_seconds = sync_seconds
+        self._deadlines = Deadlines(
+            command_seconds=command_seconds, max_literal=MAX_MESSAGE_BYTES + 64 * 1024
+        )
         self._conn: imaplib.IMAP4 | None = None
         self._selected: str | None = None
         self._cache: dict[str, bytes] = {}
+        self._halt: str | None = None
         # folder -> (uidvalidity, highest uid, message count) from the last scan
         self.folder_state: dict[str, tuple[int, int, int]] = {}
 
@@ -162,9 +177,10 @@ class ImapSource:
             return self._conn
         a = self.account
         ctx = tls_context(a.trusted_cert)
+        conn: imaplib.IMAP4
         try:
             if a.security == "starttls":
-                conn = imaplib.IMAP4(a.host, a.port, timeout=self._timeout)
+                conn = TimedIMAP4(a.host, a.port, timeout=self._timeout, deadlines=self._deadlines)
                 try:
                     conn.starttls(ssl_context=ctx)
                 except imaplib.IMAP4.error as e:
@@ -174,16 +190,27 @@ class ImapSource:
                         fix="use security 'ssl' (port 993); Fanous never logs in unencrypted",
                     ) from e
             else:
-                conn = imaplib.IMAP4_SSL(a.host, a.port, ssl_context=ctx, timeout=self._timeout)
+                conn = TimedIMAP4_SSL(
+                    a.host,
+                    a.port,
+                    ssl_context=ctx,
+                    timeout=self._timeout,
+                    deadlines=self._deadlines,
+                )
         except ssl.SSLCertVerificationError as e:
             raise ConnectorError(
                 f"The certificate of {a.host}:{a.port} is not trusted ({e.verify_message})",
                 fix="if this is your own server with a self-signed certificate, trust it "
                 "explicitly: fanous accounts add imap … --trust-cert CERT.pem",
             ) from e
-        except (ssl.SSLError, imaplib.IMAP4.abort) as e:
+        except ssl.SSLError as e:
             raise ConnectorError(
                 f"The TLS handshake with {a.host}:{a.port} failed: {e}",
+                fix="check the port and security: 993 is 'ssl', 143 is 'starttls'",
+            ) from e
+        except imaplib.IMAP4.abort as e:  # no greeting in time, or a broken one
+            raise ConnectorError(
+                f"The IMAP server {a.host}:{a.port} did not greet properly: {e}",
                 fix="check the port and security: 993 is 'ssl', 143 is 'starttls'",
             ) from e
         except OSError as e:  # refused, unreachable, timed out
@@ -193,6 +220,11 @@ class ImapSource:
             ) from e
         try:
             conn.login(a.user, self._password)
+        except (imaplib.IMAP4.abort, OSError) as e:
+            raise ConnectorError(
+                f"The IMAP server {a.host} broke off the login: {e}",
+                fix="try again later; nothing indexed was lost",
+            ) from e
         except imaplib.IMAP4.error as e:
             conn.shutdown()
             if "UNAVAILABLE" in str(e):  # RFC 5530: the server cannot check it right now
@@ -215,6 +247,21 @@ class ImapSource:
                 self._conn.logout()
             self._conn = None
             self._selected = None
+
+    def _drop(self) -> None:
+        """Forget a connection a timeout or a bad answer left in an unknown state."""
+        if self._conn is not None:
+            with contextlib.suppress(OSError):
+                self._conn.shutdown()
+        self._conn = None
+        self._selected = None
+
+    def halted(self) -> str | None:
+        """Why this sync cannot go on, if it cannot: its time is up, or the server went
+        away mid-sync. What was fetched is kept; the next sync goes on from there."""
+        if self._halt is None and time.monotonic() >= self._deadlines.sync_until:
+            self._halt = f"the sync ran out of time ({self._sync_seconds:g} s)"
+        return self._halt
 
     def _examine(self, folder: str) -> int:
         """Open a folder read-only; returns its UIDVALIDITY."""
@@ -250,6 +297,8 @@ class ImapSource:
     def scan(self, on_error: Callable[[str, str], None]) -> Iterator[SourceItem]:
         self.folder_state.clear()
         self._cache.clear()
+        self._deadlines.sync_until = time.monotonic() + self._sync_seconds
+        self._halt = None
         self.connect()  # a refused login or certificate fails the whole source
         wanted = self.account.folders or ["INBOX"]
         if "*" in wanted:
@@ -263,6 +312,7 @@ class ImapSource:
                 on_error(prefix, e.message)  # the folder's messages stay indexed
                 continue
             except (imaplib.IMAP4.error, OSError) as e:
+                self._drop()
                 raise ConnectorError(
                     f"The IMAP server {self.account.host} broke off: {e}",
                     fix="try again; nothing indexed was lost",
@@ -297,11 +347,22 @@ class ImapSource:
                 uids[m.group(2)] = item.uri
         if not uids:
             return
+        halt = self.halted()
+        if halt is not None:
+            raise ConnectorError(halt)
         try:
             if self._selected != folder:
                 self._examine(folder)
-            typ, data = self.connect().uid("FETCH", ",".join(uids), "(UID BODY.PEEK[])")
+            # Never more than a message's parsed size: a bigger one is cut, as on disk.
+            body = f"(UID BODY.PEEK[]<0.{MAX_MESSAGE_BYTES}>)"
+            typ, data = self.connect().uid("FETCH", ",".join(uids), body)
+        except ConnectorError as e:
+            if self._conn is None:  # it could not even reconnect: stop this sync
+                self._halt = f"the server went away: {e.message}"
+            raise
         except (imaplib.IMAP4.error, OSError) as e:
+            if isinstance(e, imaplib.IMAP4.abort | OSError):
+                self._drop()  # the next command starts on a fresh connection
             raise ConnectorError(f"fetching from {folder!r} failed: {e}") from e
         for part in data if typ == "OK" else []:
             if isinstance(part, tuple) and len(part) == 2:
@@ -309,19 +370,22 @@ class ImapSource:
                 if found and found.group(1).decode() in uids:
                     self._cache[uids[found.group(1).decode()]] = bytes(part[1])
 
-    def load(self, item: SourceItem) -> Document:
+    def job(self, item: SourceItem) -> Job:
+        """The message's bytes come over the network here; the parsing is the job."""
         folder = self._folder_of(item)
         raw = self._cache.pop(item.uri, None)
         if raw is None:
-            self._fetch(folder, [item])
+            try:
+                self._fetch(folder, [item])
+            except ConnectorError as e:
+                return Job(unreadable, (e.message,))
             raw = self._cache.pop(item.uri, None)
         if raw is None:
-            raise ConnectorError("the message is no longer on the server")
-        mail = parse_message(raw)
+            return Job(unreadable, ("the message is no longer on the server",))
         m = _LOCATION.search(item.uri)
-        return mail.to_document(
-            message_uri(mail.message_id, raw),
-            folder=folder,
-            account=self.account.name,
-            uid=int(m.group(2)) if m else None,
-        )
+        meta = {"folder": folder, "account": self.account.name, "uid": int(m[2]) if m else None}
+        return Job(mail_document, (raw, meta), size=len(raw))
+
+    def load(self, item: SourceItem) -> Document:
+        fn, args, _ = self.job(item)
+        return fn(*args)

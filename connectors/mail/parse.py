@@ -30,6 +30,7 @@ __all__ = [
     "MAX_MESSAGE_BYTES",
     "POLICY",
     "ParsedMail",
+    "mail_document",
     "message_uri",
     "normalize_message_id",
     "parse_message",
@@ -375,6 +376,13 @@ class _Walker:
             if value:
                 lines.append(f"{h}: {value}")
         return "\n".join(lines)
+
+
+def mail_document(raw: bytes, meta: dict[str, Any]) -> Document:
+    """One message's bytes to its ``Document`` (``meta`` says where it was found): a pure
+    function, run in a worker process."""
+    mail = parse_message(raw)
+    return mail.to_document(message_uri(mail.message_id, raw), **meta)
 
 
 def parse_message(raw: bytes) -> ParsedMail:
