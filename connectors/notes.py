@@ -9,12 +9,14 @@ parents' (so a deeper ``!pattern`` can take back what a parent ignored).
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pathspec
 
 from connectors.formats import MAX_TEXT_CHARS, READERS, decode_text, read_note
+from connectors.links import LINK_OUTSIDE, link_leaves, read_regular_file
 from contracts.documents import Document, Job, SourceItem
 from contracts.errors import ConnectorError
 
@@ -116,10 +118,10 @@ class NotesFolder:
         if not self.wants(path):
             return None
         try:
-            st = os.stat(path)
+            st = os.lstat(path)  # a link is not a note of this folder (see _linked)
         except OSError:
             return None
-        if not os.path.isfile(path):
+        if not stat.S_ISREG(st.st_mode):
             return None
         return SourceItem(
             uri=Path(path).as_uri(), path=path, mtime_ns=st.st_mtime_ns, size=st.st_size
@@ -165,9 +167,12 @@ class NotesFolder:
                         if entry.name not in _SKIP_DIRS and not _ignored(rules, rel, is_dir=True):
                             stack.append((entry.path, rules))
                         continue
-                    if not entry.is_file() or Path(entry.name).suffix.lower() not in (
-                        NOTE_SUFFIXES
-                    ):
+                    if Path(entry.name).suffix.lower() not in NOTE_SUFFIXES:
+                        continue
+                    if entry.is_symlink():
+                        self._linked(entry.path, on_error)
+                        continue
+                    if not entry.is_file():
                         continue
                     if _ignored(rules, rel, is_dir=False):
                         continue
@@ -181,6 +186,13 @@ class NotesFolder:
                     mtime_ns=st.st_mtime_ns,
                     size=st.st_size,
                 )
+
+    def _linked(self, path: str, on_error: Callable[[str, str], None]) -> None:
+        """A file symlink is never read through: its permissions and its folder are
+        those of the file it points to. One into this folder is indexed as that file
+        already; one leading out of it is reported, not read."""
+        if link_leaves(path, self.root):
+            on_error(path, LINK_OUTSIDE)
 
     def job(self, item: SourceItem) -> Job:
         folder = os.path.relpath(os.path.dirname(item.path), self.root)
@@ -205,8 +217,8 @@ def read_note_file(
             f"{limit // (1024 * 1024)} MB limit for a note"
         )
     try:
-        with open(path, "rb") as f:
-            data = f.read(limit + 1)  # the file may have grown since it was listed
+        # Never through a link; the file may have grown since it was listed.
+        data = read_regular_file(path, limit + 1)
     except OSError as e:
         raise ConnectorError(f"cannot read: {e.strerror}") from e
     if len(data) > limit:

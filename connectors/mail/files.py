@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from connectors.links import LINK_OUTSIDE, link_leaves, read_regular_file
 from connectors.mail.parse import mail_document
 from contracts.documents import Document, Job, SourceItem
 from contracts.errors import ConnectorError
@@ -133,7 +134,13 @@ class MailPath:
                         if not entry.name.startswith(".") or _is_maildir(entry.path):
                             stack.append(entry.path)
                         continue
-                    if not entry.is_file() or entry.name.startswith("."):
+                    if entry.name.startswith("."):
+                        continue
+                    if entry.is_symlink():  # read as its target, where that lives
+                        if link_leaves(entry.path, self.root):
+                            on_error(entry.path, LINK_OUTSIDE)
+                        continue
+                    if not entry.is_file():
                         continue
                 except OSError as e:
                     on_error(entry.path, f"cannot read file information: {e.strerror}")
@@ -150,6 +157,9 @@ class MailPath:
     ) -> Iterator[SourceItem]:
         for sub in ("new", "cur"):
             where = os.path.join(folder, sub)
+            if os.path.islink(where) and link_leaves(where, self.root):
+                on_error(where, LINK_OUTSIDE)
+                continue
             try:
                 entries = sorted(os.scandir(where), key=lambda e: e.name)
             except FileNotFoundError:
@@ -161,6 +171,10 @@ class MailPath:
                 if entry.name.startswith("."):
                     continue
                 try:
+                    if entry.is_symlink():
+                        if link_leaves(entry.path, self.root):
+                            on_error(entry.path, LINK_OUTSIDE)
+                        continue
                     st = entry.stat()
                 except OSError as e:
                     on_error(entry.path, f"cannot read file information: {e.strerror}")
@@ -239,9 +253,9 @@ def read_message(path: str, offset: int = -1, length: int = 0) -> bytes:
     """One message's bytes: a whole file (``offset`` -1), or ``length`` bytes of an
     mbox from ``offset``, without its "From " line and mboxrd's ">From " escaping."""
     try:
+        if offset < 0:
+            return read_regular_file(path)  # a message file: never through a link
         with open(path, "rb") as f:
-            if offset < 0:
-                return f.read()
             f.seek(offset)
             data = f.read(length)
     except OSError as e:
