@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import os
+import stat
 import tempfile
 import tomllib
 from dataclasses import dataclass, field
@@ -21,7 +22,16 @@ from contracts.errors import ConfigError
 
 APP_NAME = "Fanous"
 
-__all__ = ["Paths", "Settings", "load_settings", "save_settings"]
+__all__ = [
+    "PRIVATE_DIR",
+    "PRIVATE_FILE",
+    "Paths",
+    "Settings",
+    "create_private",
+    "load_settings",
+    "save_settings",
+    "write_private_text",
+]
 
 # Before OLLAMA_HOST was honoured, the default address was written into every settings
 # file; read back, it means "not set" so that OLLAMA_HOST applies.
@@ -60,9 +70,56 @@ class Paths:
         )
 
     def ensure(self) -> Paths:
+        """Create the folders, readable by this user alone; what an older version left
+        readable by others (0644 files in 0755 folders) is made private too."""
         for d in (self.config_dir, self.data_dir, self.log_dir):
-            d.mkdir(parents=True, exist_ok=True)
+            d.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
+            _make_tree_private(d)
         return self
+
+
+# The database holds every note, every mail and the chat history: nobody else may read
+# what Fanous keeps (on Windows the modes only toggle read-only; the profile is private).
+PRIVATE_DIR = 0o700
+PRIVATE_FILE = 0o600
+
+
+def _chmod(path: str | os.PathLike[str], mode: int, st: os.stat_result | None = None) -> None:
+    with contextlib.suppress(OSError):  # a file that went, or one not ours: leave it
+        if st is None or stat.S_IMODE(st.st_mode) != mode:
+            os.chmod(path, mode, follow_symlinks=False)
+
+
+def _make_tree_private(folder: Path) -> None:
+    _chmod(folder, PRIVATE_DIR)
+    for top, dirs, files in os.walk(folder):
+        for name in dirs:
+            path = os.path.join(top, name)
+            if not os.path.islink(path):
+                _chmod(path, PRIVATE_DIR)
+        for name in files:
+            path = os.path.join(top, name)
+            with contextlib.suppress(OSError):
+                st = os.lstat(path)
+                if stat.S_ISREG(st.st_mode):
+                    _chmod(path, PRIVATE_FILE, st)
+
+
+def create_private(path: str | os.PathLike[str]) -> None:
+    """Make sure ``path`` exists and is readable by this user alone (files that other
+    programs create beside it, such as SQLite's -wal and -shm, copy its mode)."""
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, PRIVATE_FILE))
+    except FileExistsError:
+        _chmod(path, PRIVATE_FILE, os.stat(path))
+
+
+def write_private_text(path: Path, text: str) -> None:
+    """Write a small file of ours (a price table…) readable by this user alone."""
+    fd = os.open(path, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, PRIVATE_FILE)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(text)
+    _chmod(path, PRIVATE_FILE)
 
 
 @dataclass(slots=True)
@@ -171,7 +228,7 @@ def load_settings(paths: Paths) -> Settings:
 
 def save_settings(paths: Paths, settings: Settings) -> None:
     """Write atomically (temp file + rename) so a crash never leaves half a file."""
-    paths.config_dir.mkdir(parents=True, exist_ok=True)
+    paths.config_dir.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
     data = tomli_w.dumps(settings.to_dict()).encode("utf-8")
     tmp = None
     try:

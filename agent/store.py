@@ -8,6 +8,7 @@ add steps side by side); multi-row writes go through ``Store.atomic()``.
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 import threading
 import time
@@ -15,6 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from agent.config import PRIVATE_DIR, create_private
 from contracts.errors import StorageError, disk_full, storage_error
 
 log = logging.getLogger(__name__)
@@ -422,7 +424,12 @@ class Store:
         conn = None
         try:
             if folder is not None:
-                Path(folder).mkdir(parents=True, exist_ok=True)
+                Path(folder).mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
+                # Created private before SQLite opens it: its -wal and -shm copy its mode.
+                create_private(self.path)
+                for extra in ("-wal", "-shm"):  # left readable by an older version
+                    if os.path.exists(self.path + extra):
+                        create_private(self.path + extra)
             # check_same_thread=False: the UI hands the store to one worker at a time;
             # self._lock serialises writers that share this connection.
             conn = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
@@ -431,7 +438,7 @@ class Store:
             conn.execute("PRAGMA foreign_keys=ON")
             self._conn = conn
             self._migrate()
-        except sqlite3.Error as e:
+        except (sqlite3.Error, OSError) as e:
             error = storage_error(e, f"the database {self.path}", folder)
             if conn is not None:
                 conn.close()

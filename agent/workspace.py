@@ -15,7 +15,14 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from agent.chat import Answer, turn
-from agent.config import Paths, Settings, load_settings, save_settings
+from agent.config import (
+    PRIVATE_DIR,
+    Paths,
+    Settings,
+    create_private,
+    load_settings,
+    save_settings,
+)
 from agent.engines import CloudEngine, Engine, create_engine
 from agent.engines.ollama_host import normalize_host
 from agent.index.first_use import BUDGET_S, Coverage, embed_for_question
@@ -49,6 +56,10 @@ class _LogFile(logging.handlers.RotatingFileHandler):
     dropped quietly (what failed is reported by the operation itself), not a traceback
     on stderr for each line."""
 
+    def _open(self):  # type: ignore[no-untyped-def]
+        create_private(self.baseFilename)  # the log may name files and folders
+        return super()._open()
+
     def handleError(self, record: logging.LogRecord) -> None:
         error = sys.exc_info()[1]
         if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
@@ -62,7 +73,7 @@ LOGGED_PACKAGES = ("agent", "connectors", "desktop")  # each module logs under _
 def setup_logging(paths: Paths, level: int = logging.INFO) -> None:
     """Log our packages to a rotating file in the log dir (libraries stay quiet). Prompts
     and answers are never logged at info level: they are the user's private content."""
-    paths.log_dir.mkdir(parents=True, exist_ok=True)
+    paths.log_dir.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
     loggers = [logging.getLogger(name) for name in LOGGED_PACKAGES]
     if any(isinstance(h, _LogFile) for h in loggers[0].handlers):
         return

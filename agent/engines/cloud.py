@@ -21,6 +21,7 @@ import httpx
 import numpy as np
 import tomli_w
 
+from agent.config import PRIVATE_DIR, write_private_text
 from agent.engines.base import (
     CancelToken,
     Capabilities,
@@ -127,10 +128,10 @@ def load_prices(config_dir: Path) -> dict[str, Price]:
     defaults on first use. Unknown models fall back to the ``"*"`` row."""
     path = config_dir / "prices.toml"
     if not path.exists():
-        config_dir.mkdir(parents=True, exist_ok=True)
+        config_dir.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
         table = {k: {"input": v.input, "output": v.output} for k, v in DEFAULT_PRICES.items()}
         header = '# USD per million tokens, per model. Edit freely; "*" is any other model.\n'
-        path.write_text(header + tomli_w.dumps(table), encoding="utf-8")
+        write_private_text(path, header + tomli_w.dumps(table))
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
         prices = {k: Price(float(v["input"]), float(v["output"])) for k, v in raw.items()}
