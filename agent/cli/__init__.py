@@ -16,7 +16,7 @@ from types import ModuleType
 
 from agent import __version__
 from agent.cli import actions, cloud, core, mail, models, monitor, sources
-from agent.cli.common import close_workspaces
+from agent.cli.common import SafeOutput, close_workspaces
 from contracts.errors import explain
 
 __all__ = ["build_parser", "main"]
@@ -45,6 +45,22 @@ def main(
 ) -> int:
     """Run one command. With none, ``open_app`` (given by the launcher) opens the app;
     without it, the usage is printed."""
+    # Every printer's output goes through one filter: names, notes and mail headers may
+    # carry terminal escapes (ESC[2J, ESC]0;…BEL) that must never reach it raw.
+    out, err = sys.stdout, sys.stderr
+    sys.stdout = out if isinstance(out, SafeOutput) else SafeOutput(out)  # type: ignore[assignment]
+    sys.stderr = err if isinstance(err, SafeOutput) else SafeOutput(err)  # type: ignore[assignment]
+    try:
+        return _main(argv, open_app, extra)
+    finally:
+        sys.stdout, sys.stderr = out, err
+
+
+def _main(
+    argv: Sequence[str] | None,
+    open_app: Callable[[], int] | None,
+    extra: Sequence[ModuleType],
+) -> int:
     parser = build_parser(extra)
     args = parser.parse_args(argv)
     if args.command is None:

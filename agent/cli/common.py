@@ -1,10 +1,12 @@
-"""Helpers every `fanous` subcommand shares: JSON output, progress, the workspace."""
+"""Helpers every `fanous` subcommand shares: safe terminal output, JSON output, progress,
+the workspace."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 import os
+import re
 import sys
 import time
 from collections.abc import Callable
@@ -15,19 +17,60 @@ from contracts.errors import FanousError
 
 __all__ = [
     "ProgressLine",
+    "SafeOutput",
     "StatusLine",
     "close_workspaces",
     "embed_passages",
     "open_workspace",
     "parse_date",
     "print_json",
+    "printable",
+    "terminal",
     "warn",
 ]
 
+# C0 controls but tab and newline, DEL, and C1 (0x9b is CSI on 8-bit terminals): a file
+# name, a note or a mail header carrying ESC[2J or ESC]0;…BEL must not reach the terminal.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """``text`` with every terminal control character shown as a visible ``\\xNN``
+    (a Windows line end stays a line end). The one function all CLI output goes through:
+    ``SafeOutput`` applies it to stdout and stderr for every command."""
+    if "\r\n" in text:
+        text = text.replace("\r\n", "\n")
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+class SafeOutput:
+    """A text stream that passes everything through ``printable``. ``raw`` is the stream
+    beneath, for the progress bars' own carriage returns."""
+
+    def __init__(self, raw: TextIO) -> None:
+        self.raw = raw
+
+    def write(self, text: str) -> int:
+        return self.raw.write(printable(text))
+
+    def writelines(self, lines: Any) -> None:
+        for line in lines:
+            self.write(line)
+
+    def __getattr__(self, name: str) -> Any:  # flush, isatty, fileno, encoding…
+        return getattr(self.raw, name)
+
+
+def terminal(stream: TextIO) -> TextIO:
+    """The stream beneath ``SafeOutput``: only for control sequences Fanous writes itself."""
+    return getattr(stream, "raw", stream)
+
 
 def print_json(data: Any) -> None:
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    # JSON escapes C0 itself; DEL and C1 are escaped here, so the output stays exact JSON.
+    text = re.sub("[\x7f-\x9f]", lambda m: f"\\u{ord(m.group()):04x}", text)
+    sys.stdout.write(text + "\n")
 
 
 def parse_date(text: str, *, end: bool = False) -> float:
@@ -105,7 +148,7 @@ class ProgressLine:
         if not self.live:
             print(f"{self.label}: {figures}", file=self.stream, flush=True)
             return
-        name = os.path.basename(path)[:30]
+        name = printable(os.path.basename(path)[:30])
         self.draw(done / total if total else 1.0, f"{figures} {name}".rstrip())
 
     def draw(self, fraction: float, detail: str, label: str | None = None) -> None:
@@ -114,12 +157,14 @@ class ProgressLine:
             return
         filled = int(self.width * min(max(fraction, 0.0), 1.0))
         bar = "#" * filled + "." * (self.width - filled)
-        self.stream.write(f"\r\033[K{self.label if label is None else label} [{bar}] {detail}")
-        self.stream.flush()
+        out = terminal(self.stream)  # its own control sequences; the text made printable
+        label = printable(self.label if label is None else label)
+        out.write(f"\r\033[K{label} [{bar}] {printable(detail)}")
+        out.flush()
 
     def close(self) -> None:
         if self.live:
-            self.stream.write("\r\033[K")
+            terminal(self.stream).write("\r\033[K")
             self.stream.flush()
 
 
@@ -175,13 +220,13 @@ class StatusLine:
         self._write(f"Writing the answer… {self._words} words")
 
     def _write(self, text: str) -> None:
-        if self.live:
-            sys.stderr.write(f"\r\033[K{text}")
+        if self.live:  # its own control sequences; the step's text made printable
+            terminal(sys.stderr).write(f"\r\033[K{printable(text)}")
             sys.stderr.flush()
 
     def close(self) -> None:
         if self.live and (self._step or self._words):
-            sys.stderr.write("\r\033[K")
+            terminal(sys.stderr).write("\r\033[K")
             sys.stderr.flush()
 
 
