@@ -233,7 +233,19 @@ class StatusLine:
 _OPEN: list[Workspace] = []
 
 
+def _waiting_for_another_run() -> None:
+    print(
+        "Another index run is in progress on this database (the app or another "
+        "`fanous index`); waiting for it to finish (Ctrl-C to stop)…",
+        file=sys.stderr,
+        flush=True,
+    )
+
+
 def open_workspace() -> Workspace:
+    from agent.index.lock import WAIT_NOTICE
+
+    WAIT_NOTICE.set(_waiting_for_another_run)
     ws = Workspace()
     ws.embed_threads = os.cpu_count() or 1  # the user waits on the command: use the machine
     setup_logging(ws.paths)

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, TypeVar
 
+from agent.index.lock import exclusive
 from agent.index.pool import Failed, ParsePool, default_workers
 from agent.index.prepared import Prepared
 from agent.store import Store
@@ -157,6 +158,12 @@ def _delete_documents(store: Store, ids: list[int]) -> None:
     conn.executemany("DELETE FROM documents WHERE id = ?", [(d,) for d in ids])
 
 
+def _indexed_elsewhere(store: Store, root: str, uri: str) -> bool:
+    row = store.conn.execute("SELECT root FROM documents WHERE uri = ?", (uri,)).fetchone()
+    return row is not None and row[0] != root
+
+
+@exclusive
 def index_source(
     store: Store,
     connector: Connector,
@@ -185,7 +192,9 @@ def index_source(
 
     def current(item: SourceItem) -> bool:
         old = known.get(item.uri)
-        return old is not None and old[1] == item.mtime_ns and old[2] == item.size
+        if old is None:  # a folder inside another chosen one: indexed once, there
+            return _indexed_elsewhere(store, root, item.uri)
+        return old[1] == item.mtime_ns and old[2] == item.size
 
     def flush() -> None:
         with store.atomic():
@@ -203,7 +212,8 @@ def index_source(
                     report.updated -= doc_id is not None
         pending.clear()
 
-    changed = [item for item in items if not current(item)]
+    fresh = {item.uri for item in items if current(item)}
+    changed = [item for item in items if item.uri not in fresh]
     with _parse_pool(pool, len(changed)) as workers:
         results = workers.imap(connector.job(item) for item in changed)
         try:
@@ -212,7 +222,7 @@ def index_source(
                     break
                 seen.add(item.uri)
                 old = known.get(item.uri)
-                if current(item):
+                if item.uri in fresh:
                     report.unchanged += 1
                 else:
                     outcome = next(results)
@@ -260,6 +270,7 @@ def index_source(
     return report
 
 
+@exclusive
 def forget_source(store: Store, root: str) -> int:
     """Remove everything indexed from one source; returns how many documents went."""
     with store.atomic() as conn:
@@ -269,6 +280,7 @@ def forget_source(store: Store, root: str) -> int:
     return len(ids)
 
 
+@exclusive
 def index_paths(
     store: Store, connector: Any, paths: Iterable[str], *, pool: ParsePool | None = None
 ) -> IndexReport:

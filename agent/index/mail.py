@@ -25,6 +25,7 @@ from agent.index.indexer import (
     _parse_pool,
     _write_document,
 )
+from agent.index.lock import exclusive
 from agent.index.pool import Failed, ParsePool
 from agent.index.prepared import Prepared
 from agent.store import Store
@@ -97,6 +98,7 @@ def _store_message(
     )
 
 
+@exclusive
 def index_mail(
     store: Store,
     connector: MailConnector,
@@ -302,6 +304,7 @@ def _remove_gone(
     report.removed = len(ids)
 
 
+@exclusive
 def forget_mail_source(store: Store, root: str) -> int:
     """Forget every location of one source; messages seen nowhere else leave the index."""
     known = {
