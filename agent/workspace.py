@@ -244,9 +244,11 @@ class Workspace:
 
     def remove_notes_folder(self, folder: str) -> int:
         root = NotesFolder(folder).root
-        if root in self.settings.notes_folders:
-            self.settings.notes_folders.remove(root)
-            forget_permissions(self.settings, source_id("notes", root))
+        sid = source_id("notes", root)
+        if root in self.settings.notes_folders or sid in self.settings.source_permissions:
+            if root in self.settings.notes_folders:
+                self.settings.notes_folders.remove(root)
+            forget_permissions(self.settings, sid)
             self.save_settings()
         return forget_source(self.store, root)
 

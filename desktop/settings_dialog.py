@@ -9,15 +9,19 @@ model pulls) adds to one page without touching the others.
 from __future__ import annotations
 
 import dataclasses
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+
+from agent.errors import ConfigError
 
 from agent.config import Settings
 from agent.engines import LOCAL_ENGINES
+from agent.engines.cloud import check_base_url
 from agent.engines.ollama_host import ollama_address
 from agent.engines.packaged import PACKAGED_MODELS
+from agent.sources import all_sources
 from agent.workspace import Workspace
 from desktop.action_log_box import ActionLogBox, save_file_dialog
 from desktop.i18n import LANGUAGES
@@ -26,6 +30,7 @@ from desktop.models_box import OllamaModelsBox
 from desktop.ops import Ops
 from desktop.permissions_box import PermissionsBox
 from desktop.pickers import pick
+from desktop.privacy_page import PrivacyPage
 from desktop.qt import (
     QT_TRANSLATE_NOOP,
     QApplication,
@@ -37,16 +42,12 @@ from desktop.qt import (
     QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
-    QPlainTextEdit,
     QPushButton,
     QStackedWidget,
     Qt,
-    QTableWidget,
-    QTableWidgetItem,
     QUrl,
     QVBoxLayout,
     QWidget,
@@ -88,6 +89,7 @@ _EDITED = (
     "escalation_threshold",
     "offline",
     "never_send_sources",
+    "source_permissions",
     "language",
     "free_model_memory_on_quit",
 )
@@ -253,6 +255,13 @@ class SettingsDialog(QDialog):
         ):
             self.stack.addWidget(build())
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.nav.currentRowChanged.connect(
+            lambda row: (
+                self.privacy.show_sources(self._sources())
+                if row == PAGES.index("Privacy")
+                else None
+            )
+        )
         self.nav.setCurrentRow(0)
         self.show_hardware(hardware)
         self._closed = False
@@ -409,6 +418,8 @@ class SettingsDialog(QDialog):
         self.base_url.setObjectName("cloudBaseUrl")
         self.base_url.setAccessibleName(self.tr("Cloud base URL"))
         self.base_url.setPlaceholderText(self.tr("the provider's own endpoint"))
+        self.base_url_error = _note("", "baseUrlError")
+        self.base_url_error.hide()
         self.cloud_model = QLineEdit(s.cloud_model)
         self.cloud_model.setObjectName("cloudModel")
         self.cloud_model.setAccessibleName(self.tr("Cloud model"))
@@ -446,6 +457,7 @@ class SettingsDialog(QDialog):
         form.addRow(_note(self.tr(CLOUD_EXPLAINED), "cloudExplained"))
         form.addRow(self.tr("Provider"), self.provider_combo)
         form.addRow(self.tr("Base URL"), self.base_url)
+        form.addRow("", self.base_url_error)
         form.addRow(self.tr("Model"), self.cloud_model)
         form.addRow(self.tr("API key"), self.api_key)
         form.addRow(self.tr("Monthly budget"), self.budget)
@@ -454,48 +466,23 @@ class SettingsDialog(QDialog):
         return page
 
     def _privacy_page(self) -> QWidget:
-        page = QWidget()
-        s = self._settings
-        self.offline_checkbox = QCheckBox(self.tr("Offline: nothing leaves this computer"))
-        self.offline_checkbox.setObjectName("offline")
-        self.offline_checkbox.setAccessibleName(self.tr("Offline"))
-        self.offline_checkbox.setChecked(s.offline)
-        self.never_send = QPlainTextEdit("\n".join(s.never_send_sources))
-        self.never_send.setObjectName("neverSend")
-        self.never_send.setAccessibleName(self.tr("Never send these sources"))
-        self.never_send.setPlaceholderText(self.tr("One folder or address per line"))
-        self.never_send.setMaximumHeight(70)
-        self.ledger_table = QTableWidget(0, 6)
-        self.ledger_table.setObjectName("egressLedger")
-        self.ledger_table.setAccessibleName(self.tr("Egress ledger"))
-        self.ledger_table.setHorizontalHeaderLabels(
-            [
-                self.tr("When"),
-                self.tr("Provider"),
-                self.tr("Model"),
-                self.tr("Sent"),
-                self.tr("Cost"),
-                self.tr("Status"),
-            ]
-        )
-        self.ledger_table.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents
-        )
-        self.ledger_table.horizontalHeader().setStretchLastSection(True)
-        self.ledger_table.verticalHeader().hide()
-        self.ledger_status = _note(self.tr("Nothing has left this computer."), "ledgerStatus")
-        layout = QVBoxLayout(page)
-        layout.addWidget(self.offline_checkbox)
-        layout.addWidget(QLabel(self.tr("Never send passages from:")))
-        layout.addWidget(self.never_send)
-        layout.addWidget(QLabel(self.tr("Egress ledger: every request that left this computer")))
-        layout.addWidget(self.ledger_table, 1)
-        layout.addWidget(self.ledger_status)
-        if self.permissions is not None:
-            layout.addWidget(self.permissions)
-        if self.action_log is not None:
-            layout.addWidget(self.action_log)
-        return page
+        boxes = [box for box in (self.permissions, self.action_log) if box is not None]
+        self.privacy = PrivacyPage(self._settings, boxes=boxes)
+        self.offline_checkbox = self.privacy.offline_checkbox
+        self.never_send = self.privacy.never_send  # never-send paths finer than a source
+        self.ledger_table = self.privacy.ledger_table
+        self.ledger_status = self.privacy.ledger_status
+        self.privacy.show_sources(self._sources())
+        return self.privacy
+
+    def _sources(self) -> list[Any]:
+        """Every source as the dialog has them now (folders added on the Sources page
+        included), for the Privacy page's never-send boxes."""
+        folders = [
+            str(Path(self.folder_list.item(i).text()).expanduser().resolve())
+            for i in range(self.folder_list.count())
+        ]
+        return all_sources(dataclasses.replace(self._settings, notes_folders=folders))
 
     def _appearance_page(self) -> QWidget:
         page, form = _form()
@@ -553,23 +540,26 @@ class SettingsDialog(QDialog):
         self.recommend_label.setText(recommendation_text(profile))
 
     def show_ledger(self, entries: list[Any]) -> None:
-        self.ledger_table.setRowCount(len(entries))
-        for row, e in enumerate(entries):
-            cells = [
-                time.strftime("%Y-%m-%d %H:%M", time.localtime(e.at)),
-                e.provider,
-                e.model,
-                f"{e.bytes_sent:,} B",
-                f"${e.cost_usd:.4f}",
-                e.status,
-            ]
-            for col, text in enumerate(cells):
-                self.ledger_table.setItem(row, col, QTableWidgetItem(text))
-        if entries:
-            count = len(entries)
-            self.ledger_status.setText(
-                self.tr("{count} request(s) recorded.", "", count).format(count=count)
-            )
+        self.privacy.show_ledger(entries)
+
+    def accept(self) -> None:
+        """OK: refused, saying why, while the cloud base URL would send the key in clear."""
+        url = self.base_url.text().strip()
+        if url:
+            try:
+                check_base_url(url)
+            except ConfigError:
+                self.base_url_error.setText(
+                    self.tr(
+                        "The base URL must start with https:// (plain http:// only for a "
+                        "server on this computer, such as http://127.0.0.1:8000/v1)."
+                    )
+                )
+                self.base_url_error.show()
+                self.show_page("Cloud")
+                self.base_url.setFocus()
+                return
+        super().accept()
 
     def choice(self) -> SettingsChoice:
         folders = [self.folder_list.item(i).text() for i in range(self.folder_list.count())]
@@ -588,6 +578,7 @@ class SettingsDialog(QDialog):
             "escalation_threshold": float(self.threshold.value()),
             "offline": self.offline_checkbox.isChecked(),
             "never_send_sources": [line for line in never if line],
+            "source_permissions": self.privacy.source_permissions(),
             "language": self.language_combo.currentData() or "",
             "free_model_memory_on_quit": self.free_memory.isChecked(),
         }

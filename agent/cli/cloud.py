@@ -99,6 +99,10 @@ def cmd_cloud(args: argparse.Namespace) -> int:
     ws = open_workspace()
     s = ws.settings
     if args.action in ("on", "off"):
+        if args.base_url:  # refused before anything is saved
+            from agent.engines.cloud import check_base_url
+
+            check_base_url(args.base_url)
         s.cloud_escalation = args.action == "on"
         if args.action == "on":
             s.offline = False
@@ -130,6 +134,15 @@ def cmd_cloud(args: argparse.Namespace) -> int:
     print(f"  escalation threshold: {status['escalation_threshold']:.2f} (lower sends more)")
     if status["escalation"] and status["key"] is False:
         print(f"  fix: add a key with `fanous keys set {status['provider']}`", file=sys.stderr)
+    if s.cloud_base_url:  # an older settings file may hold a plain http:// address
+        from agent.engines.cloud import check_base_url
+        from agent.errors import ConfigError
+
+        try:
+            check_base_url(s.cloud_base_url)
+        except ConfigError as e:
+            print(f"  error: {e.message}\n  fix: {e.fix}", file=sys.stderr)
+            return 1
     return 0
 
 

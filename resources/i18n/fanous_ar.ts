@@ -1016,6 +1016,104 @@ What to do: {fix}</source>
     </message>
 </context>
 <context>
+    <name>PrivacyPage</name>
+    <message>
+        <source>Offline: nothing leaves this computer</source>
+        <translation>دون اتصال: لا يغادر شيء هذا الجهاز</translation>
+    </message>
+    <message>
+        <source>Offline</source>
+        <translation>دون اتصال</translation>
+    </message>
+    <message>
+        <source>Sources never sent to the cloud</source>
+        <translation>مصادر لا تُرسل أبدًا إلى السحابة</translation>
+    </message>
+    <message>
+        <source>Never send these folders or files</source>
+        <translation>لا تُرسل هذه المجلدات أو الملفات أبدًا</translation>
+    </message>
+    <message>
+        <source>One folder or file per line</source>
+        <translation>مجلد أو ملف واحد في كل سطر</translation>
+    </message>
+    <message>
+        <source>Egress ledger</source>
+        <translation>سجل الصادر</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>الوقت</translation>
+    </message>
+    <message>
+        <source>Provider</source>
+        <translation>المزوّد</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>النموذج</translation>
+    </message>
+    <message>
+        <source>Sent</source>
+        <translation>المُرسَل</translation>
+    </message>
+    <message>
+        <source>Cost</source>
+        <translation>التكلفة</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>الحالة</translation>
+    </message>
+    <message>
+        <source>Nothing has left this computer.</source>
+        <translation>لم يغادر شيء هذا الجهاز.</translation>
+    </message>
+    <message>
+        <source>Never send passages from these sources:</source>
+        <translation>لا تُرسل أبدًا مقاطع من هذه المصادر:</translation>
+    </message>
+    <message>
+        <source>Also never send these folders or files:</source>
+        <translation>ولا تُرسل أبدًا هذه المجلدات أو الملفات أيضًا:</translation>
+    </message>
+    <message>
+        <source>Egress ledger: every request that left this computer</source>
+        <translation>سجل الصادر: كل طلب غادر هذا الجهاز</translation>
+    </message>
+    <message>
+        <source>notes folder</source>
+        <translation>مجلد ملاحظات</translation>
+    </message>
+    <message>
+        <source>mail path</source>
+        <translation>مسار بريد</translation>
+    </message>
+    <message>
+        <source>IMAP account</source>
+        <translation>حساب IMAP</translation>
+    </message>
+    <message>
+        <source>IMAP folder</source>
+        <translation>مجلد IMAP</translation>
+    </message>
+    <message>
+        <source>{label} ({kind})</source>
+        <translation>{label} ({kind})</translation>
+    </message>
+    <message numerus="yes">
+        <source>{count} request(s) recorded.</source>
+        <translation>
+            <numerusform>لم يُسجَّل أي طلب.</numerusform>
+            <numerusform>سُجّل طلب واحد.</numerusform>
+            <numerusform>سُجّل طلبان.</numerusform>
+            <numerusform>سُجّلت {count} طلبات.</numerusform>
+            <numerusform>سُجّل {count} طلبًا.</numerusform>
+            <numerusform>سُجّل {count} طلب.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>PromptEdit</name>
     <message>
         <source>Question</source>
@@ -1287,52 +1385,8 @@ What to do: {fix}</source>
         <translation>التصعيد ابتداءً من الدرجة</translation>
     </message>
     <message>
-        <source>Offline: nothing leaves this computer</source>
-        <translation>دون اتصال: لا يغادر شيء هذا الجهاز</translation>
-    </message>
-    <message>
-        <source>Offline</source>
-        <translation>دون اتصال</translation>
-    </message>
-    <message>
-        <source>Never send these sources</source>
-        <translation>لا تُرسل هذه المصادر أبدًا</translation>
-    </message>
-    <message>
-        <source>One folder or address per line</source>
-        <translation>مجلد أو عنوان واحد في كل سطر</translation>
-    </message>
-    <message>
-        <source>Egress ledger</source>
-        <translation>سجل الصادر</translation>
-    </message>
-    <message>
-        <source>When</source>
-        <translation>الوقت</translation>
-    </message>
-    <message>
-        <source>Sent</source>
-        <translation>المُرسَل</translation>
-    </message>
-    <message>
-        <source>Cost</source>
-        <translation>التكلفة</translation>
-    </message>
-    <message>
-        <source>Status</source>
-        <translation>الحالة</translation>
-    </message>
-    <message>
-        <source>Nothing has left this computer.</source>
-        <translation>لم يغادر شيء هذا الجهاز.</translation>
-    </message>
-    <message>
-        <source>Never send passages from:</source>
-        <translation>لا تُرسل أبدًا مقاطع من:</translation>
-    </message>
-    <message>
-        <source>Egress ledger: every request that left this computer</source>
-        <translation>سجل الصادر: كل طلب غادر هذا الجهاز</translation>
+        <source>The base URL must start with https:// (plain http:// only for a server on this computer, such as http://127.0.0.1:8000/v1).</source>
+        <translation>يجب أن يبدأ العنوان الأساسي بـ https:// (لا يُقبل http:// إلا لخادم على هذا الجهاز، مثل http://127.0.0.1:8000/v1).</translation>
     </message>
     <message>
         <source>light</source>
@@ -1393,17 +1447,6 @@ What to do: {fix}</source>
     <message>
         <source>Detecting…</source>
         <translation>جارٍ التعرّف…</translation>
-    </message>
-    <message numerus="yes">
-        <source>{count} request(s) recorded.</source>
-        <translation>
-            <numerusform>لم يُسجَّل أي طلب.</numerusform>
-            <numerusform>سُجّل طلب واحد.</numerusform>
-            <numerusform>سُجّل طلبان.</numerusform>
-            <numerusform>سُجّلت {count} طلبات.</numerusform>
-            <numerusform>سُجّل {count} طلبًا.</numerusform>
-            <numerusform>سُجّل {count} طلب.</numerusform>
-        </translation>
     </message>
 </context>
 <context>
