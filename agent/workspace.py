@@ -157,6 +157,8 @@ class Workspace:
         from agent.engines import create_cloud_engine
         from agent.engines.cloud import load_prices
 
+        if self.settings.cloud_base_url:  # empty: the provider's own https:// address
+            guard.check_base_url(self.settings.cloud_base_url)  # the key must not leak
         return create_cloud_engine(self.settings, prices=load_prices(self.paths.config_dir))
 
     @property

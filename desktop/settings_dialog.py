@@ -14,15 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from agent.errors import ConfigError
-
 from agent.config import Settings
 from agent.engines import LOCAL_ENGINES
-from agent.engines.cloud import check_base_url
 from agent.engines.ollama_host import ollama_address
 from agent.engines.packaged import PACKAGED_MODELS
+from agent.privacy.guard import check_base_url
 from agent.sources import all_sources
 from agent.workspace import Workspace
+from contracts.errors import ConfigError
 from desktop.action_log_box import ActionLogBox, save_file_dialog
 from desktop.i18n import LANGUAGES
 from desktop.mail_box import MailAccountsBox, MailPathsBox, SyncMail, choose_mail_path_dialog

@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from agent.config import Paths, Settings, load_settings
-from agent.engines.cloud import check_base_url, create_cloud_engine
-from agent.errors import ConfigError
+from agent.config import Paths, load_settings
+from agent.privacy.guard import check_base_url
+from agent.workspace import Workspace
+from contracts.errors import ConfigError
+from tests.fakes.engines import FakeEngine
 from tests.test_cli import run
 
 
@@ -39,10 +41,12 @@ def test_what_is_not_a_web_address_is_refused(url: str) -> None:
         check_base_url(url)
 
 
-def test_an_http_address_in_the_settings_never_gets_the_key() -> None:
-    s = Settings(cloud_provider="openai", cloud_base_url="http://api.example.com/v1")
+def test_an_http_address_in_the_settings_never_gets_the_key(paths: Paths) -> None:
+    ws = Workspace(paths, engine=FakeEngine())
+    ws.settings.cloud_base_url = "http://api.example.com/v1"  # an older settings file
     with pytest.raises(ConfigError, match="not encrypted"):
-        create_cloud_engine(s, key="sk-should-never-leave")
+        ws.cloud_engine()
+    ws.close()
 
 
 def test_the_cli_refuses_it_before_saving(tmp_path: Path) -> None:

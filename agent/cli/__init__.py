@@ -48,8 +48,8 @@ def main(
     # Every printer's output goes through one filter: names, notes and mail headers may
     # carry terminal escapes (ESC[2J, ESC]0;…BEL) that must never reach it raw.
     out, err = sys.stdout, sys.stderr
-    sys.stdout = out if isinstance(out, SafeOutput) else SafeOutput(out)  # type: ignore[assignment]
-    sys.stderr = err if isinstance(err, SafeOutput) else SafeOutput(err)  # type: ignore[assignment]
+    sys.stdout = out if isinstance(out, SafeOutput) else SafeOutput(out)
+    sys.stderr = err if isinstance(err, SafeOutput) else SafeOutput(err)
     try:
         return _main(argv, open_app, extra)
     finally:

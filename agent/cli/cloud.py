@@ -100,7 +100,7 @@ def cmd_cloud(args: argparse.Namespace) -> int:
     s = ws.settings
     if args.action in ("on", "off"):
         if args.base_url:  # refused before anything is saved
-            from agent.engines.cloud import check_base_url
+            from agent.privacy.guard import check_base_url
 
             check_base_url(args.base_url)
         s.cloud_escalation = args.action == "on"
@@ -135,8 +135,8 @@ def cmd_cloud(args: argparse.Namespace) -> int:
     if status["escalation"] and status["key"] is False:
         print(f"  fix: add a key with `fanous keys set {status['provider']}`", file=sys.stderr)
     if s.cloud_base_url:  # an older settings file may hold a plain http:// address
-        from agent.engines.cloud import check_base_url
-        from agent.errors import ConfigError
+        from agent.privacy.guard import check_base_url
+        from contracts.errors import ConfigError
 
         try:
             check_base_url(s.cloud_base_url)

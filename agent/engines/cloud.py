@@ -41,7 +41,6 @@ from contracts.errors import (
     ModelNotFound,
     NeedsKeyError,
 )
-from agent.privacy.guard import is_loopback
 
 __all__ = [
     "DEFAULT_PRICES",

@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 from filelock import FileLock, Timeout
 
 from agent.config import PRIVATE_FILE
-from agent.errors import StorageError
+from contracts.errors import StorageError
 
 __all__ = ["WAIT_NOTICE", "IndexBusy", "exclusive", "index_lock"]
 

@@ -16,10 +16,18 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
-from contracts.errors import FanousError
+from contracts.errors import ConfigError, FanousError
 
-__all__ = ["OfflineBlocked", "Policy", "install", "is_loopback", "set_policy"]
+__all__ = [
+    "OfflineBlocked",
+    "Policy",
+    "check_base_url",
+    "install",
+    "is_loopback",
+    "set_policy",
+]
 
 _EVENTS = frozenset({"socket.connect", "socket.connect_ex", "socket.sendto", "socket.getaddrinfo"})
 
@@ -124,3 +132,26 @@ def install(policy: Callable[[], Policy]) -> None:
         if not _installed:
             sys.addaudithook(_hook)
             _installed = True
+
+
+def check_base_url(url: str) -> None:
+    """A cloud base URL must be https:// (the API key and the passages cross the network
+    in every request) unless it is this machine (a server on loopback). Raises
+    ``ConfigError`` saying how to fix it."""
+    parts = urlsplit(url.strip())
+    if parts.scheme == "https" and parts.hostname:
+        return
+    if parts.scheme == "http" and parts.hostname and is_loopback(parts.hostname):
+        return
+    if parts.scheme == "http" and parts.hostname:
+        raise ConfigError(
+            f"The cloud base URL {url!r} is not encrypted: your API key and the passages "
+            "would cross the network in clear",
+            fix="use its https:// address (plain http:// is only for a server on this "
+            "machine, such as http://127.0.0.1:8000/v1)",
+        )
+    raise ConfigError(
+        f"The cloud base URL {url!r} is not a web address",
+        fix="give the provider's https:// API address, e.g. https://api.openai.com/v1, or "
+        "leave it empty for the provider's own",
+    )
