@@ -120,7 +120,7 @@ def create_cloud_engine(
     if not base_url or not model:
         raise ConfigError(
             f"The {name} provider needs cloud_base_url and cloud_model in the settings",
-            fix='set both, e.g. cloud_base_url = "http://gpu-box:8000/v1"',
+            fix='set both, e.g. cloud_base_url = "https://gpu-box:8000/v1"',
         )
     if urlsplit(base_url).scheme not in ("http", "https"):
         raise ConfigError(f"cloud_base_url {base_url!r} is not an http(s) URL")
