@@ -29,8 +29,9 @@ def link_leaves(path: str, root: str) -> bool:
 
 
 def read_regular_file(path: str, limit: int = -1) -> bytes:
-    """The bytes (at most ``limit``) of the regular file at ``path``; a symlink (O_NOFOLLOW where the system
-    has it) or anything else that is not a regular file raises ``OSError``."""
+    """The bytes (at most ``limit``) of the regular file at ``path``; a symlink
+    (O_NOFOLLOW where the system has it) or anything else that is not a regular file
+    raises ``OSError``."""
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
     try:
         fd = os.open(path, flags)

@@ -194,7 +194,7 @@ def index_source(
         old = known.get(item.uri)
         if old is None:  # a folder inside another chosen one: indexed once, there
             return _indexed_elsewhere(store, root, item.uri)
-        return old[1] == item.mtime_ns and old[2] == item.size
+        return bool(old[1] == item.mtime_ns and old[2] == item.size)
 
     def flush() -> None:
         with store.atomic():
