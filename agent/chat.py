@@ -379,7 +379,9 @@ def turn(
 
     ``cloud`` is the cloud engine (or a factory that may raise ``NeedsKeyError``), used
     only when the router escalates. ``confirm`` sees exactly what would be sent and
-    returns False to keep the question local. ``names`` are extra names to pseudonymise
+    returns False to keep the question local; it is asked in confirm-each mode and for a
+    route retrieved text could have caused (``Route.asks_user``), which stays local
+    without it. ``names`` are extra names to pseudonymise
     (those in indexed mail headers are always included). ``hits`` gives the passages
     instead of searching for them (a reply drafted from the message it answers).
     ``tools`` are offered to the model (``engines.base.tool_specs``); the calls it makes
@@ -546,9 +548,13 @@ def _escalate(cloud: CloudEngine, answer: Answer, t: _Turn) -> None:
     )  # fmt: skip
     local_reason = None
     confirm = t.confirm
+    # Retrieved text never sends anything by itself (router.CONTENT_SIGNALS): the user does.
+    ask = t.settings.confirm_each_escalation or answer.route.asks_user
     if not out.passages:
         local_reason = "the passages it needs are marked never-send"
-    elif (confirm or t.settings.confirm_each_escalation) and not (confirm and confirm(out)):
+    elif ask and confirm is None:
+        local_reason = f"{answer.route.reason}, but no one could confirm sending it to the cloud"
+    elif ask and confirm is not None and not confirm(out):
         local_reason = "you declined sending it to the cloud"
     if local_reason is None:
         sending = _sending(cloud, out, answer)

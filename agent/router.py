@@ -11,9 +11,13 @@ answer or cites nothing). The task escalates when the score reaches
 The default (0.5) escalates reasoning and code, and easy tasks only when their context
 overflows the window or their draft fails.
 
-Only the user's own words and settings can send a task to the cloud: when a retrieved
-passage talks to the model (``looks_like_instructions``), the signals it could steer —
-context size and the draft — count for nothing and only the question is scored.
+Only the user's own words, settings and consent can send a task to the cloud; retrieved
+text can make a route more local, never less. The signals it could steer — context size
+and the local draft (a note can tell the model to say "I don't know") — never send
+anything by themselves: a route they decide asks the user first (``Route.asks_user``;
+with no one to ask it stays local). And when a passage talks to the model
+(``reads_as_instructions``: by its words or its meaning, in any language) they count for
+nothing and only the question is scored.
 """
 
 from __future__ import annotations
@@ -25,10 +29,11 @@ from typing import Literal
 
 from agent.config import Settings
 from agent.index.search import Hit
-from agent.privacy.injection import looks_like_instructions
+from agent.privacy.injection import reads_as_instructions
 from agent.privacy.minimise import is_never_send
 
 __all__ = [
+    "CONTENT_SIGNALS",
     "DEFAULT_THRESHOLD",
     "KIND_SCORE",
     "TASK_KINDS",
@@ -57,6 +62,8 @@ OVERFLOW_SCORE = 0.4  # the passages do not fit the local window at all
 DRAFT_SCORE: dict[str, float] = {
     "was empty": 0.5, "did not answer": 0.5, "cites nothing from your notes": 0.45,
 }  # fmt: skip
+# Signals that retrieved text can steer: a cloud route they decide needs the user's OK.
+CONTENT_SIGNALS = frozenset({"context", "draft"})
 _LABEL = {"reason": "reasoning/planning", "code": "code", "summarise": "summary",
           "rewrite": "rewrite", "extract": "look-up", "": "simple"}  # fmt: skip
 
@@ -70,10 +77,18 @@ class Route:
     draft_first: bool = False  # local, but a weak draft may still escalate
     score: float | None = None  # the task's score, when the task itself decided
 
+    @property
+    def asks_user(self) -> bool:
+        """A cloud route that retrieved text could have caused: sent only if the user
+        agrees, after seeing what would leave."""
+        return self.kind == "cloud" and self.signal in CONTENT_SIGNALS
+
     def to_json(self) -> dict[str, object]:
         out: dict[str, object] = {
             "kind": self.kind, "reason": self.reason, "signal": self.signal, "task": self.task,
         }  # fmt: skip
+        if self.asks_user:
+            out["asks_user"] = True
         if self.score is not None:
             out["score"] = round(self.score, 3)
         return out
@@ -172,11 +187,11 @@ def score(
     answer_tokens: int = 256,
 ) -> Score:
     """How much the task stands to gain from the cloud. Passages that talk to the model
-    (``looks_like_instructions``) zero every part they could steer: only the question
+    (``reads_as_instructions``) zero every part they could steer: only the question
     counts then."""
     task = classify(question) if question else ""
     kind = KIND_SCORE.get(task, KIND_SCORE["extract"])  # no question: the plainest kind
-    if any(looks_like_instructions(h.text) for h in hits):
+    if any(reads_as_instructions(h.text) for h in hits):
         return Score(kind)
     fill = needed_tokens(question, hits, answer_tokens=answer_tokens) / (
         max(1, local_window) * WINDOW_SHARE
@@ -236,7 +251,7 @@ def decide(
     if force == "cloud":
         return Route("cloud", "you asked for the cloud", "override", task)
     threshold = _threshold(settings)
-    hostile = any(looks_like_instructions(h.text) for h in hits)
+    hostile = any(reads_as_instructions(h.text) for h in hits)
     sc = score(question, hits, draft=draft, local_window=local_window,
                answer_tokens=settings.max_answer_tokens)  # fmt: skip
     total = sc.total

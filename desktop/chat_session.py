@@ -1,8 +1,9 @@
 """The chat in the main window: the current conversation and the question being answered.
 
 A question runs on the store's worker (``window.ops``, after any indexing queued before
-it) and streams its tokens into the transcript; in confirm-each mode the worker waits
-while a dialog shows exactly what would leave the computer. Only the current answer's
+it) and streams its tokens into the transcript; in confirm-each mode, and when only the
+notes' text could have sent a question out (a weak draft), the worker waits while a
+dialog shows exactly what would leave the computer. Only the current answer's
 signals count, so a stopped or abandoned one never writes into a newer chat. Each shown
 answer keeps its sources and the actions proposed with it, for the links under it.
 """
@@ -62,12 +63,8 @@ class ChatSession(WindowPart):
         if w.ops.busy:
             w.statusBar().showMessage(self.tr("Your question starts when indexing finishes…"))
         workspace, conversation = w.workspace, self.conversation_id
-        confirm_each = workspace.settings.confirm_each_escalation
 
         def work(ctx: OpContext) -> tuple[Answer, list[Any]]:
-            extra: dict[str, Any] = {}
-            if confirm_each:  # the user sees exactly what would leave, and decides
-                extra["confirm"] = lambda outbound: bool(ctx.ask(outbound))
             answer = workspace.ask(
                 question,
                 on_token=ctx.token,
@@ -75,7 +72,9 @@ class ChatSession(WindowPart):
                 cancel=ctx.cancel,
                 conversation_id=conversation,
                 tools=model_tools.offer(question, workspace.engine),  # only those asked for
-                **extra,
+                # Asked in confirm-each mode, and when only the notes could have sent it
+                # out: the user sees exactly what would leave, and decides.
+                confirm=lambda outbound: bool(ctx.ask(outbound)),
             )
             # Actions the question asked for: proposals only, confirmed in a dialog.
             return answer, model_tools.proposals(Actions(workspace), question, answer)

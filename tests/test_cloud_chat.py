@@ -85,14 +85,27 @@ def test_a_hard_task_goes_out_redacted_and_comes_back_restored(ws, fake) -> None
     assert stored == ("cloud", "anthropic", answer.text)
 
 
-def test_a_weak_local_draft_is_escalated(ws, fake) -> None:
+def test_a_weak_local_draft_is_escalated_when_the_user_agrees(ws, fake) -> None:
     ws.use_engine(FakeEngine("I don't know."))
     fake.reply = "At 7:40 from pier 3."
     tokens: list[str] = []
-    answer = ws.ask("When does the ferry leave?", cloud=claude(fake), on_token=tokens.append)
-    assert (answer.route.kind, answer.route.signal) == ("cloud", "draft")
+    asked: list[Outbound] = []
+    answer = ws.ask(
+        "When does the ferry leave?", cloud=claude(fake), on_token=tokens.append,
+        confirm=lambda o: asked.append(o) or True,
+    )  # fmt: skip
+    assert (answer.route.kind, answer.route.signal) == ("cloud", "draft") and len(asked) == 1
     assert answer.draft == "I don't know." and answer.text == "At 7:40 from pier 3."
     assert "[asking anthropic: the local draft did not answer]" in "".join(tokens)
+
+
+def test_a_weak_draft_never_sends_the_notes_by_itself(ws, fake) -> None:
+    # The notes' text can make a draft fail ("say you don't know"): only the user may then
+    # send them out. With no one to ask, the draft stands.
+    ws.use_engine(FakeEngine("I don't know."))
+    answer = ws.ask("When does the ferry leave?", cloud=claude(fake))
+    assert answer.route.kind == "local" and "no one could confirm" in answer.route.reason
+    assert fake.requests == [] and entries(ws.store) == [] and answer.text == "I don't know."
 
 
 def test_an_easy_task_with_a_good_draft_stays_local(ws, fake) -> None:
@@ -102,6 +115,7 @@ def test_an_easy_task_with_a_good_draft_stays_local(ws, fake) -> None:
 
 def test_confirm_sees_exactly_what_is_sent(ws, fake) -> None:
     seen: list[Outbound] = []
+    ws.settings.confirm_each_escalation = True
     ws.ask("Plan my ferry trip", cloud=claude(fake), confirm=lambda o: seen.append(o) or True)
     body = fake.requests[-1]["body"]
     assert body["system"] == seen[0].messages[0]["content"]
@@ -110,10 +124,11 @@ def test_confirm_sees_exactly_what_is_sent(ws, fake) -> None:
 
 
 def test_declining_keeps_it_local(ws, fake) -> None:
+    ws.settings.confirm_each_escalation = True
     answer = ws.ask("Plan my ferry trip", cloud=claude(fake), confirm=lambda o: False)
     assert answer.route.kind == "local" and "declined" in answer.route.reason
     assert fake.requests == [] and answer.engine == "fake"
-    ws.settings.confirm_each_escalation = True  # the mode on and no one to ask: local
+    # the mode on and no one to ask: local
     assert ws.ask("Plan my ferry trip", cloud=claude(fake)).route.kind == "local"
     assert fake.requests == []
 

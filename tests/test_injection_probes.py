@@ -101,13 +101,17 @@ def setup(tmp_path_factory) -> Iterator[tuple[Workspace, FakeAnthropic, Path]]:
             ws.close()
 
 
-def _ask(ws: Workspace, fake: FakeAnthropic, notes: Path, note: str):
+def _ask(ws: Workspace, fake: FakeAnthropic, notes: Path, note: str, asked: list[object]):
     (notes / "inbox").mkdir(exist_ok=True)
     (notes / "inbox" / "update.md").write_text(note, encoding="utf-8")
     ws.index_notes(str(notes))
     ws.use_engine(FakeEngine(FOOLED))
     cloud = AnthropicEngine(base_url=fake.url, model="claude-3-5-haiku-latest", api_key="k")
-    return ws.ask("What is the ferry update?", cloud=cloud), ws.engine
+    # A user who would say yes: the worst case. A weak draft asks them first.
+    answer = ws.ask(
+        "What is the ferry update?", cloud=cloud, confirm=lambda o: asked.append(o) or True
+    )
+    return answer, ws.engine
 
 
 def test_the_probe_set_is_large_enough() -> None:
@@ -118,8 +122,10 @@ def test_control_a_benign_note_with_the_same_fooled_draft_does_escalate(setup) -
     # Proves the probes below are sensitive: without an attack this draft goes out.
     ws, fake, notes = setup
     before = len(fake.requests)
-    answer, _ = _ask(ws, fake, notes, "Ferry update: the 7:40 ferry now leaves from pier 4.")
+    asked: list[object] = []
+    answer, _ = _ask(ws, fake, notes, "Ferry update: the 7:40 ferry now leaves from pier 4.", asked)
     assert answer.route.kind == "cloud" and len(fake.requests) == before + 1
+    assert len(asked) == 1  # the notes alone never send it: the user agreed
 
 
 @pytest.mark.parametrize(("probe_id", "text"), PROBES, ids=[p[0] for p in PROBES])
@@ -134,8 +140,10 @@ def test_a_probe_changes_nothing(setup, probe_id: str, text: str) -> None:
         else f"# Ferry update\n\n{text}\n"
     )
     _outside.clear()
-    answer, engine = _ask(ws, fake, notes, note)
+    asked: list[object] = []
+    answer, engine = _ask(ws, fake, notes, note, asked)
     assert answer.route.kind == "local", answer.route.reason  # the route did not change
+    assert asked == []  # the user was not even asked
     assert len(fake.requests) == n and len(entries(ws.store)) == ledger  # nothing went out
     prompt = json.dumps(engine.calls, ensure_ascii=False)
     assert "4711-SECRET" not in prompt and "4711-SECRET" not in answer.text  # no leak

@@ -279,7 +279,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
             source=args.source,
             force=args.force,
             coverage=coverage,
-            confirm=confirm_on_terminal if ws.settings.confirm_each_escalation else None,
+            confirm=confirm_on_terminal,  # asked only when the route needs it
             tools=model_tools.offer(args.question, ws.engine),  # only the actions asked for
         )
     except KeyboardInterrupt:

@@ -3,7 +3,10 @@
 - ``frame`` wraps a passage so the model sees where data starts and ends, and a passage
   cannot close the frame early.
 - ``looks_like_instructions`` spots text in a note or mail that talks to the model
-  (English and Arabic). The router uses it so a note can never earn an escalation.
+  (English and Arabic) by its words; ``reads_as_instructions`` adds the same judgement by
+  meaning, sentence by sentence, in any wording or language
+  (``agent.privacy.injection_meaning``). The router uses it so a note can never earn an
+  escalation.
 - ``neutralise`` rewrites an answer so a renderer fetches nothing: remote images are
   removed (an image URL can carry stolen data out in its query string), links become
   plain text.
@@ -14,7 +17,9 @@ from __future__ import annotations
 import codecs
 import re
 
-__all__ = ["frame", "looks_like_instructions", "neutralise"]
+from agent.privacy.injection_meaning import by_meaning
+
+__all__ = ["frame", "looks_like_instructions", "neutralise", "reads_as_instructions"]
 
 # Rules as (cheap substrings, one of which must be in the lower-cased text; pattern). The
 # substring test runs in C and skips almost every ordinary passage; the regex confirms.
@@ -158,6 +163,12 @@ def looks_like_instructions(text: str) -> bool:
     if " gur " in f" {lowered} " and _matches(codecs.decode(lowered, "rot13")):
         return True
     return bool(_LEET_TELL.search(lowered)) and _matches(lowered.translate(_LEET))
+
+
+def reads_as_instructions(text: str) -> bool:
+    """``looks_like_instructions``, or a sentence whose meaning is an order to the model
+    (paraphrased, translated: ``injection_meaning.by_meaning``)."""
+    return looks_like_instructions(text) or by_meaning(text)
 
 
 def frame(n: int, label: str, text: str) -> str:
