@@ -54,12 +54,30 @@ def minimise(
     return relevant[:limit], held_back
 
 
-def known_names(store: Store, *, limit: int = 5000) -> set[str]:
-    """Display names from indexed mail headers (From/To/Cc/Reply-To), and their parts."""
+# Per database: (mail documents, their highest id) -> the names; rebuilt when mail changes.
+_NAMES: dict[str, tuple[tuple[int, int], frozenset[str]]] = {}
+
+
+def known_names(store: Store) -> set[str]:
+    """Display names from every indexed mail's headers (From/To/Cc/Reply-To), and their
+    parts; read once per change of the mail in the index."""
+    key = tuple(
+        store.conn.execute(
+            "SELECT count(*), coalesce(max(id), 0) FROM documents WHERE source = 'mail'"
+        ).fetchone()
+    )
+    where = str(getattr(store, "path", ":memory:"))
+    cached = _NAMES.get(where)
+    if cached is not None and cached[0] == key and where != ":memory:":
+        return set(cached[1])
+    names = _read_names(store)
+    _NAMES[where] = ((int(key[0]), int(key[1])), frozenset(names))
+    return names
+
+
+def _read_names(store: Store) -> set[str]:
     names: set[str] = set()
-    rows = store.conn.execute(
-        "SELECT meta FROM documents WHERE source = 'mail' LIMIT ?", (limit,)
-    ).fetchall()
+    rows = store.conn.execute("SELECT meta FROM documents WHERE source = 'mail'")
     for (meta,) in rows:
         try:
             data = json.loads(meta or "{}")
