@@ -28,6 +28,8 @@ def test_fuzzed_mail_and_hostile_notes() -> None:
     assert stats["mail"]["mutants"] >= 10_000 and stats["notes"]["hostile"] >= 2_000
     assert stats["crashes"] == [], "an item failed for an unforeseen reason"
     assert stats["lost"] == [], "a good item is missing from the index"
+    warnings = proc.stderr[-3000:]
+    assert not stats["parsed_in_the_indexer"], f"workers did not start, no limits: {warnings}"
     memory = stats["peak_rss_mb"]
     # The indexer and every worker at their peaks at once: an upper bound on the total.
-    assert memory["indexer"] + stats["workers"] * memory["worker"] < 500, memory
+    assert memory["indexer"] + stats["workers"] * memory["worker"] < 500, (memory, warnings)

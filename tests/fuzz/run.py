@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import resource
 import sqlite3
 import sys
@@ -101,6 +102,7 @@ def run(mail_count: int, notes_count: int, seed: int, base: Path) -> dict[str, o
         notes_report = index_source(store, NotesFolder(notes), pool=pool)
         worker_peak = pool.worker_peak_rss
         workers = pool.size
+        fell_back = pool.in_process  # workers kept dying as they started: no limits held
     seconds = time.perf_counter() - started
 
     lost = _lost(store.conn, [marker for _, _, marker in good])
@@ -135,6 +137,7 @@ def run(mail_count: int, notes_count: int, seed: int, base: Path) -> dict[str, o
             "worker_limit": LIMITS.memory_bytes // 2**20,
         },
         "workers": workers,
+        "parsed_in_the_indexer": fell_back,
         "seed": seed,
     }
 
@@ -146,6 +149,7 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=15)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING)  # the pool's own warnings, on stderr
     with tempfile.TemporaryDirectory(prefix="fanous-fuzz-") as tmp:
         stats = run(args.mail, args.notes, args.seed, Path(tmp))
     if args.json:
