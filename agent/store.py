@@ -487,6 +487,13 @@ class Store:
             if step.__name__ in done:
                 continue
             with self.atomic():
+                # Two processes opening one new database (two `fanous index` at once)
+                # both saw it missing: the one that waited for the write lock skips it.
+                applied = self.conn.execute(
+                    "SELECT 1 FROM _migrations WHERE name = ?", (step.__name__,)
+                ).fetchone()
+                if applied:
+                    continue
                 step(self.conn)
                 self.conn.execute(
                     "INSERT INTO _migrations (name, applied) VALUES (?, ?)",
