@@ -45,6 +45,20 @@ REFUSALS = (
 LIMITS = Limits(seconds=30, memory_bytes=448 * 2**20)
 
 
+def _own_peak_rss() -> int:
+    """This process's peak memory in bytes. VmHWM, not ``ru_maxrss``: Linux carries
+    ru_maxrss across exec, so a run started by a big pytest process reported pytest's
+    peak (1.5–2 GB in the full suite) instead of its own (~150 MB)."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
 def _refusal(reason: str) -> bool:
     return reason.startswith("capped") or any(r in reason for r in REFUSALS)
 
@@ -132,7 +146,7 @@ def run(mail_count: int, notes_count: int, seed: int, base: Path) -> dict[str, o
         "lost": lost,
         "seconds": round(seconds, 1),
         "peak_rss_mb": {
-            "indexer": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+            "indexer": round(_own_peak_rss() / 2**20),
             "worker": round(worker_peak / 2**20) if worker_peak else None,
             "worker_limit": LIMITS.memory_bytes // 2**20,
         },
