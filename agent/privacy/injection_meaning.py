@@ -39,10 +39,25 @@ _MAX_SENTENCES = 32  # per text: a passage is ~700 characters; a longer text is 
 _BREAK = re.compile(r"(?<=[.!?;؟。])\s+|\s*\n\s*")
 
 
+# The embedder reads a query's first 32 tokens (agent.index.vectors.QUERY_TOKENS): a
+# long sentence is read in overlapping windows of words, so nothing hides at its end.
+_WINDOW_WORDS, _STRIDE_WORDS = 18, 9
+
+
 def sentences(text: str) -> list[str]:
-    """The sentences worth a look: two words or more, at most ``_MAX_SENTENCES``."""
-    out = [s.strip() for s in _BREAK.split(text)]
-    return [s for s in out if len(s.split()) >= 2][:_MAX_SENTENCES]
+    """The sentences worth a look (two words or more; a long one as overlapping windows),
+    at most ``_MAX_SENTENCES``."""
+    out: list[str] = []
+    for sentence in _BREAK.split(text):
+        words = sentence.split()
+        if len(words) < 2:
+            continue
+        if len(words) <= _WINDOW_WORDS:
+            out.append(" ".join(words))
+            continue
+        for start in range(0, len(words) - _STRIDE_WORDS, _STRIDE_WORDS):
+            out.append(" ".join(words[start : start + _WINDOW_WORDS]))
+    return out[:_MAX_SENTENCES]
 
 
 class MeaningDetector:
