@@ -31,9 +31,19 @@ def modes(paths: Paths) -> dict[str, int]:
     return out
 
 
+def _detach_log_files() -> None:
+    for name in LOGGED_PACKAGES:
+        for handler in list(logging.getLogger(name).handlers):
+            logging.getLogger(name).removeHandler(handler)
+            handler.close()
+
+
 def use(paths: Paths, tmp_path: Path) -> None:
     """Everything that writes a file: index (database, WAL), log, settings, prices."""
     ws = Workspace(paths, engine=FakeEngine())
+    # A command run earlier in this process (fanous eval, models…) may have set up its own
+    # log file; setup_logging keeps the first one, so this test's would never be written.
+    _detach_log_files()
     setup_logging(paths)
     try:
         ws.add_notes_folder(str(write_notes(tmp_path / "notes", {"a.md": "ferry"})))
@@ -45,10 +55,7 @@ def use(paths: Paths, tmp_path: Path) -> None:
         assert modes(paths)[str(paths.data_dir / "fanous.db-wal")] == 0o600
     finally:
         ws.close()
-        for name in LOGGED_PACKAGES:  # the next test gets its own log file
-            for handler in list(logging.getLogger(name).handlers):
-                logging.getLogger(name).removeHandler(handler)
-                handler.close()
+        _detach_log_files()  # the next test gets its own log file
 
 
 def test_everything_fanous_writes_is_private(tmp_path: Path) -> None:
