@@ -201,6 +201,13 @@ _UNITS = {fold(form): unit for unit, forms in _UNIT_FORMS.items() for form in fo
 _UNIT_AFTER = re.compile(r"[ \t\u00a0-]?([%€$£]|[^\W\d_]+)")
 
 
+def _measure_key(number: str, low: str, end: int) -> str:
+    """A number's key with the unit that follows it at ``low[end:]``, if any: "2 hour"."""
+    unit = _unit_after(low, end)
+    key = _number_key(number)
+    return f"{key} {unit}" if unit else key
+
+
 def _unit_after(low: str, end: int) -> str | None:
     """The unit a number at ``low[:end]`` is counted in, if one follows it."""
     m = _UNIT_AFTER.match(low, end)
@@ -265,9 +272,7 @@ def facts(text: str) -> list[Fact]:
             add("code", m.start(), m.end(), word.lower())
     for m in _NUMBER.finditer(low):
         if free(m.start(), m.end()):
-            unit = _unit_after(low, m.end())
-            key = _number_key(m.group(0))
-            add("number", m.start(), m.end(), f"{key} {unit}" if unit else key)
+            add("number", m.start(), m.end(), _measure_key(m.group(0), low, m.end()))
     for m in _WORD.finditer(low):
         word = m.group(0)
         key = word if word.isascii() else fold(word)
@@ -280,9 +285,7 @@ def facts(text: str) -> list[Fact]:
         if not free(m.start(), m.end()):
             continue
         if value is not None and not day:
-            unit = _unit_after(low, m.end())
-            key = _number_key(str(value))
-            add("number", m.start(), m.end(), f"{key} {unit}" if unit else key)
+            add("number", m.start(), m.end(), _measure_key(str(value), low, m.end()))
         elif key in _MONTHS and len(key) > 3:
             add("date", m.start(), m.end(), f"month {_MONTHS[key]}")
         elif key in _WEEKDAYS and day:

@@ -127,11 +127,7 @@ def units_of(hits: list[Hit]) -> list[Unit]:
             block = text[b_start:b_end]
             item = kind == "item"
             if kind == "text" and _LEAD_IN.search(block):
-                end = b_end
-                for _, nb_end, nkind in blocks[n + 1 :]:
-                    if nkind != "item" or nb_end - b_start > _MAX_LIST:
-                        break
-                    end = nb_end
+                end = _list_end(blocks, n)
                 if end > b_end and (listed := _unit(hit, rank, b_start, end, True, False)):
                     units.append(listed)
                     continue
@@ -142,11 +138,7 @@ def units_of(hits: list[Hit]) -> list[Unit]:
             if item and (n == 0 or blocks[n - 1][2] != "item") and (heading or title):
                 # A list right under its heading ("## Packing" then items) answers as a
                 # whole, heading first ("What should I pack?"), besides item by item.
-                end = b_end
-                for _, nb_end, nkind in blocks[n + 1 :]:
-                    if nkind != "item" or nb_end - b_start > _MAX_LIST:
-                        break
-                    end = nb_end
+                end = _list_end(blocks, n)
                 listed = (
                     _unit(hit, rank, heading.end(), end, True, False, lead=True)
                     if heading
@@ -160,6 +152,16 @@ def units_of(hits: list[Hit]) -> list[Unit]:
                 if unit is not None:
                     units.append(unit)
     return units
+
+
+def _list_end(blocks: list[tuple[int, int, str]], n: int) -> int:
+    """Where the run of list items after ``blocks[n]`` ends (within ``_MAX_LIST``)."""
+    start, end = blocks[n][0], blocks[n][1]
+    for _, nb_end, nkind in blocks[n + 1 :]:
+        if nkind != "item" or nb_end - start > _MAX_LIST:
+            break
+        end = nb_end
+    return end
 
 
 def _unit(
