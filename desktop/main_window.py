@@ -48,7 +48,8 @@ from desktop.qt import (
     QVBoxLayout,
     QWidget,
 )
-from desktop.settings_dialog import SettingsChoice, SettingsDialog, choose_folder_dialog
+from desktop.settings_dialog import SettingsChoice, SettingsDialog
+from desktop.sources_page import choose_folder_dialog
 from desktop.sources_panel import SourcesPanel
 from desktop.status import MESSAGE_MS, StatusFields
 from desktop.tray import app_icon

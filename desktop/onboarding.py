@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from contracts.errors import FanousError
 from desktop.mail_box import MailAccountsBox, MailPathsBox
 from desktop.models_box import OllamaModelsBox
+from desktop.models_page import recommendation_text, recommended_chat
 from desktop.qt import (
     QHBoxLayout,
     QLabel,
@@ -27,7 +28,6 @@ from desktop.qt import (
     QWizard,
     QWizardPage,
 )
-from desktop.settings_dialog import recommendation_text, recommended_chat
 
 if TYPE_CHECKING:
     from desktop.main_window import MainWindow

@@ -24,21 +24,14 @@ from desktop.qt import (
     QVBoxLayout,
     QWidget,
 )
+from desktop.settings_page import SettingsPage, note
 
 __all__ = ["PrivacyPage"]
 
 _ID = Qt.ItemDataRole.UserRole
 
 
-def _note(text: str, name: str) -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(True)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setObjectName(name)
-    return label
-
-
-class PrivacyPage(QWidget):
+class PrivacyPage(SettingsPage):
     def __init__(
         self,
         settings: Settings,
@@ -46,18 +39,24 @@ class PrivacyPage(QWidget):
         *,
         boxes: Sequence[QWidget] = (),
     ) -> None:
-        super().__init__(parent)
-        self._settings = settings
+        super().__init__(settings, parent)
         self.offline_checkbox = QCheckBox(self.tr("Offline: nothing leaves this computer"))
         self.offline_checkbox.setObjectName("offline")
         self.offline_checkbox.setAccessibleName(self.tr("Offline"))
-        self.offline_checkbox.setChecked(settings.offline)
+        self.bind_check("offline", self.offline_checkbox)
         self.sources = QListWidget()
         self.sources.setObjectName("neverSendSources")
         self.sources.setAccessibleName(self.tr("Sources never sent to the cloud"))
         self.sources.setMaximumHeight(110)
-        self.never_send = QPlainTextEdit("\n".join(settings.never_send_sources))
+        self.never_send = QPlainTextEdit()  # paths finer than a source
         self.never_send.setObjectName("neverSend")
+        self.bind(
+            "never_send_sources",
+            lambda paths: self.never_send.setPlainText("\n".join(paths)),
+            self._never_send_paths,
+        )
+        # Shown by ``show_sources``: the boxes need the sources as the dialog has them.
+        self.bind("source_permissions", None, self.source_permissions)
         self.never_send.setAccessibleName(self.tr("Never send these folders or files"))
         self.never_send.setPlaceholderText(self.tr("One folder or file per line"))
         self.never_send.setMaximumHeight(60)
@@ -79,7 +78,7 @@ class PrivacyPage(QWidget):
         )
         self.ledger_table.horizontalHeader().setStretchLastSection(True)
         self.ledger_table.verticalHeader().hide()
-        self.ledger_status = _note(self.tr("Nothing has left this computer."), "ledgerStatus")
+        self.ledger_status = note(self.tr("Nothing has left this computer."), "ledgerStatus")
         layout = QVBoxLayout(self)
         layout.addWidget(self.offline_checkbox)
         layout.addWidget(QLabel(self.tr("Never send passages from these sources:")))
@@ -123,6 +122,10 @@ class PrivacyPage(QWidget):
             item = self.sources.item(row)
             out[str(item.data(_ID))] = item.checkState() == Qt.CheckState.Checked
         return out
+
+    def _never_send_paths(self) -> list[str]:
+        lines = (line.strip() for line in self.never_send.toPlainText().splitlines())
+        return [line for line in lines if line]
 
     def source_permissions(self) -> dict[str, dict]:
         """The settings' permission records with the boxes' never-send applied."""

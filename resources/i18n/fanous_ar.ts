@@ -154,6 +154,65 @@
     </message>
 </context>
 <context>
+    <name>AppearancePage</name>
+    <message>
+        <source>A new language applies the next time Fanous starts.</source>
+        <translation>تُطبَّق اللغة الجديدة عند تشغيل فانوس في المرة القادمة.</translation>
+    </message>
+    <message>
+        <source>Colours</source>
+        <translation>الألوان</translation>
+    </message>
+    <message>
+        <source>Each message follows the direction of its own text: Arabic questions and answers read right to left. Scaling follows the screen&apos;s DPI.</source>
+        <translation>تتبع كل رسالة اتجاه نصها: فالأسئلة والإجابات العربية تُقرأ من اليمين إلى اليسار. ويتبع التكبير دقة الشاشة (DPI).</translation>
+    </message>
+    <message>
+        <source>Follow the system (now: {scheme})</source>
+        <translation>تتبع النظام (الآن: {scheme})</translation>
+    </message>
+    <message>
+        <source>Follows the language ({direction})</source>
+        <translation>يتبع اللغة ({direction})</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>اللغة</translation>
+    </message>
+    <message>
+        <source>Layout</source>
+        <translation>التخطيط</translation>
+    </message>
+    <message>
+        <source>System language</source>
+        <translation>لغة النظام</translation>
+    </message>
+    <message>
+        <source>dark</source>
+        <translation>داكن</translation>
+    </message>
+    <message>
+        <source>left to right</source>
+        <translation>من اليسار إلى اليمين</translation>
+    </message>
+    <message>
+        <source>light</source>
+        <translation>فاتح</translation>
+    </message>
+    <message>
+        <source>right to left</source>
+        <translation>من اليمين إلى اليسار</translation>
+    </message>
+    <message>
+        <source>system default</source>
+        <translation>إعداد النظام</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>غير معروف</translation>
+    </message>
+</context>
+<context>
     <name>ChatPanel</name>
     <message>
         <source>Ask a question about your notes. Add a folder of notes first with File › Add notes folder…</source>
@@ -228,6 +287,89 @@
     <message>
         <source>stopped</source>
         <translation>أُوقفت</translation>
+    </message>
+</context>
+<context>
+    <name>CloudPage</name>
+    <message>
+        <source>API key</source>
+        <translation>مفتاح API</translation>
+    </message>
+    <message>
+        <source>Base URL</source>
+        <translation>عنوان URL الأساسي</translation>
+    </message>
+    <message>
+        <source>Cloud base URL</source>
+        <translation>عنوان URL الأساسي للسحابة</translation>
+    </message>
+    <message>
+        <source>Cloud escalation</source>
+        <translation>التصعيد إلى السحابة</translation>
+    </message>
+    <message>
+        <source>Cloud model</source>
+        <translation>النموذج السحابي</translation>
+    </message>
+    <message>
+        <source>Cloud provider</source>
+        <translation>مزوّد السحابة</translation>
+    </message>
+    <message>
+        <source>Confirm each escalation</source>
+        <translation>تأكيد كل تصعيد</translation>
+    </message>
+    <message>
+        <source>Escalate from score</source>
+        <translation>التصعيد ابتداءً من الدرجة</translation>
+    </message>
+    <message>
+        <source>Escalation threshold</source>
+        <translation>عتبة التصعيد</translation>
+    </message>
+    <message>
+        <source>Lower sends more hard tasks to the cloud model; higher keeps more on this computer. Never-send sources, the budget and the offline switch always win.</source>
+        <translation>القيمة الأدنى ترسل مزيدًا من المهام الصعبة إلى النموذج السحابي، والأعلى تُبقي المزيد على هذا الجهاز. ولمصادر «ممنوع الإرسال» والميزانية ومفتاح العمل دون اتصال الكلمة الأخيرة دائمًا.</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>النموذج</translation>
+    </message>
+    <message>
+        <source>Monthly budget</source>
+        <translation>الميزانية الشهرية</translation>
+    </message>
+    <message>
+        <source>Monthly budget in US dollars</source>
+        <translation>الميزانية الشهرية بالدولار الأمريكي</translation>
+    </message>
+    <message>
+        <source>Provider</source>
+        <translation>المزوّد</translation>
+    </message>
+    <message>
+        <source>Show what will be sent and ask each time</source>
+        <translation>اعرض ما سيُرسل واسألني في كل مرة</translation>
+    </message>
+    <message>
+        <source>The base URL must start with https:// (plain http:// only for a server on this computer, such as http://127.0.0.1:8000/v1).</source>
+        <translation>يجب أن يبدأ العنوان الأساسي بـ https:// (لا يُقبل http:// إلا لخادم على هذا الجهاز، مثل http://127.0.0.1:8000/v1).</translation>
+    </message>
+    <message>
+        <source>With cloud escalation off, every question is answered on this computer and nothing leaves it. When it is on, hard questions may go to a cloud model with your own API key; what is sent is minimised, and every request is written to the egress ledger (Privacy page).</source>
+        <translation>حين يكون التصعيد إلى السحابة معطّلًا، يُجاب عن كل سؤال على هذا الجهاز ولا يغادره شيء. وحين يُفعَّل، قد تُرسل الأسئلة الصعبة إلى نموذج سحابي بمفتاح API الخاص بك؛ ويُقلَّص ما يُرسل إلى أدنى حد، ويُدوَّن كل طلب في سجل الصادر (صفحة الخصوصية).</translation>
+    </message>
+    <message>
+        <source>stored in the OS keyring; leave empty to keep</source>
+        <translation>يُحفظ في حلقة مفاتيح النظام؛ اتركه فارغًا للإبقاء على الحالي</translation>
+    </message>
+    <message>
+        <source>the provider&apos;s default model</source>
+        <translation>النموذج الافتراضي لدى المزوّد</translation>
+    </message>
+    <message>
+        <source>the provider&apos;s own endpoint</source>
+        <translation>نقطة الاتصال الخاصة بالمزوّد</translation>
     </message>
 </context>
 <context>
@@ -775,6 +917,81 @@ What to do: {fix}</source>
     </message>
 </context>
 <context>
+    <name>ModelsPage</name>
+    <message>
+        <source>An Ollama embedding model (e.g. bge-m3) to use instead; passages are embedded again in the background and search keeps working meanwhile.</source>
+        <translation>نموذج تضمين من Ollama (مثل bge-m3) يُستخدم بدلًا منه؛ تُضمَّن المقاطع من جديد في الخلفية ويبقى البحث عاملًا في أثناء ذلك.</translation>
+    </message>
+    <message>
+        <source>Detecting the hardware…</source>
+        <translation>جارٍ التعرّف على العتاد…</translation>
+    </message>
+    <message>
+        <source>Detecting…</source>
+        <translation>جارٍ التعرّف…</translation>
+    </message>
+    <message>
+        <source>Embedded model</source>
+        <translation>النموذج المدمج</translation>
+    </message>
+    <message>
+        <source>Embedding model</source>
+        <translation>نموذج التضمين</translation>
+    </message>
+    <message>
+        <source>Engine</source>
+        <translation>المحرك</translation>
+    </message>
+    <message>
+        <source>For this machine: {model} with Ollama ({reason}); without Ollama the embedded {fallback} answers.</source>
+        <translation>لهذا الجهاز: ⁨{model}⁩ عبر Ollama (⁨{reason}⁩)؛ ومن دون Ollama يجيب النموذج المدمج ⁨{fallback}⁩.</translation>
+    </message>
+    <message>
+        <source>Free the model&apos;s memory when Fanous quits</source>
+        <translation>تحرير ذاكرة النموذج عند إغلاق فانوس</translation>
+    </message>
+    <message>
+        <source>Local engine</source>
+        <translation>المحرك المحلي</translation>
+    </message>
+    <message>
+        <source>Ollama address</source>
+        <translation>عنوان Ollama</translation>
+    </message>
+    <message>
+        <source>Ollama keeps the model loaded for 30 minutes so answers start at once; on, Fanous gives its (GPU) memory back when you quit.</source>
+        <translation>يُبقي Ollama النموذج محمّلًا ثلاثين دقيقة لتبدأ الإجابات فورًا؛ عند تفعيل هذا الخيار يعيد فانوس ذاكرته (ذاكرة المعالج الرسومي) عند الإغلاق.</translation>
+    </message>
+    <message>
+        <source>Ollama model</source>
+        <translation>نموذج Ollama</translation>
+    </message>
+    <message>
+        <source>Recommended</source>
+        <translation>المُوصى به</translation>
+    </message>
+    <message>
+        <source>The embedded model runs on this machine without anything to install.</source>
+        <translation>يعمل النموذج المدمج على هذا الجهاز دون تثبيت أي شيء.</translation>
+    </message>
+    <message>
+        <source>This machine</source>
+        <translation>هذا الجهاز</translation>
+    </message>
+    <message>
+        <source>auto: Ollama when it runs, else the embedded model. Nothing is downloaded.</source>
+        <translation>auto: يُستخدم Ollama إن كان يعمل، وإلا فالنموذج المدمج. لا يُنزَّل أي شيء.</translation>
+    </message>
+    <message>
+        <source>built in: multilingual E5-small (offline)</source>
+        <translation>المدمج: ‏E5-small متعدد اللغات (دون اتصال)</translation>
+    </message>
+    <message>
+        <source>the first chat model Ollama has</source>
+        <translation>أول نموذج محادثة لدى Ollama</translation>
+    </message>
+</context>
+<context>
     <name>MonitorPage</name>
     <message>
         <source>Monitor</source>
@@ -1181,36 +1398,8 @@ What to do: {fix}</source>
 <context>
     <name>SettingsDialog</name>
     <message>
-        <source>With cloud escalation off, every question is answered on this computer and nothing leaves it. When it is on, hard questions may go to a cloud model with your own API key; what is sent is minimised, and every request is written to the egress ledger (Privacy page).</source>
-        <translation>حين يكون التصعيد إلى السحابة معطّلًا، يُجاب عن كل سؤال على هذا الجهاز ولا يغادره شيء. وحين يُفعَّل، قد تُرسل الأسئلة الصعبة إلى نموذج سحابي بمفتاح API الخاص بك؛ ويُقلَّص ما يُرسل إلى أدنى حد، ويُدوَّن كل طلب في سجل الصادر (صفحة الخصوصية).</translation>
-    </message>
-    <message>
-        <source>Add notes folder</source>
-        <translation>إضافة مجلد ملاحظات</translation>
-    </message>
-    <message>
-        <source>Detecting the hardware…</source>
-        <translation>جارٍ التعرّف على العتاد…</translation>
-    </message>
-    <message>
-        <source>For this machine: {model} with Ollama ({reason}); without Ollama the embedded {fallback} answers.</source>
-        <translation>لهذا الجهاز: ⁨{model}⁩ عبر Ollama (⁨{reason}⁩)؛ ومن دون Ollama يجيب النموذج المدمج ⁨{fallback}⁩.</translation>
-    </message>
-    <message>
-        <source>The embedded model runs on this machine without anything to install.</source>
-        <translation>يعمل النموذج المدمج على هذا الجهاز دون تثبيت أي شيء.</translation>
-    </message>
-    <message>
         <source>Fanous settings</source>
         <translation>إعدادات فانوس</translation>
-    </message>
-    <message>
-        <source>Sync mail now</source>
-        <translation>مزامنة البريد الآن</translation>
-    </message>
-    <message>
-        <source>Fetch new IMAP mail and re-read mail on disk</source>
-        <translation>اجلب بريد IMAP الجديد وأعد قراءة البريد على القرص</translation>
     </message>
     <message>
         <source>Settings pages</source>
@@ -1236,13 +1425,28 @@ What to do: {fix}</source>
         <source>Appearance</source>
         <translation>المظهر</translation>
     </message>
+</context>
+<context>
+    <name>SourcesPage</name>
+    <message>
+        <source>Add notes folder</source>
+        <translation>إضافة مجلد ملاحظات</translation>
+    </message>
+    <message>
+        <source>Add…</source>
+        <translation>إضافة…</translation>
+    </message>
+    <message>
+        <source>Fetch new IMAP mail and re-read mail on disk</source>
+        <translation>اجلب بريد IMAP الجديد وأعد قراءة البريد على القرص</translation>
+    </message>
     <message>
         <source>Notes folders</source>
         <translation>مجلدات الملاحظات</translation>
     </message>
     <message>
-        <source>Add…</source>
-        <translation>إضافة…</translation>
+        <source>Progress shows in the status bar; the window stays usable.</source>
+        <translation>يظهر التقدّم في شريط الحالة، وتبقى النافذة قابلة للاستخدام.</translation>
     </message>
     <message>
         <source>Remove</source>
@@ -1253,200 +1457,8 @@ What to do: {fix}</source>
         <translation>إزالة مجلد الملاحظات</translation>
     </message>
     <message>
-        <source>Progress shows in the status bar; the window stays usable.</source>
-        <translation>يظهر التقدّم في شريط الحالة، وتبقى النافذة قابلة للاستخدام.</translation>
-    </message>
-    <message>
-        <source>Local engine</source>
-        <translation>المحرك المحلي</translation>
-    </message>
-    <message>
-        <source>Embedded model</source>
-        <translation>النموذج المدمج</translation>
-    </message>
-    <message>
-        <source>Ollama address</source>
-        <translation>عنوان Ollama</translation>
-    </message>
-    <message>
-        <source>Ollama model</source>
-        <translation>نموذج Ollama</translation>
-    </message>
-    <message>
-        <source>the first chat model Ollama has</source>
-        <translation>أول نموذج محادثة لدى Ollama</translation>
-    </message>
-    <message>
-        <source>Embedding model</source>
-        <translation>نموذج التضمين</translation>
-    </message>
-    <message>
-        <source>built in: multilingual E5-small (offline)</source>
-        <translation>المدمج: ‏E5-small متعدد اللغات (دون اتصال)</translation>
-    </message>
-    <message>
-        <source>An Ollama embedding model (e.g. bge-m3) to use instead; passages are embedded again in the background and search keeps working meanwhile.</source>
-        <translation>نموذج تضمين من Ollama (مثل bge-m3) يُستخدم بدلًا منه؛ تُضمَّن المقاطع من جديد في الخلفية ويبقى البحث عاملًا في أثناء ذلك.</translation>
-    </message>
-    <message>
-        <source>Free the model&apos;s memory when Fanous quits</source>
-        <translation>تحرير ذاكرة النموذج عند إغلاق فانوس</translation>
-    </message>
-    <message>
-        <source>Ollama keeps the model loaded for 30 minutes so answers start at once; on, Fanous gives its (GPU) memory back when you quit.</source>
-        <translation>يُبقي Ollama النموذج محمّلًا ثلاثين دقيقة لتبدأ الإجابات فورًا؛ عند تفعيل هذا الخيار يعيد فانوس ذاكرته (ذاكرة المعالج الرسومي) عند الإغلاق.</translation>
-    </message>
-    <message>
-        <source>Engine</source>
-        <translation>المحرك</translation>
-    </message>
-    <message>
-        <source>This machine</source>
-        <translation>هذا الجهاز</translation>
-    </message>
-    <message>
-        <source>Recommended</source>
-        <translation>المُوصى به</translation>
-    </message>
-    <message>
-        <source>auto: Ollama when it runs, else the embedded model. Nothing is downloaded.</source>
-        <translation>auto: يُستخدم Ollama إن كان يعمل، وإلا فالنموذج المدمج. لا يُنزَّل أي شيء.</translation>
-    </message>
-    <message>
-        <source>Cloud escalation</source>
-        <translation>التصعيد إلى السحابة</translation>
-    </message>
-    <message>
-        <source>Cloud provider</source>
-        <translation>مزوّد السحابة</translation>
-    </message>
-    <message>
-        <source>Cloud base URL</source>
-        <translation>عنوان URL الأساسي للسحابة</translation>
-    </message>
-    <message>
-        <source>the provider&apos;s own endpoint</source>
-        <translation>نقطة الاتصال الخاصة بالمزوّد</translation>
-    </message>
-    <message>
-        <source>Cloud model</source>
-        <translation>النموذج السحابي</translation>
-    </message>
-    <message>
-        <source>the provider&apos;s default model</source>
-        <translation>النموذج الافتراضي لدى المزوّد</translation>
-    </message>
-    <message>
-        <source>API key</source>
-        <translation>مفتاح API</translation>
-    </message>
-    <message>
-        <source>stored in the OS keyring; leave empty to keep</source>
-        <translation>يُحفظ في حلقة مفاتيح النظام؛ اتركه فارغًا للإبقاء على الحالي</translation>
-    </message>
-    <message>
-        <source>Monthly budget in US dollars</source>
-        <translation>الميزانية الشهرية بالدولار الأمريكي</translation>
-    </message>
-    <message>
-        <source>Escalation threshold</source>
-        <translation>عتبة التصعيد</translation>
-    </message>
-    <message>
-        <source>Lower sends more hard tasks to the cloud model; higher keeps more on this computer. Never-send sources, the budget and the offline switch always win.</source>
-        <translation>القيمة الأدنى ترسل مزيدًا من المهام الصعبة إلى النموذج السحابي، والأعلى تُبقي المزيد على هذا الجهاز. ولمصادر «ممنوع الإرسال» والميزانية ومفتاح العمل دون اتصال الكلمة الأخيرة دائمًا.</translation>
-    </message>
-    <message>
-        <source>Show what will be sent and ask each time</source>
-        <translation>اعرض ما سيُرسل واسألني في كل مرة</translation>
-    </message>
-    <message>
-        <source>Confirm each escalation</source>
-        <translation>تأكيد كل تصعيد</translation>
-    </message>
-    <message>
-        <source>Provider</source>
-        <translation>المزوّد</translation>
-    </message>
-    <message>
-        <source>Base URL</source>
-        <translation>عنوان URL الأساسي</translation>
-    </message>
-    <message>
-        <source>Model</source>
-        <translation>النموذج</translation>
-    </message>
-    <message>
-        <source>Monthly budget</source>
-        <translation>الميزانية الشهرية</translation>
-    </message>
-    <message>
-        <source>Escalate from score</source>
-        <translation>التصعيد ابتداءً من الدرجة</translation>
-    </message>
-    <message>
-        <source>The base URL must start with https:// (plain http:// only for a server on this computer, such as http://127.0.0.1:8000/v1).</source>
-        <translation>يجب أن يبدأ العنوان الأساسي بـ https:// (لا يُقبل http:// إلا لخادم على هذا الجهاز، مثل http://127.0.0.1:8000/v1).</translation>
-    </message>
-    <message>
-        <source>light</source>
-        <translation>فاتح</translation>
-    </message>
-    <message>
-        <source>dark</source>
-        <translation>داكن</translation>
-    </message>
-    <message>
-        <source>unknown</source>
-        <translation>غير معروف</translation>
-    </message>
-    <message>
-        <source>system default</source>
-        <translation>إعداد النظام</translation>
-    </message>
-    <message>
-        <source>left to right</source>
-        <translation>من اليسار إلى اليمين</translation>
-    </message>
-    <message>
-        <source>right to left</source>
-        <translation>من اليمين إلى اليسار</translation>
-    </message>
-    <message>
-        <source>Language</source>
-        <translation>اللغة</translation>
-    </message>
-    <message>
-        <source>System language</source>
-        <translation>لغة النظام</translation>
-    </message>
-    <message>
-        <source>A new language applies the next time Fanous starts.</source>
-        <translation>تُطبَّق اللغة الجديدة عند تشغيل فانوس في المرة القادمة.</translation>
-    </message>
-    <message>
-        <source>Colours</source>
-        <translation>الألوان</translation>
-    </message>
-    <message>
-        <source>Follow the system (now: {scheme})</source>
-        <translation>تتبع النظام (الآن: {scheme})</translation>
-    </message>
-    <message>
-        <source>Layout</source>
-        <translation>التخطيط</translation>
-    </message>
-    <message>
-        <source>Follows the language ({direction})</source>
-        <translation>يتبع اللغة ({direction})</translation>
-    </message>
-    <message>
-        <source>Each message follows the direction of its own text: Arabic questions and answers read right to left. Scaling follows the screen&apos;s DPI.</source>
-        <translation>تتبع كل رسالة اتجاه نصها: فالأسئلة والإجابات العربية تُقرأ من اليمين إلى اليسار. ويتبع التكبير دقة الشاشة (DPI).</translation>
-    </message>
-    <message>
-        <source>Detecting…</source>
-        <translation>جارٍ التعرّف…</translation>
+        <source>Sync mail now</source>
+        <translation>مزامنة البريد الآن</translation>
     </message>
 </context>
 <context>
