@@ -15,7 +15,7 @@ from desktop.confirm_action import ConfirmAction
 from desktop.ops import OpContext
 from desktop.qt import QInputDialog
 from desktop.status import MESSAGE_MS
-from desktop.window_part import WindowPart
+from desktop.window_part import WindowHost, WindowPart
 
 if TYPE_CHECKING:
     from desktop.sources_panel import SourceRef
@@ -47,8 +47,11 @@ class TurnRecord:
 
 
 class ActionsPart(WindowPart):
-    def __init__(self, window: Any, *, ask_text: Callable[..., tuple[str, bool]] | None = None):
-        super().__init__(window)
+    def __init__(
+        self, host: WindowHost, *, ask_text: Callable[..., tuple[str, bool]] | None = None
+    ) -> None:
+        super().__init__(host)
+        self._host = host
         self.dialog: ConfirmAction | None = None  # the confirmation, while it asks
         self._ask_text = ask_text or QInputDialog.getMultiLineText
 
@@ -84,7 +87,7 @@ class ActionsPart(WindowPart):
             if isinstance(proposal, Proposal):
                 self.confirm(proposal)
         elif name.startswith("why") and name[3:].isdigit():
-            self._window.show_error(record.proposals[int(name[3:])])  # type: ignore[arg-type]
+            self._host.show_error(record.proposals[int(name[3:])])  # type: ignore[arg-type]
 
     @staticmethod
     def _origin(record: TurnRecord) -> Origin:
@@ -106,7 +109,7 @@ class ActionsPart(WindowPart):
     def draft_reply(self, ref: SourceRef) -> None:
         """Ask what the reply should say, then let the current route write it."""
         text, ok = self._ask_text(
-            self._window,
+            self._host.window(),
             self.tr("Draft a reply"),
             self.tr(
                 "What should the reply to “{title}” say? It is saved as a draft, never sent."
@@ -124,17 +127,17 @@ class ActionsPart(WindowPart):
     def propose(self, make: Callable[[Actions], Proposal]) -> None:
         """Make the proposal on the store's worker (it may read the index, ask the model
         or list a mailbox), then ask the user."""
-        workspace = self._window.workspace
-        self._window.statusBar().showMessage(self.tr("Preparing the proposal…"))
-        self._window.ops.run(
+        workspace = self._host.workspace
+        self._host.show_message(self.tr("Preparing the proposal…"))
+        self._host.ops.run(
             lambda _ctx: make(Actions(workspace)),
             on_success=self.confirm,
-            on_failure=self._window.show_error,
+            on_failure=self._host.show_error,
         )
 
     def confirm(self, proposal: Proposal) -> ConfirmAction:
-        self._window.statusBar().clearMessage()
-        dialog = ConfirmAction(proposal, self._window)
+        self._host.show_message("")
+        dialog = ConfirmAction(proposal, self._host.window())
         dialog.accepted.connect(lambda: self._carry_out(proposal))
         dialog.finished.connect(lambda _r: setattr(self, "dialog", None))
         dialog.finished.connect(dialog.deleteLater)
@@ -143,15 +146,15 @@ class ActionsPart(WindowPart):
         return dialog
 
     def _carry_out(self, proposal: Proposal) -> None:
-        workspace = self._window.workspace
+        workspace = self._host.workspace
 
         def work(_ctx: OpContext) -> Any:
             return Actions(workspace).confirm(proposal, Confirmation("window dialog"))
 
-        self._window.ops.run(work, on_success=self._done, on_failure=self._window.show_error)
+        self._host.ops.run(work, on_success=self._done, on_failure=self._host.show_error)
 
     def _done(self, entry: Any) -> None:
-        self._window.statusBar().showMessage(
+        self._host.show_message(
             self.tr("Saved: {target} (undo it in Settings › Privacy › Action log)").format(
                 target=entry.target
             ),

@@ -11,7 +11,7 @@ from agent.monitor import feedback
 from contracts.errors import InputError
 from desktop.qt import QInputDialog
 from desktop.status import MESSAGE_MS
-from desktop.window_part import WindowPart
+from desktop.window_part import WindowHost, WindowPart
 
 if TYPE_CHECKING:
     from desktop.actions_part import TurnRecord
@@ -22,8 +22,11 @@ PREFIX = "fb-"  # the link names this part answers
 
 
 class FeedbackPart(WindowPart):
-    def __init__(self, window: Any, *, ask_text: Callable[..., tuple[str, bool]] | None = None):
-        super().__init__(window)
+    def __init__(
+        self, host: WindowHost, *, ask_text: Callable[..., tuple[str, bool]] | None = None
+    ) -> None:
+        super().__init__(host)
+        self._host = host
         self._ask_text = ask_text or QInputDialog.getMultiLineText
         self.last: feedback.Feedback | None = None  # what was kept last (tests read it)
 
@@ -42,7 +45,7 @@ class FeedbackPart(WindowPart):
             self.give(record, rating=what)
         elif what == "right":
             text, ok = self._ask_text(
-                self._window,
+                self._host.window(),
                 self.tr("The right answer"),
                 self.tr(
                     "What is the right answer to “{question}”? It is kept with this answer "
@@ -55,7 +58,7 @@ class FeedbackPart(WindowPart):
     def give(
         self, record: TurnRecord, *, rating: Any = None, correction: str | None = None
     ) -> None:
-        store = self._window.workspace.store
+        store = self._host.workspace.store
 
         def work(_ctx: Any) -> feedback.Feedback:
             turn = record.turn_id
@@ -68,10 +71,10 @@ class FeedbackPart(WindowPart):
                 )
             return feedback.give(store, turn, rating=rating, correction=correction)
 
-        self._window.ops.run(work, on_success=self._done, on_failure=self._window.show_error)
+        self._host.ops.run(work, on_success=self._done, on_failure=self._host.show_error)
 
     def _done(self, kept: feedback.Feedback) -> None:
         self.last = kept
-        self._window.statusBar().showMessage(
+        self._host.show_message(
             self.tr("Thank you: kept with this answer for your evaluation set"), MESSAGE_MS
         )

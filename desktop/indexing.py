@@ -105,6 +105,7 @@ class IndexRunner(WindowPart):
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
+        self._window = window  # still reaches into the window's widgets
         self._ops: set[Op] = set()
 
     @property

@@ -17,7 +17,7 @@ probes, the settings and the shutdown.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from agent import mail_accounts
@@ -81,10 +81,16 @@ class MainWindow(QMainWindow):
         self._choose_folder = choose_folder
         self._open_url = open_url
         self._choose_mail_path = choose_mail_path
-        self.session = ChatSession(self)
+        # The parts: each asks the window for what it needs through a small interface
+        # (``window_part.WindowHost``, ``chat_session.ChatHost``), implemented below.
         self.actions = ActionsPart(self)
         self.feedback = FeedbackPart(self)
-        self.sidebar = ConversationSidebar(self)
+        self._chat = ChatPanel()
+        self.session = ChatSession(self, self._chat, actions=self.actions, feedback=self.feedback)
+        self.conversations = ConversationList()
+        self.sidebar = ConversationSidebar(
+            self, self.conversations, history=self.history, session=self.session
+        )
         self.indexing = IndexRunner(self)
         self.hardware = None
 
@@ -118,13 +124,12 @@ class MainWindow(QMainWindow):
         self.action_cloud = actions.cloud
 
     def _build_central(self) -> None:
-        self.conversations = ConversationList()
         self.conversations.open_requested.connect(self.sidebar.open)
         self.conversations.rename_requested.connect(self.sidebar.rename)
         self.conversations.delete_requested.connect(self.sidebar.delete)
         self.conversations.search_changed.connect(lambda _q: self.sidebar.refresh())
         self.conversations.new_requested.connect(self.new_chat)
-        chat = ChatPanel()
+        chat = self._chat
         self.transcript, self.banner, self.prompt = chat.transcript, chat.banner, chat.prompt
         self.send_button, self.stop_button = chat.send_button, chat.stop_button
         self.transcript.source_clicked.connect(self.show_turn_source)
@@ -187,10 +192,33 @@ class MainWindow(QMainWindow):
         self.stop_button.setEnabled(self.is_busy)
         self.action_stop.setEnabled(self.is_busy)
 
+    # -- what the parts ask of the window (WindowHost, ChatHost) ---------------------------
+
     def show_error(self, error: BaseException) -> None:
         message, fix = describe_error(error)
         self.banner.show_message(message, fix)
         self.statusBar().showMessage(message, MESSAGE_MS)
+
+    def show_message(self, text: str, timeout_ms: int = 0) -> None:
+        if text:
+            self.statusBar().showMessage(text, timeout_ms)
+        else:
+            self.statusBar().clearMessage()
+
+    def show_sources(self, sources: Sequence[Any], select: int = 0) -> None:
+        self.sources.show_sources(sources, select=select)
+
+    def show_current_conversation(self, conversation_id: int | None) -> None:
+        self.conversations.set_current(conversation_id)
+
+    def refresh_conversations(self) -> None:
+        self.sidebar.refresh()
+
+    def answer_shown(self, answer: Answer) -> None:
+        # Answered here by a server that says where its model sits: GPU, or not?
+        if answer.route.kind == "local" and self.workspace.engine.capabilities.reports_residency:
+            self.status.probe_residency(self.workspace.settings.ollama_host, self.probes)
+        self.sync_cloud()
 
     # -- status probes -------------------------------------------------------------------
 
