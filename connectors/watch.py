@@ -102,6 +102,10 @@ class FolderWatch:
         self._thread.start()
         return self
 
+    def stopping(self) -> bool:
+        """Whether ``stop`` was called: a long batch checks it to end early."""
+        return self._stop.is_set()
+
     def stop(self) -> None:
         self._stop.set()
         self._wake.set()

@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import write_notes
 
 FANOUS = [sys.executable, "-m", "agent.cli"]
@@ -58,7 +60,7 @@ def test_index_embeds_and_search_filters(tmp_path: Path) -> None:
 def test_index_watch_picks_up_an_edit(tmp_path: Path) -> None:
     notes = write_notes(tmp_path / "notes", {"a.md": "# A\n\nNothing yet."})
     home = tmp_path / "home"
-    env = {**os.environ, "FANOUS_HOME": str(home)}
+    env = {**os.environ, "FANOUS_HOME": str(home), "PYTHONFAULTHANDLER": "1"}
     proc = subprocess.Popen(
         [*FANOUS, "index", "--notes", str(notes), "--watch", "--no-embed"],
         env=env,
@@ -80,5 +82,10 @@ def test_index_watch_picks_up_an_edit(tmp_path: Path) -> None:
         assert found and found[0]["path"].endswith("b.md")
     finally:
         proc.send_signal(signal.SIGINT)
-        proc.wait(timeout=30)
-    assert proc.returncode == 0
+        try:
+            _, rest = proc.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.send_signal(signal.SIGABRT)  # faulthandler prints every thread's stack
+            _, rest = proc.communicate()
+            pytest.fail(f"`index --watch` still ran 60 s after Ctrl-C; its stderr: {rest}")
+    assert proc.returncode == 0, rest

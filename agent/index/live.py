@@ -51,7 +51,9 @@ class LiveIndex:
         store = self._store
         before = last_chunk_id(store)
         report = (
-            index_source(store, self.folder) if rescan else index_paths(store, self.folder, paths)
+            index_source(store, self.folder, should_stop=self.watch.stopping)
+            if rescan
+            else index_paths(store, self.folder, paths)
         )
         log.info("live %s: %s", self.folder.root, report.summary())
         if self.after_index is not None:
