@@ -279,6 +279,11 @@ class Workspace:
         """Why background embedding stopped, if it did (cleared by its next good run)."""
         return None if self._background is None else self._background.error
 
+    @property
+    def embedding_paused(self) -> bool:
+        """Whether background embedding is held while an answer runs."""
+        return self._background is not None and self._background.is_paused
+
     def wait_for_embedding(self, timeout: float) -> bool:
         """Wait until background embedding has caught up: True when it has, False when
         none was started or it is still at work after ``timeout`` seconds."""

@@ -245,7 +245,7 @@ def test_save_the_last_answer_with_links_to_its_sources(
     notes: Path,
 ) -> None:
     grants.allow("notes", str(notes))
-    actions.ws._engine.replies.append("The ferry leaves at 7:40 from pier 3.")
+    actions.ws.engine.replies.append("The ferry leaves at 7:40 from pier 3.")  # a FakeEngine
     actions.ws.ask("When does the ferry leave?")
     answer = actions.last_answer()
     assert answer.text == "The ferry leaves at 7:40 from pier 3."

@@ -529,6 +529,11 @@ class BackgroundEmbedder:
                 if not self._pauses:
                     self._running.set()
 
+    @property
+    def is_paused(self) -> bool:
+        """Whether an answer holds it paused (``paused``) right now."""
+        return not self._running.is_set()
+
     def _stopping(self) -> bool:
         """Between batches: wait while paused; True once asked to stop."""
         while not self._running.wait(0.2):
