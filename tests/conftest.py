@@ -13,6 +13,12 @@ from tests.fakes.engines import FakeEngine
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+# How long a UI test waits for what it expects (a dialog, an answer, a finished index)
+# before it fails. A wait ends as soon as the condition holds, so a generous bound costs
+# nothing on an idle machine and keeps a loaded one (CI beside other jobs) from failing a
+# test that only ran slow: timing is the benchmarks' business, not the tests'.
+WAIT_MS = 30_000
+
 NOTES = {
     "travel/ferry.md": "# Travel\n\n## Ferry\n\nThe ferry to Hydra leaves at 7:40 from pier 3. "
     "Tickets cost 12 euros at the kiosk.\n",

@@ -23,6 +23,7 @@ from desktop.app import build_window
 from desktop.main_window import MainWindow
 from desktop.ops import OpContext, Ops
 from desktop.qt import QDialogButtonBox, QPoint, Qt, QUrl
+from tests.conftest import WAIT_MS
 from tests.fakes.engines import FakeEngine
 
 FERRY = (
@@ -67,7 +68,7 @@ def open_window(qtbot: Any, tmp_path: Path) -> Iterator[Callable[..., MainWindow
         qtbot.addWidget(window)
         window.show()
         qtbot.waitExposed(window)
-        qtbot.waitUntil(lambda: not window.is_indexing, timeout=3000)
+        qtbot.waitUntil(lambda: not window.is_indexing, timeout=WAIT_MS)
         opened.append((window, workspace))
         return window
 
@@ -106,7 +107,7 @@ def test_answer_streams_in_with_its_sources(qtbot: Any, open_window: Any, notes:
     ask(qtbot, window)
     assert window.is_answering and not window.send_button.isEnabled()
     assert window.prompt.toPlainText() == ""
-    qtbot.waitUntil(lambda: not window.is_answering, timeout=3000)
+    qtbot.waitUntil(lambda: not window.is_answering, timeout=WAIT_MS)
 
     final = "The ferry leaves at 7:40."
     streamed = {p for p in partials if p and final.startswith(p) and p != final}
@@ -137,7 +138,7 @@ def test_shift_enter_is_a_new_line_and_ctrl_n_starts_a_new_chat(
     qtbot.keyClicks(window.prompt, "ferry")
     assert window.prompt.toPlainText() == "first line\nferry" and not window.is_answering
     qtbot.keyClick(window.prompt, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: not window.is_answering, timeout=3000)
+    qtbot.waitUntil(lambda: not window.is_answering, timeout=WAIT_MS)
     assert "7:40" in window.transcript.toPlainText()
 
     qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
@@ -184,11 +185,11 @@ def test_stop_cancels_a_slow_answer(qtbot: Any, open_window: Any, notes: Path) -
     slow = FakeEngine(" ".join(["word"] * 200), delay=0.02)  # 4 s if nobody stops it
     window = open_window(slow, folders=[notes])
     ask(qtbot, window)
-    qtbot.waitUntil(lambda: answer_part(window).count("word") >= 3, timeout=3000)
+    qtbot.waitUntil(lambda: answer_part(window).count("word") >= 3, timeout=WAIT_MS)
     assert window.stop_button.isEnabled()
 
     qtbot.keyClick(window, Qt.Key.Key_Escape)
-    qtbot.waitUntil(lambda: not window.is_answering, timeout=2000)
+    qtbot.waitUntil(lambda: not window.is_answering, timeout=WAIT_MS)
     assert window.send_button.isEnabled() and not window.stop_button.isEnabled()
     assert answer_part(window).count("word") < 200
     assert "stopped" in window.transcript.toPlainText()
@@ -215,7 +216,7 @@ def test_engine_error_is_shown_with_its_fix(qtbot: Any, open_window: Any, notes:
     engine.fail_with = EngineError("Ollama is not running", fix="start it")
     window = open_window(engine, folders=[notes])
     ask(qtbot, window)
-    qtbot.waitUntil(lambda: not window.is_answering, timeout=3000)
+    qtbot.waitUntil(lambda: not window.is_answering, timeout=WAIT_MS)
     assert window.banner.isVisible()
     assert "Ollama is not running" in window.banner.text() and "start it" in window.banner.text()
     assert "No answer" in window.transcript.toPlainText()
@@ -230,7 +231,7 @@ def test_on_a_full_disk_the_answer_is_shown_and_said_to_be_unsaved(
     full = StorageError("The disk is full: Fanous could not save", fix="free some space")
     window.workspace.store.read_only = full
     ask(qtbot, window)
-    qtbot.waitUntil(lambda: not window.is_answering, timeout=3000)
+    qtbot.waitUntil(lambda: not window.is_answering, timeout=WAIT_MS)
     assert "7:40" in answer_part(window)
     assert window.banner.isVisible()
     assert "not in your history" in window.banner.text()
@@ -254,17 +255,17 @@ def test_partial_answer_stays_visible_after_an_engine_error(
 ) -> None:
     window = open_window(BreaksMidway(), folders=[notes])
     ask(qtbot, window)
-    qtbot.waitUntil(lambda: not window.is_answering, timeout=3000)
+    qtbot.waitUntil(lambda: not window.is_answering, timeout=WAIT_MS)
     assert answer_part(window).startswith("The ferry")
     assert "Answer interrupted" in window.transcript.toPlainText()
     assert "restart it" in window.banner.text()
     # Kept in the history too: reopened, the conversation shows it, marked as stopped.
     failed = window.conversation_id
     assert failed is not None
-    qtbot.waitUntil(lambda: window.conversations.titles() == [QUESTION], timeout=2000)
+    qtbot.waitUntil(lambda: window.conversations.titles() == [QUESTION], timeout=WAIT_MS)
     window.new_chat()
     window.sidebar.open(failed)
-    qtbot.waitUntil(lambda: window.conversation_id == failed, timeout=2000)
+    qtbot.waitUntil(lambda: window.conversation_id == failed, timeout=WAIT_MS)
     text = window.transcript.toPlainText()
     assert QUESTION in text and "The ferry" in text and "stopped" in text
 
@@ -278,7 +279,7 @@ def test_add_folder_indexes_in_the_background_with_progress(
 
     window.action_add_folder.trigger()
     assert window.is_indexing  # the action returned before the indexing finished
-    qtbot.waitUntil(lambda: not window.is_indexing, timeout=3000)
+    qtbot.waitUntil(lambda: not window.is_indexing, timeout=WAIT_MS)
 
     assert any(m.startswith("Indexing 1/4 files") for m in messages), messages
     assert any(m.startswith("Indexed") and "4 new" in m for m in messages), messages
@@ -290,7 +291,7 @@ def test_missing_folder_is_reported_not_raised(
 ) -> None:
     window = open_window()
     window.add_notes_folder(str(tmp_path / "nowhere"))
-    qtbot.waitUntil(lambda: not window.is_indexing, timeout=3000)
+    qtbot.waitUntil(lambda: not window.is_indexing, timeout=WAIT_MS)
     assert window.banner.isVisible() and "does not exist" in window.banner.text()
 
 
@@ -311,7 +312,7 @@ def test_ops_report_on_the_main_thread(qtbot: Any) -> None:
         on_token=lambda _t: seen.append(("token", threading.current_thread() is main)),
         on_success=lambda r: seen.append((f"result {r}", threading.current_thread() is main)),
     )
-    with qtbot.waitSignal(op.finished, timeout=2000):
+    with qtbot.waitSignal(op.finished, timeout=WAIT_MS):
         pass
     assert seen == [("progress", True), ("token", True), ("result 42", True)]
     assert not ops.busy

@@ -19,6 +19,7 @@ from desktop.main_window import MainWindow
 from desktop.qt import Qt, QUrl
 from desktop.transcript import ACTION_SCHEME
 from tests import test_desktop as base
+from tests.conftest import WAIT_MS
 from tests.fakes.engines import FakeEngine
 from tests.test_desktop import ask
 
@@ -39,7 +40,7 @@ def reminders(window: MainWindow) -> list[Path]:
 def answered(qtbot: Any, open_window: Any, notes: Path) -> MainWindow:
     window = open_window(FakeEngine(ANSWER), folders=[notes])
     ask(qtbot, window)
-    qtbot.waitUntil(lambda: not window.is_answering, timeout=5000)
+    qtbot.waitUntil(lambda: not window.is_answering, timeout=WAIT_MS)
     return window
 
 
@@ -51,7 +52,7 @@ def test_remind_me_under_an_answer_asks_then_saves_and_the_log_undoes_it(
     assert "Save to notes · Remind me" in text
 
     click_action(window, 0, "remind")
-    qtbot.waitUntil(lambda: window.actions.dialog is not None, timeout=5000)
+    qtbot.waitUntil(lambda: window.actions.dialog is not None, timeout=WAIT_MS)
     dialog = window.actions.dialog
     assert dialog.windowTitle() == "Save this reminder?"
     assert "BEGIN:VEVENT" in dialog.preview.toPlainText()
@@ -61,32 +62,32 @@ def test_remind_me_under_an_answer_asks_then_saves_and_the_log_undoes_it(
 
     # Enter cancels: the default button is Cancel.
     qtbot.keyClick(dialog, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: window.actions.dialog is None, timeout=3000)
+    qtbot.waitUntil(lambda: window.actions.dialog is None, timeout=WAIT_MS)
     assert reminders(window) == []
     assert action_log.entries(window.workspace.store) == []
 
     click_action(window, 0, "remind")
-    qtbot.waitUntil(lambda: window.actions.dialog is not None, timeout=5000)
+    qtbot.waitUntil(lambda: window.actions.dialog is not None, timeout=WAIT_MS)
     qtbot.mouseClick(window.actions.dialog.confirm_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: len(reminders(window)) == 1, timeout=5000)
-    qtbot.waitUntil(lambda: "Saved:" in window.statusBar().currentMessage(), timeout=3000)
+    qtbot.waitUntil(lambda: len(reminders(window)) == 1, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: "Saved:" in window.statusBar().currentMessage(), timeout=WAIT_MS)
     (entry,) = action_log.entries(window.workspace.store)
     assert entry.confirmed_by.endswith("(window dialog)") and entry.kind == "reminder"
 
     settings = window.open_settings("Privacy")
     box = settings.action_log
-    qtbot.waitUntil(lambda: box.table.rowCount() == 1, timeout=3000)
+    qtbot.waitUntil(lambda: box.table.rowCount() == 1, timeout=WAIT_MS)
     assert box.table.item(0, 1).text() == "reminder"
     assert not box.undo_button.isEnabled()
     box.table.selectRow(0)
     assert box.undo_button.isEnabled()
     qtbot.mouseClick(box.undo_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: reminders(window) == [], timeout=5000)
-    qtbot.waitUntil(lambda: box.table.item(0, 5).text().startswith("undone"), timeout=3000)
+    qtbot.waitUntil(lambda: reminders(window) == [], timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: box.table.item(0, 5).text().startswith("undone"), timeout=WAIT_MS)
     exported = window.workspace.paths.data_dir / "log.json"
     box._choose_file = lambda _parent: str(exported)
     qtbot.mouseClick(box.export_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(exported.exists, timeout=3000)
+    qtbot.waitUntil(exported.exists, timeout=WAIT_MS)
     assert '"status": "undone"' in exported.read_text(encoding="utf-8")
     settings.reject()
 
@@ -97,7 +98,7 @@ def test_save_to_notes_without_a_writable_folder_says_how_to_allow_one(
     window = answered(qtbot, open_window, notes)
     before = sorted(p.name for p in notes.rglob("*"))
     click_action(window, 0, "note")
-    qtbot.waitUntil(lambda: window.banner.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: window.banner.isVisible(), timeout=WAIT_MS)
     assert "No notes folder may be written" in window.banner.text()
     assert "Settings › Privacy" in window.banner.text()
     assert window.actions.dialog is None
@@ -115,7 +116,7 @@ def test_save_to_notes_without_a_writable_folder_says_how_to_allow_one(
     saved = load_settings(window.workspace.paths)
     assert list(saved.source_permissions.values()) == [{"write_notes": True}]
     click_action(window, 0, "note")
-    qtbot.waitUntil(lambda: window.actions.dialog is not None, timeout=5000)
+    qtbot.waitUntil(lambda: window.actions.dialog is not None, timeout=WAIT_MS)
     assert window.actions.dialog.proposal.target.root == str(notes.resolve())
 
 
@@ -164,16 +165,16 @@ def test_save_to_notes_and_draft_a_reply_from_the_window(
         set_permission(ws.settings, find_source(ws.settings, str(place)).id, name, True)
     ws.save_settings()
     ask(qtbot, window, "When does the ferry leave from pier 3?")
-    qtbot.waitUntil(lambda: not window.is_answering, timeout=5000)
+    qtbot.waitUntil(lambda: not window.is_answering, timeout=WAIT_MS)
 
     click_action(window, 0, "note")
-    qtbot.waitUntil(lambda: window.actions.dialog is not None, timeout=5000)
+    qtbot.waitUntil(lambda: window.actions.dialog is not None, timeout=WAIT_MS)
     dialog = window.actions.dialog
     assert dialog.windowTitle() == "Save this note?"
     assert "title: When does the ferry leave from pier 3?" in dialog.preview.toPlainText()
     qtbot.mouseClick(dialog.confirm_button, Qt.MouseButton.LeftButton)
     saved = notes / "When does the ferry leave from pier 3.md"
-    qtbot.waitUntil(saved.exists, timeout=5000)
+    qtbot.waitUntil(saved.exists, timeout=WAIT_MS)
     assert ANSWER in saved.read_text(encoding="utf-8")
 
     # The mail among the answer's sources: Draft a reply, with what it should say.
@@ -184,14 +185,14 @@ def test_save_to_notes_and_draft_a_reply_from_the_window(
     assert sources.draft_button.isEnabled()
     window.actions._ask_text = lambda *_args: ("yes, pier 3 at 7:40", True)
     qtbot.mouseClick(sources.draft_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.actions.dialog is not None, timeout=5000)
+    qtbot.waitUntil(lambda: window.actions.dialog is not None, timeout=WAIT_MS)
     dialog = window.actions.dialog
     text = dialog.preview.toPlainText()
     assert "To: Omar Khalil <omar@example.org>" in text and "Subject: Re: Ferry time" in text
     assert "Yes, see you at pier 3." in text  # written by the model, as the route says
     assert "never sends mail" in dialog.findChild(type(dialog.origin), "actionSummary").text()
     qtbot.mouseClick(dialog.confirm_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: (mail / "Drafts").exists(), timeout=5000)
+    qtbot.waitUntil(lambda: (mail / "Drafts").exists(), timeout=WAIT_MS)
     (draft,) = (mail / "Drafts").iterdir()
     assert b"In-Reply-To: <f-1@example.org>" in draft.read_bytes()
     assert [e.kind for e in action_log.entries(ws.store)] == ["draft", "note"]

@@ -20,6 +20,7 @@ from desktop.main_window import MainWindow
 from desktop.qt import QElapsedTimer, QLocale, Qt, QTextCursor, QTimer, QUrl
 from desktop.transcript import SOURCE_SCHEME, text_direction
 from tests import test_desktop as base
+from tests.conftest import WAIT_MS
 from tests.fakes.engines import FakeEngine
 from tests.fakes.ollama_server import FakeOllama
 from tests.test_desktop import QUESTION, ask
@@ -63,7 +64,7 @@ def test_markdown_answer_with_route_and_sources_opens_the_cited_passage(
         open_url=lambda url: opened.append(url) or True,
     )
     ask(qtbot, window)
-    qtbot.waitUntil(lambda: not window.is_answering, timeout=3000)
+    qtbot.waitUntil(lambda: not window.is_answering, timeout=WAIT_MS)
 
     doc = window.transcript.document()
     text = window.transcript.toPlainText()
@@ -85,7 +86,7 @@ def test_markdown_answer_with_route_and_sources_opens_the_cited_passage(
     window.sources.clear()
     click_source_link(window, 0, 0)  # the link under the answer
     assert window.sources.current_source().name == "ferry.md"
-    qtbot.waitUntil(lambda: window.sources.highlighted_text() != "", timeout=2000)
+    qtbot.waitUntil(lambda: window.sources.highlighted_text() != "", timeout=WAIT_MS)
     assert FERRY_PASSAGE in window.sources.highlighted_text()
     assert "# Travel" in window.sources.preview.toPlainText()  # the whole note is shown
     qtbot.mouseClick(window.sources.open_button, Qt.MouseButton.LeftButton)
@@ -116,24 +117,24 @@ def test_conversations_are_listed_searched_reopened_renamed_deleted(
     engine = FakeEngine("At 7:40.", "12 euros.", "On Tuesday.")
     window = open_window(engine, folders=[notes])
     ask(qtbot, window)
-    qtbot.waitUntil(lambda: not window.is_answering, timeout=3000)
+    qtbot.waitUntil(lambda: not window.is_answering, timeout=WAIT_MS)
     ask(qtbot, window, "How much is the ferry ticket?")
-    qtbot.waitUntil(lambda: not window.is_answering, timeout=3000)
+    qtbot.waitUntil(lambda: not window.is_answering, timeout=WAIT_MS)
     first = window.conversation_id
     qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     ask(qtbot, window, "When is the dentist?")
-    qtbot.waitUntil(lambda: not window.is_answering, timeout=3000)
+    qtbot.waitUntil(lambda: not window.is_answering, timeout=WAIT_MS)
     panel = window.conversations
-    qtbot.waitUntil(lambda: panel.titles() == ["When is the dentist?", QUESTION], timeout=2000)
+    qtbot.waitUntil(lambda: panel.titles() == ["When is the dentist?", QUESTION], timeout=WAIT_MS)
 
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClicks(panel.search, "euros")  # only in an answer of the first one
-    qtbot.waitUntil(lambda: panel.titles() == [QUESTION], timeout=2000)
+    qtbot.waitUntil(lambda: panel.titles() == [QUESTION], timeout=WAIT_MS)
 
     item = panel.item_for(first)
     rect = panel.list.visualItemRect(item)
     qtbot.mouseClick(panel.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    qtbot.waitUntil(lambda: window.conversation_id == first, timeout=2000)
+    qtbot.waitUntil(lambda: window.conversation_id == first, timeout=WAIT_MS)
     text = window.transcript.toPlainText()
     assert "At 7:40." in text and "12 euros." in text and "dentist" not in text
     assert text.count("Sources: ferry.md") == 2
@@ -142,15 +143,15 @@ def test_conversations_are_listed_searched_reopened_renamed_deleted(
 
     # the next question continues the reopened conversation
     ask(qtbot, window, "And the ferry back?")
-    qtbot.waitUntil(lambda: not window.is_answering, timeout=3000)
+    qtbot.waitUntil(lambda: not window.is_answering, timeout=WAIT_MS)
     assert window.conversation_id == first
 
     panel.rename_requested.emit(first, "Hydra trip")
-    qtbot.waitUntil(lambda: panel.titles() == ["Hydra trip"], timeout=2000)
+    qtbot.waitUntil(lambda: panel.titles() == ["Hydra trip"], timeout=WAIT_MS)
     panel.search.clear()
-    qtbot.waitUntil(lambda: len(panel.titles()) == 2, timeout=2000)
+    qtbot.waitUntil(lambda: len(panel.titles()) == 2, timeout=WAIT_MS)
     panel.delete_requested.emit(first)
-    qtbot.waitUntil(lambda: panel.titles() == ["When is the dentist?"], timeout=2000)
+    qtbot.waitUntil(lambda: panel.titles() == ["When is the dentist?"], timeout=WAIT_MS)
     assert window.conversation_id is None and window.transcript.toPlainText() == ""
     assert [c.title for c in conversations.list_conversations(window.workspace.store)] == [
         "When is the dentist?"
@@ -167,10 +168,10 @@ def test_arabic_messages_render_right_to_left(qtbot: Any, open_window: Any, tmp_
         FakeEngine("تغادر العبارة في **السابعة** وأربعين دقيقة."), folders=[folder]
     )
     ask(qtbot, window, "When does the ferry leave?")  # an English turn first
-    qtbot.waitUntil(lambda: not window.is_answering, timeout=3000)
+    qtbot.waitUntil(lambda: not window.is_answering, timeout=WAIT_MS)
     window.prompt.setPlainText("متى تغادر العبارة؟")  # QTest types ASCII only
     qtbot.keyClick(window.prompt, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: not window.is_answering, timeout=3000)
+    qtbot.waitUntil(lambda: not window.is_answering, timeout=WAIT_MS)
 
     rows = blocks(window)
     rtl = Qt.LayoutDirection.RightToLeft
@@ -192,14 +193,14 @@ def test_arabic_messages_render_right_to_left(qtbot: Any, open_window: Any, tmp_
 def test_cloud_toggle_changes_routing(qtbot: Any, open_window: Any, notes: Path) -> None:
     window = open_window(FakeEngine("At 7:40.", "At 7:40."), folders=[notes])
     ask(qtbot, window)
-    qtbot.waitUntil(lambda: not window.is_answering, timeout=3000)
+    qtbot.waitUntil(lambda: not window.is_answering, timeout=WAIT_MS)
     off = window._last_answer.route
     assert off.reason == "cloud escalation is off"
 
     window.action_cloud.trigger()  # one click in the toolbar
     assert window.workspace.settings.cloud_escalation
     ask(qtbot, window)
-    qtbot.waitUntil(lambda: not window.is_answering, timeout=3000)
+    qtbot.waitUntil(lambda: not window.is_answering, timeout=WAIT_MS)
     on = window._last_answer.route
     assert on.reason != off.reason and "cloud escalation is off" not in on.reason
     stored = conversations.load_messages(window.workspace.store, window.conversation_id)
@@ -269,7 +270,7 @@ def test_event_loop_never_stalls_during_indexing_and_generation(
         window.workspace.settings.ollama_host = fake.url
         dialog = window.open_settings("Models")
         box = dialog.ollama
-        qtbot.waitUntil(lambda: not box.busy and box.pull_button.isEnabled(), timeout=5000)
+        qtbot.waitUntil(lambda: not box.busy and box.pull_button.isEnabled(), timeout=WAIT_MS)
         box.name.setText("qwen3:0.6b")
         box.pull()
         worst_pull, gap_pull, pull_s = probe(lambda: not box.busy, 30_000)
@@ -298,12 +299,12 @@ def test_confirm_each_shows_what_would_leave_and_declining_keeps_it_local(
     secrets.set_secret("custom", f"sk-test-{uuid.uuid4().hex}")
     try:
         ask(qtbot, window, "Why should I plan the ferry trip step by step?")
-        qtbot.waitUntil(lambda: window.confirm_dialog is not None, timeout=5000)
+        qtbot.waitUntil(lambda: window.confirm_dialog is not None, timeout=WAIT_MS)
         dialog = window.confirm_dialog
         assert "7:40" in dialog.preview.toPlainText()  # the passage, as it would be sent
         assert window.is_answering  # the answer waits for the choice
         qtbot.mouseClick(dialog.keep_button, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: not window.is_answering, timeout=5000)
+        qtbot.waitUntil(lambda: not window.is_answering, timeout=WAIT_MS)
     finally:
         secrets.delete_secret("custom")
     answer = window._last_answer
@@ -321,10 +322,10 @@ def test_ollama_answer_shows_the_gpu_in_use(
         setup.save_settings()
         setup.close()
         window = open_window(folders=[notes], engine_setting="ollama")
-        qtbot.waitUntil(lambda: window.status.engine.text().startswith("ollama"), timeout=5000)
+        qtbot.waitUntil(lambda: window.status.engine.text().startswith("ollama"), timeout=WAIT_MS)
         ask(qtbot, window)
-        qtbot.waitUntil(lambda: not window.is_answering, timeout=5000)
+        qtbot.waitUntil(lambda: not window.is_answering, timeout=WAIT_MS)
         assert window._last_answer.engine == "ollama"
         gpu = window.status.gpu
-        qtbot.waitUntil(lambda: gpu.text() == "GPU: 100 % of llama3.2:1b", timeout=5000)
+        qtbot.waitUntil(lambda: gpu.text() == "GPU: 100 % of llama3.2:1b", timeout=WAIT_MS)
         assert "fully on the GPU" in gpu.toolTip()

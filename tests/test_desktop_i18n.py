@@ -27,6 +27,7 @@ from desktop.i18n import LANGUAGES, i18n_dir, install_language, ui_language
 from desktop.qt import QApplication, QDialogButtonBox, QLocale, Qt, QTranslator
 from desktop.status import StatusFields
 from tests import test_desktop as base
+from tests.conftest import WAIT_MS
 from tests.fakes.engines import FakeEngine
 from tests.test_desktop import ask
 
@@ -80,11 +81,11 @@ def test_arabic_window_reads_right_to_left(
     assert window.route_indicator.text() == "محلي"
     assert window.prompt.accessibleName() == "السؤال"
     # The status bar: one note indexed, in the singular form.
-    qtbot.waitUntil(lambda: window.status.index.text() == "ملاحظة واحدة مفهرسة", timeout=3000)
+    qtbot.waitUntil(lambda: window.status.index.text() == "ملاحظة واحدة مفهرسة", timeout=WAIT_MS)
     assert "مقطع" in window.status.index.toolTip()
 
     ask(qtbot, window)
-    qtbot.waitUntil(lambda: not window.is_answering, timeout=5000)
+    qtbot.waitUntil(lambda: not window.is_answering, timeout=WAIT_MS)
     text = window.transcript.toPlainText()
     assert "أنت" in text and "فانوس" in text and "المصادر: " in text
     assert window.statusBar().currentMessage() == "تمت الإجابة"

@@ -24,6 +24,7 @@ from agent.workspace import Workspace
 from desktop.onboarding import maybe_onboard
 from desktop.qt import QObject, Qt, QUrl
 from tests import test_desktop as base
+from tests.conftest import WAIT_MS
 from tests.fakes.dovecot import Dovecot, dovecot_available
 from tests.fakes.engines import FakeEngine
 from tests.mail_corpus import mbox_bytes
@@ -78,7 +79,7 @@ def test_onboarding_mail_step_and_ollama_notice(
     wizard = maybe_onboard(window)
     wizard.next()  # the model page: Ollama is absent, so it says how to get it
     box = wizard.model_page.box
-    qtbot.waitUntil(lambda: box.download_button.isVisibleTo(box), timeout=5000)
+    qtbot.waitUntil(lambda: box.download_button.isVisibleTo(box), timeout=WAIT_MS)
     guide = install_instructions()
     assert guide.text in box.status.text() and "built-in model" in box.status.text()
     qtbot.mouseClick(box.download_button, Qt.MouseButton.LeftButton)
@@ -93,7 +94,7 @@ def test_onboarding_mail_step_and_ollama_notice(
     )  # indexed in the background
     root = str(mbox.resolve())
     assert page.paths.names() == [root] and window.workspace.settings.mail_paths == [root]
-    qtbot.waitUntil(lambda: not window.is_indexing, timeout=5000)
+    qtbot.waitUntil(lambda: not window.is_indexing, timeout=WAIT_MS)
     assert mail_count(window) == 2
     assert "Mail synced" in window.statusBar().currentMessage()
     assert "2 new" in page.paths.message.text()
@@ -106,7 +107,7 @@ def test_onboarding_mail_step_and_ollama_notice(
     page.accounts.folders.setText("INBOX, Archive")
     qtbot.mouseClick(page.accounts.add_button, Qt.MouseButton.LeftButton)
     try:
-        qtbot.waitUntil(lambda: page.accounts.names() == [name], timeout=5000)
+        qtbot.waitUntil(lambda: page.accounts.names() == [name], timeout=WAIT_MS)
         assert secrets.get_secret(f"imap:{name}") == password
         assert page.accounts.password.text() == ""
         saved = window.workspace.paths.settings_file.read_text(encoding="utf-8")
@@ -127,7 +128,7 @@ def test_models_page_explains_absent_ollama(qtbot: Any, open_window: Any, no_oll
     window.workspace.settings.ollama_host = CLOSED_PORT
     dialog = window.open_settings("Models")
     box = dialog.ollama
-    qtbot.waitUntil(lambda: box.download_button.isVisibleTo(box), timeout=5000)
+    qtbot.waitUntil(lambda: box.download_button.isVisibleTo(box), timeout=WAIT_MS)
     assert "not installed" in box.status.text()
     qtbot.mouseClick(box.download_button, Qt.MouseButton.LeftButton)
     assert opened == [QUrl(install_instructions().url)]
@@ -138,16 +139,16 @@ def test_mail_citation_shows_the_message_with_the_passage(
     qtbot: Any, open_window: Any, mbox: Path
 ) -> None:
     window = open_window(FakeEngine("In the blue folder.", "In the blue folder."))
-    qtbot.waitUntil(lambda: window.history.ready, timeout=3000)
+    qtbot.waitUntil(lambda: window.history.ready, timeout=WAIT_MS)
     op = window.sync_mail([str(mbox)])
-    qtbot.waitUntil(lambda: op.done, timeout=5000)
+    qtbot.waitUntil(lambda: op.done, timeout=WAIT_MS)
     assert mail_count(window) == 2
     ask(qtbot, window, "Where are the Hydra boat tickets?")
-    qtbot.waitUntil(lambda: not window.is_answering, timeout=5000)
+    qtbot.waitUntil(lambda: not window.is_answering, timeout=WAIT_MS)
     panel = window.sources
     ref = panel.current_source()
     assert ref is not None and ref.is_mail and ref.name == "Boat tickets"
-    qtbot.waitUntil(lambda: "From: Sara Haddad" in panel.location.text(), timeout=3000)
+    qtbot.waitUntil(lambda: "From: Sara Haddad" in panel.location.text(), timeout=WAIT_MS)
     assert "Subject: Boat tickets" in panel.location.text()
     assert "2024" in panel.location.text()
     assert "blue folder" in panel.highlighted_text()
@@ -188,14 +189,14 @@ def test_sources_page_syncs_imap_and_mail_on_disk(
     try:
         dialog = window.open_settings("Sources")
         qtbot.mouseClick(dialog.mail_paths.add_file_button, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: not window.is_indexing, timeout=5000)
+        qtbot.waitUntil(lambda: not window.is_indexing, timeout=WAIT_MS)
         assert mail_count(window) == 2  # the mbox, indexed as soon as it was added
 
         progress: list[str] = []
         window.statusBar().messageChanged.connect(progress.append)
         qtbot.mouseClick(dialog.sync_button, Qt.MouseButton.LeftButton)
         assert window.is_indexing
-        qtbot.waitUntil(lambda: not window.is_indexing, timeout=10_000)
+        qtbot.waitUntil(lambda: not window.is_indexing, timeout=WAIT_MS)
         assert mail_count(window) == 3  # the IMAP message joined
         assert any(m.startswith("Syncing mail") for m in progress)
         assert "Mail synced" in window.statusBar().currentMessage()
@@ -203,8 +204,8 @@ def test_sources_page_syncs_imap_and_mail_on_disk(
 
         dialog.mail_paths.paths.setCurrentRow(0)
         qtbot.mouseClick(dialog.mail_paths.remove_button, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: dialog.mail_paths.names() == [], timeout=5000)
-        qtbot.waitUntil(lambda: mail_count(window) == 1, timeout=5000)
+        qtbot.waitUntil(lambda: dialog.mail_paths.names() == [], timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: mail_count(window) == 1, timeout=WAIT_MS)
         assert window.workspace.settings.mail_paths == []
         dialog.reject()
     finally:

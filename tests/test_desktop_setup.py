@@ -38,6 +38,7 @@ from desktop.qt import (
 from desktop.settings_dialog import PAGES, SettingsDialog
 from desktop.tray import install_tray
 from tests import test_desktop as base
+from tests.conftest import WAIT_MS
 from tests.fakes.engines import FakeEngine
 from tests.fakes.ollama_server import FakeOllama
 from tests.test_desktop import ask
@@ -57,12 +58,12 @@ def test_onboarding_detects_picks_indexes_and_is_shown_once(
     window = open_window(choose_folder=lambda _parent: str(notes_dir))
     wizard = maybe_onboard(window)
     assert isinstance(wizard, Onboarding) and wizard.isVisible()
-    qtbot.waitUntil(lambda: "CPU" in wizard.machine.hardware.text(), timeout=3000)
+    qtbot.waitUntil(lambda: "CPU" in wizard.machine.hardware.text(), timeout=WAIT_MS)
     assert "embedded" in wizard.machine.model.text()
 
     wizard.next()  # the optional Ollama model: the page says what it found
     box = wizard.model_page.box
-    qtbot.waitUntil(lambda: box.status.text() != "Looking for Ollama…", timeout=5000)
+    qtbot.waitUntil(lambda: box.status.text() != "Looking for Ollama…", timeout=WAIT_MS)
     wizard.next()
     qtbot.mouseClick(
         wizard.folders_page.findChild(QObject, "onboardingAddFolder"), Qt.MouseButton.LeftButton
@@ -72,7 +73,7 @@ def test_onboarding_detects_picks_indexes_and_is_shown_once(
     wizard.next()  # the indexing page starts the indexing
     assert window.is_indexing
     bar = wizard.index_page.progress
-    qtbot.waitUntil(lambda: not window.is_indexing, timeout=3000)
+    qtbot.waitUntil(lambda: not window.is_indexing, timeout=WAIT_MS)
     assert bar.value() == bar.maximum() == 4
     assert "4 new" in wizard.index_page.status.text()
     wizard.button(QWizard.WizardButton.FinishButton).click()
@@ -81,7 +82,7 @@ def test_onboarding_detects_picks_indexes_and_is_shown_once(
     assert Workspace(window.workspace.paths).settings.onboarded  # saved
     assert maybe_onboard(window) is None  # shown once
     ask(qtbot, window, "When is the dentist?")
-    qtbot.waitUntil(lambda: not window.is_answering, timeout=3000)
+    qtbot.waitUntil(lambda: not window.is_answering, timeout=WAIT_MS)
     assert window._last_answer.sources  # the onboarding's folder answers
 
 
@@ -93,7 +94,7 @@ def test_onboarding_pull_hint_names_the_fields_model_and_pickers_start_at_home(
     wizard = maybe_onboard(window)
     wizard.next()
     box = wizard.model_page.box
-    qtbot.waitUntil(lambda: "not installed" in box.status.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "not installed" in box.status.text(), timeout=WAIT_MS)
     box.name.clear()
     qtbot.keyClicks(box.name, "llama3.2:1b")  # the field's model, as the catalog fills it
     assert "`ollama pull llama3.2:1b`" in box.status.text()
@@ -142,7 +143,7 @@ def test_settings_pages_write_settings_and_offline_wins(
     assert settings.source_permissions == {source_id("notes", str(notes)): {"never_send": True}}
     assert window.route_indicator.text() == "Offline"
     ask(qtbot, window)
-    qtbot.waitUntil(lambda: not window.is_answering, timeout=3000)
+    qtbot.waitUntil(lambda: not window.is_answering, timeout=WAIT_MS)
     assert window._last_answer.route.kind == "local"
     assert "offline" in window._last_answer.route.reason
 
@@ -155,7 +156,7 @@ def test_api_key_goes_to_the_keyring_only(qtbot: Any, open_window: Any) -> None:
     qtbot.keyClicks(dialog.api_key, key)
     press_ok(qtbot, dialog)
     try:
-        qtbot.waitUntil(lambda: secrets.get_secret(provider) == key, timeout=5000)
+        qtbot.waitUntil(lambda: secrets.get_secret(provider) == key, timeout=WAIT_MS)
         for path in Path(window.workspace.paths.config_dir).parent.rglob("*"):
             if path.is_file():
                 assert key.encode() not in path.read_bytes(), path
@@ -166,10 +167,10 @@ def test_api_key_goes_to_the_keyring_only(qtbot: Any, open_window: Any) -> None:
 def test_status_bar_shows_engine_gpu_and_index(qtbot: Any, open_window: Any, notes: Path) -> None:
     window = open_window(folders=[notes])
     status = window.status
-    qtbot.waitUntil(lambda: status.engine.text() == "fake · fake-model", timeout=3000)
-    qtbot.waitUntil(lambda: status.gpu.text() not in ("", "GPU: …"), timeout=3000)
+    qtbot.waitUntil(lambda: status.engine.text() == "fake · fake-model", timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: status.gpu.text() not in ("", "GPU: …"), timeout=WAIT_MS)
     assert status.gpu.text() == "CPU only" or status.gpu.text().startswith("GPU: ")
-    qtbot.waitUntil(lambda: status.index.text() == "1 notes indexed", timeout=3000)
+    qtbot.waitUntil(lambda: status.index.text() == "1 notes indexed", timeout=WAIT_MS)
     assert not status.progress.isVisible()
     assert window.route_indicator.text() == "Local"
 
@@ -203,17 +204,17 @@ def test_status_bar_follows_background_embedding_and_says_when_it_stops(
     window.show()
     try:
         vectors = window.status.vectors
-        qtbot.waitUntil(lambda: vectors.isVisible(), timeout=5000)
+        qtbot.waitUntil(lambda: vectors.isVisible(), timeout=WAIT_MS)
         assert vectors.text() == "Embedding 0 %"
         assert "0 of 2 new passages" in vectors.toolTip()
         embedder.fail = True
         embedder.gate.set()
-        qtbot.waitUntil(lambda: vectors.text() == "Search by meaning paused", timeout=5000)
+        qtbot.waitUntil(lambda: vectors.text() == "Search by meaning paused", timeout=WAIT_MS)
         assert "the embedding model is gone" in vectors.toolTip()
         embedder.fail = False
         workspace.embed_in_background()  # tried again (as the next index run does)
         window.status.track_embedding(workspace)
-        qtbot.waitUntil(lambda: not vectors.isVisible(), timeout=5000)
+        qtbot.waitUntil(lambda: not vectors.isVisible(), timeout=WAIT_MS)
     finally:
         embedder.gate.set()
         window.close()
@@ -230,7 +231,7 @@ def test_a_database_opened_read_only_on_a_full_disk_is_announced(
     qtbot.addWidget(window)
     window.show()
     try:
-        qtbot.waitUntil(window.banner.isVisible, timeout=3000)
+        qtbot.waitUntil(window.banner.isVisible, timeout=WAIT_MS)
         assert "The disk is full" in window.banner.text()
         assert "nothing new can be saved" in window.banner.text()
         assert "free some space" in window.banner.text()
@@ -278,7 +279,7 @@ def test_models_page_pulls_with_progress_cancels_and_removes(qtbot: Any, open_wi
         window.workspace.settings.ollama_host = fake.url
         dialog = window.open_settings("Models")
         box = dialog.ollama
-        qtbot.waitUntil(lambda: "runs at" in box.status.text(), timeout=5000)
+        qtbot.waitUntil(lambda: "runs at" in box.status.text(), timeout=WAIT_MS)
         assert "llama3.2:1b" in box.installed_names()
 
         values: list[int] = []
@@ -286,24 +287,24 @@ def test_models_page_pulls_with_progress_cancels_and_removes(qtbot: Any, open_wi
         box.name.setText("qwen3:0.6b")
         qtbot.mouseClick(box.pull_button, Qt.MouseButton.LeftButton)
         assert box.cancel_button.isEnabled() and not box.pull_button.isEnabled()
-        qtbot.waitUntil(lambda: "qwen3:0.6b" in box.installed_names(), timeout=5000)
+        qtbot.waitUntil(lambda: "qwen3:0.6b" in box.installed_names(), timeout=WAIT_MS)
         assert box.last_result.status == "installed"
         assert values == sorted(values) and values[-1] == 1000  # fast: first and last only
 
         fake.pull_steps, fake.chunk_delay = 200, 0.01  # a slow pull, cancelled midway
         box.name.setText("gemma3:1b")
         qtbot.mouseClick(box.pull_button, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: 0 < box.progress.value() < 1000, timeout=5000)  # midway
+        qtbot.waitUntil(lambda: 0 < box.progress.value() < 1000, timeout=WAIT_MS)  # midway
         qtbot.mouseClick(box.cancel_button, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: box.last_result.status == "cancelled", timeout=5000)
+        qtbot.waitUntil(lambda: box.last_result.status == "cancelled", timeout=WAIT_MS)
         assert "resumes" in box.status.text()
         assert "gemma3:1b" not in fake.models
 
         fake.pull_steps, fake.chunk_delay = 4, 0.0
-        qtbot.waitUntil(lambda: not box.busy, timeout=5000)
+        qtbot.waitUntil(lambda: not box.busy, timeout=WAIT_MS)
         box.installed.setCurrentRow(box.installed_names().index("qwen3:0.6b"))
         qtbot.mouseClick(box.remove_button, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: "qwen3:0.6b" not in box.installed_names(), timeout=5000)
+        qtbot.waitUntil(lambda: "qwen3:0.6b" not in box.installed_names(), timeout=WAIT_MS)
         assert "qwen3:0.6b" not in fake.models
         dialog.reject()
 
@@ -319,13 +320,13 @@ def test_mail_account_password_goes_to_the_keyring(qtbot: Any, open_window: Any)
     qtbot.mouseClick(mail.add_button, Qt.MouseButton.LeftButton)
     name = "me@imap.example.org:993"
     try:
-        qtbot.waitUntil(lambda: mail.names() == [name], timeout=5000)
+        qtbot.waitUntil(lambda: mail.names() == [name], timeout=WAIT_MS)
         assert secrets.get_secret(f"imap:{name}") == password
         saved = window.workspace.paths.settings_file.read_text(encoding="utf-8")
         assert "imap.example.org" in saved and password not in saved
         mail.accounts.setCurrentRow(0)
         qtbot.mouseClick(mail.remove_button, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: mail.names() == [], timeout=5000)
+        qtbot.waitUntil(lambda: mail.names() == [], timeout=WAIT_MS)
         assert secrets.get_secret(f"imap:{name}") is None
     finally:
         secrets.delete_secret(f"imap:{name}")
@@ -344,7 +345,7 @@ def test_colours_follow_a_palette_change(qtbot: Any, open_window: Any) -> None:
 
 def test_privacy_page_shows_the_egress_ledger(qtbot: Any, open_window: Any) -> None:
     window = open_window()
-    qtbot.waitUntil(lambda: window.history.ready, timeout=3000)
+    qtbot.waitUntil(lambda: window.history.ready, timeout=WAIT_MS)
     ledger.record(
         window.workspace.store,
         ledger.LedgerEntry(
@@ -354,7 +355,7 @@ def test_privacy_page_shows_the_egress_ledger(qtbot: Any, open_window: Any) -> N
     )  # fmt: skip
     dialog = window.open_settings("Privacy")
     table = dialog.ledger_table
-    qtbot.waitUntil(lambda: table.rowCount() == 1, timeout=3000)
+    qtbot.waitUntil(lambda: table.rowCount() == 1, timeout=WAIT_MS)
     row = [table.item(0, c).text() for c in range(table.columnCount())]
     assert row[1:] == ["openai", "gpt-4o-mini", "1,234 B", "$0.0021", "ok"]
     assert "1 request" in dialog.ledger_status.text()

@@ -16,6 +16,7 @@ from typing import Any
 
 from desktop.qt import QLocalServer, QLocalSocket
 from desktop.single_instance import SingleInstance, server_name
+from tests.conftest import WAIT_MS
 
 
 def test_the_second_instance_shows_the_first_and_steps_aside(qtbot: Any, tmp_path: Path) -> None:
@@ -23,7 +24,7 @@ def test_the_second_instance_shows_the_first_and_steps_aside(qtbot: Any, tmp_pat
     first = SingleInstance(db)
     assert first.claim()
     second = SingleInstance(db)
-    with qtbot.waitSignal(first.activated, timeout=3000):
+    with qtbot.waitSignal(first.activated, timeout=WAIT_MS):
         assert not second.claim()
     other = SingleInstance(str(tmp_path / "other.db"))
     assert other.claim()  # another home: its own

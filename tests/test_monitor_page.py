@@ -19,6 +19,7 @@ from desktop.chart import COLORS
 from desktop.monitor_page import MonitorPage
 from desktop.qt import QAction, QColor, Qt
 from tests import test_desktop as base
+from tests.conftest import WAIT_MS
 from tests.fakes.engines import FakeEngine
 from tests.test_desktop import ask
 
@@ -93,12 +94,12 @@ def colours(widget: Any) -> set[str]:
 def test_the_monitor_page_draws_the_turn_log(qtbot: Any, open_window: Any, notes: Path) -> None:
     window = open_window(FakeEngine("At 7:40."), folders=[notes])
     ask(qtbot, window)
-    qtbot.waitUntil(lambda: not window.is_answering, timeout=5000)
+    qtbot.waitUntil(lambda: not window.is_answering, timeout=WAIT_MS)
     seed(window.workspace.store)
 
     window.findChild(QAction, "actionMonitor").trigger()
     page = window.monitor_page
-    qtbot.waitUntil(lambda: "turns:" in page.summary.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "turns:" in page.summary.text(), timeout=WAIT_MS)
     assert page.summary.text().startswith("6 turns: 5 local, 1 cloud (83% local); 1 failed")
     assert "$0.0000 of $5.00" in page.summary.text()  # the ledger, not the log, is the spend
     assert set(page.latency.series) == {
@@ -117,7 +118,7 @@ def test_the_monitor_page_draws_the_turn_log(qtbot: Any, open_window: Any, notes
 def test_an_empty_turn_log_says_so(qtbot: Any, open_window: Any) -> None:
     window = open_window()
     page = window.open_monitor()
-    qtbot.waitUntil(lambda: "No turns yet" in page.summary.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "No turns yet" in page.summary.text(), timeout=WAIT_MS)
     assert page.latency.series == {} and page.share.labels == []
     page.grab()  # paints the empty charts without failing
 
@@ -127,7 +128,7 @@ def test_evaluate_runs_on_a_worker_with_progress_and_shows_the_report(
 ) -> None:
     window = open_window(FakeEngine("At 8:00.", "At 7:40 from pier 3."), folders=[notes])
     ask(qtbot, window)
-    qtbot.waitUntil(lambda: not window.is_answering, timeout=5000)
+    qtbot.waitUntil(lambda: not window.is_answering, timeout=WAIT_MS)
     store = window.workspace.store
     feedback.give(store, feedback.last_turn(store) or 0, correction="7:40")
 
