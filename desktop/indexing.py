@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from agent import mail_accounts
 from agent.index.indexer import IndexReport
@@ -15,12 +15,9 @@ from agent.workspace import Workspace
 from contracts.errors import FanousError
 from desktop.ops import Op, OpContext
 from desktop.status import MESSAGE_MS
-from desktop.window_part import WindowPart
+from desktop.window_part import WindowHost, WindowPart
 
-if TYPE_CHECKING:
-    from desktop.main_window import MainWindow
-
-__all__ = ["IndexOutcome", "IndexRunner", "index_folders", "sync_mail_sources"]
+__all__ = ["IndexHost", "IndexOutcome", "IndexRunner", "index_folders", "sync_mail_sources"]
 
 _SHOWN_ERRORS = 3
 
@@ -100,12 +97,36 @@ def sync_mail_sources(
     return results
 
 
+class IndexHost(WindowHost, Protocol):
+    """What the indexing runs ask of the window, beside ``WindowHost``."""
+
+    def choose_folder(self) -> str | None:
+        """A notes folder picked by the user (None: cancelled)."""
+        ...
+
+    def show_problem(self, message: str, fix: str | None) -> None:
+        """Something the user should hear about, in the banner (not an exception)."""
+        ...
+
+    def show_progress(self, done: int, total: int) -> None: ...
+
+    def end_progress(self) -> None: ...
+
+    def index_changed(self) -> None:
+        """The index's counts (and its embedding) may have moved: show them again."""
+        ...
+
+    def update_busy(self) -> None:
+        """A run started or ended: the Stop button follows."""
+        ...
+
+
 class IndexRunner(WindowPart):
     """The window's indexing runs: notes folders and mail, queued on the store's worker."""
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self._window = window  # still reaches into the window's widgets
+    def __init__(self, host: IndexHost) -> None:
+        super().__init__(host)
+        self._host = host
         self._ops: set[Op] = set()
 
     @property
@@ -117,46 +138,45 @@ class IndexRunner(WindowPart):
             op.cancel()
 
     def add_notes_folder(self, folder: str | None = None) -> None:
-        w = self._window
-        folder = folder or w._choose_folder(w)
+        h = self._host
+        folder = folder or h.choose_folder()
         if not folder:
             return
         try:
-            root = w.workspace.add_notes_folder(folder)
+            root = h.workspace.add_notes_folder(folder)
         except FanousError as e:
-            w.show_error(e)
+            h.show_error(e)
             return
         self.reindex([root])
 
     def reindex(self, folders: list[str] | None = None) -> Op | None:
-        w = self._window
-        workspace = w.workspace
+        h = self._host
+        workspace = h.workspace
         folders = list(workspace.settings.notes_folders if folders is None else folders)
         if not folders:
-            w.statusBar().showMessage(
+            h.show_message(
                 self.tr("No notes folders yet: add one with File › Add notes folder…"),
                 MESSAGE_MS,
             )
             return None
-        w.statusBar().showMessage(self.tr("Indexing…"))
-        op = w.ops.run(lambda ctx: index_folders(workspace, folders, ctx))
+        h.show_message(self.tr("Indexing…"))
+        op = h.ops.run(lambda ctx: index_folders(workspace, folders, ctx))
         self._start(op, self._on_index_progress, self._on_indexed)
         return op
 
     def sync_mail(self, paths: list[str] | None = None) -> Op:
         """Fetch new IMAP mail and re-read mail on disk (``paths``: only those)."""
-        w = self._window
-        workspace = w.workspace
-        w.statusBar().showMessage(self.tr("Syncing mail…"))
-        op = w.ops.run(lambda ctx: sync_mail_sources(workspace, paths, ctx))
+        h = self._host
+        workspace = h.workspace
+        h.show_message(self.tr("Syncing mail…"))
+        op = h.ops.run(lambda ctx: sync_mail_sources(workspace, paths, ctx))
         self._start(op, self._on_mail_progress, self._on_mail_synced)
         return op
 
     def refresh_state(self) -> None:
         """Ask the index for its counts again, for the status bar, and follow the
         embedding of what the run added."""
-        self._window.status.probe_index(self._window.workspace, self._window.ops)
-        self._window.status.track_embedding(self._window.workspace)
+        self._host.index_changed()
 
     def _start(
         self,
@@ -167,36 +187,36 @@ class IndexRunner(WindowPart):
         self._ops.add(op)
         op.progressed.connect(on_progress)
         op.succeeded.connect(on_success)
-        op.failed.connect(self._window.show_error)
+        op.failed.connect(self._host.show_error)
         op.finished.connect(lambda: self._on_finished(op))
-        self._window.update_busy()
+        self._host.update_busy()
 
     def _on_index_progress(self, done: int, total: int, folder: str) -> None:
-        self._window.statusBar().showMessage(
+        self._host.show_message(
             self.tr("Indexing {done}/{count} files in {folder}…", "", total).format(
                 done=done, count=total, folder=folder
             )
         )
-        self._window.status.show_progress(done, total)
+        self._host.show_progress(done, total)
 
     def _on_mail_progress(self, done: int, total: int, _where: str) -> None:
-        self._window.statusBar().showMessage(
+        self._host.show_message(
             self.tr("Syncing mail: {done}/{count} messages…", "", total).format(
                 done=done, count=total
             )
         )
-        self._window.status.show_progress(done, total)
+        self._host.show_progress(done, total)
 
     def _on_indexed(self, outcome: IndexOutcome) -> None:
-        self._window.statusBar().showMessage(outcome.status(), MESSAGE_MS)
+        self._host.show_message(outcome.status(), MESSAGE_MS)
         problem = outcome.problem()
         if problem:
-            self._window.banner.show_message(*problem)
+            self._host.show_problem(*problem)
 
     def _on_mail_synced(self, results: list[tuple[str, Any]]) -> None:
-        w = self._window
+        h = self._host
         if not results:
-            w.statusBar().showMessage(
+            h.show_message(
                 self.tr(
                     "No mail sources yet: add an account or mail on disk in Settings › Sources"
                 ),
@@ -204,16 +224,16 @@ class IndexRunner(WindowPart):
             )
             return
         done = [f"{name}: {r.summary()}" for name, r in results if not isinstance(r, Exception)]
-        w.statusBar().showMessage(
+        h.show_message(
             self.tr("Mail synced: {summaries}").format(summaries="; ".join(done)), MESSAGE_MS
         )
         failed = [r for _name, r in results if isinstance(r, Exception)]
         if failed:
-            w.show_error(failed[0])
+            h.show_error(failed[0])
 
     def _on_finished(self, op: Op) -> None:
         self._ops.discard(op)
         if not self._ops:
-            self._window.status.end_progress()
+            self._host.end_progress()
             self.refresh_state()
-        self._window.update_busy()
+        self._host.update_busy()

@@ -192,7 +192,7 @@ class MainWindow(QMainWindow):
         self.stop_button.setEnabled(self.is_busy)
         self.action_stop.setEnabled(self.is_busy)
 
-    # -- what the parts ask of the window (WindowHost, ChatHost) ---------------------------
+    # -- what the parts ask of the window (WindowHost, ChatHost, IndexHost) ----------------
 
     def show_error(self, error: BaseException) -> None:
         message, fix = describe_error(error)
@@ -204,6 +204,22 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(text, timeout_ms)
         else:
             self.statusBar().clearMessage()
+
+    def choose_folder(self) -> str | None:
+        return self._choose_folder(self)
+
+    def show_problem(self, message: str, fix: str | None) -> None:
+        self.banner.show_message(message, fix)
+
+    def show_progress(self, done: int, total: int) -> None:
+        self.status.show_progress(done, total)
+
+    def end_progress(self) -> None:
+        self.status.end_progress()
+
+    def index_changed(self) -> None:
+        self.status.probe_index(self.workspace, self.ops)
+        self.status.track_embedding(self.workspace)
 
     def show_sources(self, sources: Sequence[Any], select: int = 0) -> None:
         self.sources.show_sources(sources, select=select)

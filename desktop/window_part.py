@@ -4,8 +4,7 @@ off.
 
 A part asks its host for what it needs through a small typed interface (``WindowHost``
 here, and the few more operations a part declares beside it, e.g. ``ChatHost``), never
-through the window's attributes; ``MainWindow`` implements them. The indexing runs still
-reach into the window (``desktop.indexing``).
+through the window's attributes; ``MainWindow`` implements them.
 """
 
 from __future__ import annotations
