@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,12 @@ from agent.workspace import Workspace
 from tests.fakes.engines import FakeEngine
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+# A suite started in the background by a shell (`scripts/test &`, nohup) inherits SIGINT
+# ignored, and so would every `fanous` the tests start: their Ctrl-C tests would see a
+# process that cannot be interrupted. Caught here, it is back to the default after exec.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 # How long a UI test waits for what it expects (a dialog, an answer, a finished index)
 # before it fails. A wait ends as soon as the condition holds, so a generous bound costs
