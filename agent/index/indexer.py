@@ -1,37 +1,46 @@
-"""Incremental indexing: unchanged items cost a stat, changed ones are re-chunked.
+"""Incremental indexing of notes: unchanged items cost a stat, changed ones are re-chunked.
 
-Changed items are read, parsed and cut into passages in worker processes, under limits
-of time and memory per item (``agent.index.pool``); this process is the one writer. An
-item that fails is reported with its reason and keeps what the index had of it. Writes
-go in batches, each one transaction (an item that cannot be stored is rolled back alone),
-so a crash leaves a consistent database and the next run resumes where this one stopped
-(finished items read as unchanged); Ctrl-C first writes what was already parsed.
+The walk, the parse workers, the batched writes and stopping are the sync loop every
+source shares (``agent.index.sync``); this module adds what notes need: a note's stat
+and content hash in ``documents``, a folder inside another chosen one indexed once, and
+the live mode's update of a few paths (``index_paths``). An item that fails is reported
+with its reason and keeps what the index had of it; a crash leaves a consistent database
+and the next run resumes where this one stopped (finished items read as unchanged).
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
-import sqlite3
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any, TypeVar
+from typing import Any, ClassVar
 
 from agent.index.lock import exclusive
-from agent.index.pool import Failed, ParsePool, default_workers
+from agent.index.pool import Failed, ParsePool
 from agent.index.prepared import Prepared
+from agent.index.sync import (
+    Progress,
+    isolated,
+    keep_problems,
+    parse_pool,
+    scan,
+    sync_items,
+    unreadable_prefixes,
+)
 from agent.store import Store
 from contracts.documents import Connector, SourceItem
 
-__all__ = ["IndexReport", "Progress", "forget_source", "index_paths", "index_source"]
-
-# progress(done, total, path): called from the indexing thread.
-Progress = Callable[[int, int, str], None]
-
-_BATCH_ITEMS = 200  # items per transaction: big enough to be fast, small enough to resume
-T = TypeVar("T")
+__all__ = [
+    "IndexReport",
+    "Progress",
+    "delete_documents",
+    "forget_source",
+    "index_paths",
+    "index_source",
+    "write_document",
+]
 
 
 @dataclass(slots=True)
@@ -44,6 +53,11 @@ class IndexReport:
     removed: int = 0
     errors: list[tuple[str, str]] = field(default_factory=list)
     seconds: float = 0.0
+    unit: ClassVar[str] = "files"  # what the summary counts
+
+    def _more(self) -> list[str]:
+        """A source's own figures, said before the errors."""
+        return []
 
     @property
     def changed(self) -> int:
@@ -51,10 +65,11 @@ class IndexReport:
 
     def summary(self) -> str:
         parts = [
-            f"{self.scanned} files",
+            f"{self.scanned} {self.unit}",
             f"{self.added} new",
             f"{self.updated} updated",
             f"{self.removed} removed",
+            *self._more(),
         ]
         if self.errors:
             parts.append(f"{len(self.errors)} could not be read")
@@ -80,7 +95,7 @@ def _doc_row(prep: Prepared, root: str, item: SourceItem, now: float) -> tuple[o
     )
 
 
-def _write_document(
+def write_document(
     store: Store, root: str, item: SourceItem, prep: Prepared, doc_id: int | None
 ) -> None:
     conn = store.conn
@@ -113,45 +128,7 @@ def _write_document(
     )
 
 
-# A statement's own failure on one item's data, as opposed to the disk or the database
-# (full, locked, damaged: sqlite3.OperationalError), which stops the run.
-_ITEM_ERRORS = (
-    sqlite3.IntegrityError,
-    sqlite3.InterfaceError,
-    sqlite3.ProgrammingError,
-    UnicodeEncodeError,
-    ValueError,
-    OverflowError,
-    TypeError,
-)
-
-
-def _isolated(store: Store, write: Callable[[], T]) -> T | Failed:
-    """Run one item's writes in a savepoint: on a failure only they are undone, and the
-    reason comes back as a ``Failed``."""
-    conn = store.conn
-    conn.execute("SAVEPOINT item")
-    try:
-        result = write()
-    except _ITEM_ERRORS as e:
-        conn.execute("ROLLBACK TO item")
-        conn.execute("RELEASE item")
-        return Failed(f"could not be stored ({type(e).__name__}: {e})"[:300])
-    conn.execute("RELEASE item")
-    return result
-
-
-@contextlib.contextmanager
-def _parse_pool(pool: ParsePool | None, items: int) -> Iterator[ParsePool]:
-    """The pool given, or one for this run only (no more workers than items)."""
-    if pool is not None:
-        yield pool
-        return
-    with ParsePool(min(default_workers(), items)) as own:
-        yield own
-
-
-def _delete_documents(store: Store, ids: list[int]) -> None:
+def delete_documents(store: Store, ids: list[int]) -> None:
     conn = store.conn
     conn.executemany("DELETE FROM chunks WHERE doc_id = ?", [(d,) for d in ids])
     conn.executemany("DELETE FROM doc_tags WHERE doc_id = ?", [(d,) for d in ids])
@@ -161,6 +138,34 @@ def _delete_documents(store: Store, ids: list[int]) -> None:
 def _indexed_elsewhere(store: Store, root: str, uri: str) -> bool:
     row = store.conn.execute("SELECT root FROM documents WHERE uri = ?", (uri,)).fetchone()
     return row is not None and row[0] != root
+
+
+def _store_note(
+    store: Store,
+    root: str,
+    item: SourceItem,
+    prep: Prepared,
+    old: tuple[int, str] | None,
+    report: IndexReport,
+) -> bool:
+    """Write one parsed note over what was indexed of it (``old``: its document id and
+    content hash); whether its passages were written. The same content under a new stat
+    only has the stat remembered, to skip it next time."""
+    if old and old[1] == prep.doc.content_hash:
+        report.unchanged += 1
+        store.conn.execute(
+            "UPDATE documents SET mtime_ns=?, size=? WHERE id=?",
+            (item.mtime_ns, item.size, old[0]),
+        )
+        return False
+    write = partial(write_document, store, root, item, prep, old[0] if old else None)
+    stored = isolated(store, write)
+    if isinstance(stored, Failed):
+        report.errors.append((item.path, stored.reason))
+        return False
+    report.updated += old is not None
+    report.added += old is None
+    return True
 
 
 @exclusive
@@ -185,86 +190,42 @@ def index_source(
             (root,),
         )
     }
-    items = list(connector.scan(lambda path, reason: report.errors.append((path, reason))))
+    items = scan(connector, report.errors)
     report.scanned = len(items)
-    seen: set[str] = set()
-    pending: list[tuple[SourceItem, Prepared | None, int | None]] = []
 
-    def current(item: SourceItem) -> bool:
+    def unchanged(item: SourceItem) -> bool:
         old = known.get(item.uri)
         if old is None:  # a folder inside another chosen one: indexed once, there
             return _indexed_elsewhere(store, root, item.uri)
         return bool(old[1] == item.mtime_ns and old[2] == item.size)
 
-    def flush() -> None:
-        with store.atomic():
-            for item, prep, doc_id in pending:
-                if prep is None:  # same content, new stat: remember it to skip next time
-                    store.conn.execute(
-                        "UPDATE documents SET mtime_ns=?, size=? WHERE id=?",
-                        (item.mtime_ns, item.size, doc_id),
-                    )
-                    continue
-                stored = _isolated(store, partial(_write_document, store, root, item, prep, doc_id))
-                if isinstance(stored, Failed):
-                    report.errors.append((item.path, stored.reason))
-                    report.added -= doc_id is None
-                    report.updated -= doc_id is not None
-        pending.clear()
+    def write(batch: Sequence[tuple[SourceItem, Prepared]]) -> None:
+        for item, prep in batch:
+            old = known.get(item.uri)
+            note = prep.doc.meta.get("note")
+            if note and not (old and old[3] == prep.doc.content_hash):
+                report.errors.append((item.path, str(note)))
+            _store_note(store, root, item, prep, old and (old[0], old[3]), report)
 
-    fresh = {item.uri for item in items if current(item)}
-    changed = [item for item in items if item.uri not in fresh]
-    with _parse_pool(pool, len(changed)) as workers:
-        results = workers.imap(connector.job(item) for item in changed)
-        try:
-            for done, item in enumerate(items, start=1):
-                if should_stop():
-                    break
-                seen.add(item.uri)
-                old = known.get(item.uri)
-                if item.uri in fresh:
-                    report.unchanged += 1
-                else:
-                    outcome = next(results)
-                    if isinstance(outcome, Failed):
-                        # Keep the copy we already have: a bad read must not lose anything.
-                        report.errors.append((item.path, outcome.reason))
-                    elif old and old[3] == outcome.doc.content_hash:
-                        report.unchanged += 1
-                        pending.append((item, None, old[0]))
-                    else:
-                        if outcome.doc.meta.get("note"):
-                            report.errors.append((item.path, str(outcome.doc.meta["note"])))
-                        report.updated += old is not None
-                        report.added += old is None
-                        pending.append((item, outcome, old[0] if old else None))
-                if len(pending) >= _BATCH_ITEMS:
-                    flush()
-                if progress:
-                    progress(done, len(items), item.path)
-        except KeyboardInterrupt:
-            flush()  # what was parsed is kept; the next run goes on from there
-            raise
-        finally:
-            results.close()
-    flush()
-
-    if not should_stop():
+    changed = [item for item in items if not unchanged(item)]
+    same, stopped = sync_items(
+        store, connector, items, changed, write, report.errors,
+        progress=progress, should_stop=should_stop, pool=pool,
+    )  # fmt: skip
+    report.unchanged += same
+    if stopped is None and not should_stop():
         # An item the scan no longer sees is gone, unless it sits under a folder the
         # scan could not read this time: unreadable is not deleted.
-        unreadable = tuple(path.rstrip(os.sep) + os.sep for path, _ in report.errors)
+        unreadable = unreadable_prefixes(report.errors)
+        seen = {item.uri for item in items}
         gone = [
             known[uri][0]
             for uri in known.keys() - seen
             if not (unreadable and known[uri][4].startswith(unreadable))
         ]
-        with store.atomic() as conn:
-            _delete_documents(store, gone)
-            conn.execute("DELETE FROM index_errors WHERE root = ?", (root,))
-            conn.executemany(
-                "INSERT OR REPLACE INTO index_errors (root, path, reason, at) VALUES (?,?,?,?)",
-                [(root, path, reason, time.time()) for path, reason in report.errors],
-            )
+        with store.atomic():
+            delete_documents(store, gone)
+            keep_problems(store, root, report.errors)
         report.removed = len(gone)
     report.seconds = time.perf_counter() - started
     return report
@@ -275,7 +236,7 @@ def forget_source(store: Store, root: str) -> int:
     """Remove everything indexed from one source; returns how many documents went."""
     with store.atomic() as conn:
         ids = [r[0] for r in conn.execute("SELECT id FROM documents WHERE root = ?", (root,))]
-        _delete_documents(store, ids)
+        delete_documents(store, ids)
         conn.execute("DELETE FROM index_errors WHERE root = ?", (root,))
     return len(ids)
 
@@ -288,7 +249,8 @@ def index_paths(
 
     ``connector`` must offer ``item_for(path)`` (``NotesFolder`` does). A path that is
     gone drops what was indexed from it (a file, or every note under a folder); a path
-    that cannot be read keeps its indexed copy."""
+    that cannot be read keeps its indexed copy. A batch is small and written in one
+    transaction, its deletions included; its problems replace only its own paths'."""
     started = time.perf_counter()
     root = connector.root
     report = IndexReport(root=root)
@@ -317,29 +279,16 @@ def index_paths(
             report.unchanged += 1
             continue
         changed.append((item, old))
-    with _parse_pool(pool, len(changed)) as workers:
+    with parse_pool(pool, len(changed)) as workers:
         outcomes = list(workers.imap(connector.job(item) for item, _ in changed))
     written: list[SourceItem] = []
     with store.atomic() as conn:
         for (item, old), outcome in zip(changed, outcomes, strict=True):
             if isinstance(outcome, Failed):
                 report.errors.append((item.path, outcome.reason))
-            elif old and old[3] == outcome.doc.content_hash:
-                report.unchanged += 1
-                conn.execute(
-                    "UPDATE documents SET mtime_ns=?, size=? WHERE id=?",
-                    (item.mtime_ns, item.size, old[0]),
-                )
-            else:
-                write = partial(_write_document, store, root, item, outcome, old and old[0])
-                stored = _isolated(store, write)
-                if isinstance(stored, Failed):
-                    report.errors.append((item.path, stored.reason))
-                    continue
-                report.updated += old is not None
-                report.added += old is None
+            elif _store_note(store, root, item, outcome, old and (old[0], old[3]), report):
                 written.append(item)
-        _delete_documents(store, gone)
+        delete_documents(store, gone)
         conn.executemany(
             "DELETE FROM index_errors WHERE root = ? AND path = ?",
             [(root, item.path) for item in written],

@@ -10,31 +10,31 @@ message itself — its document, chunks and ``mail_messages`` row (the fields th
 from __future__ import annotations
 
 import logging
-import os
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
-from agent.index.indexer import (
-    IndexReport,
-    Progress,
-    _delete_documents,
-    _isolated,
-    _parse_pool,
-    _write_document,
-)
+from agent.index.indexer import IndexReport, delete_documents, write_document
 from agent.index.lock import exclusive
 from agent.index.pool import Failed, ParsePool
 from agent.index.prepared import Prepared
+from agent.index.sync import (
+    Progress,
+    isolated,
+    keep_problems,
+    label,
+    scan,
+    sync_items,
+    unreadable_prefixes,
+)
 from agent.store import Store
 from contracts.documents import Document, Job, SourceItem
 
 __all__ = ["MailConnector", "MailReport", "forget_mail_source", "index_mail", "thread_of"]
 
 log = logging.getLogger(__name__)
-_BATCH = 200
 
 
 class MailConnector(Protocol):
@@ -54,20 +54,15 @@ class MailReport(IndexReport):
     duplicates: int = 0  # messages already indexed from another place
     warnings: list[tuple[str, str]] = field(default_factory=list)  # indexed, with damage
 
-    def summary(self) -> str:
-        parts = [
-            f"{self.scanned} messages",
-            f"{self.added} new",
-            f"{self.updated} updated",
-            f"{self.removed} removed",
-        ]
+    unit: ClassVar[str] = "messages"
+
+    def _more(self) -> list[str]:
+        parts = []
         if self.duplicates:
             parts.append(f"{self.duplicates} already indexed elsewhere")
         if self.warnings:
             parts.append(f"{len(self.warnings)} indexed with problems")
-        if self.errors:
-            parts.append(f"{len(self.errors)} could not be read")
-        return ", ".join(parts) + f" in {self.seconds:.2f} s"
+        return parts
 
 
 def _fields(doc: Document) -> tuple[Any, ...]:
@@ -88,7 +83,7 @@ def _fields(doc: Document) -> tuple[Any, ...]:
 def _store_message(
     store: Store, root: str, item: SourceItem, prep: Prepared, doc_id: int | None
 ) -> None:
-    _write_document(store, root, item, prep, doc_id)
+    write_document(store, root, item, prep, doc_id)
     uri = prep.doc.uri
     new_id = store.conn.execute("SELECT id FROM documents WHERE uri = ?", (uri,)).fetchone()[0]
     store.conn.execute(
@@ -122,23 +117,20 @@ def index_mail(
             (root,),
         )
     }
-    items = list(connector.scan(lambda path, reason: report.errors.append((path, reason))))
+    items = scan(connector, report.errors)
     report.scanned = len(items)
-    seen: set[str] = set()
-    to_load: list[SourceItem] = []
-    moved: list[tuple[str, str, str]] = []
+    changed: list[SourceItem] = []
+    moved: list[tuple[str, str]] = []
     for item in items:
-        seen.add(item.uri)
         old = known.get(item.uri)
         if old and old[2] == item.mtime_ns and old[3] == item.size:
-            report.unchanged += 1
             if old[1] != item.path:  # a Maildir flag change renames the file
-                moved.append((item.path, root, item.uri))
+                moved.append((item.path, item.uri))
         else:
-            to_load.append(item)
+            changed.append(item)
     if moved:
         with store.atomic():
-            for new_path, _, loc in moved:
+            for new_path, loc in moved:
                 uri, old_path = known[loc][0], known[loc][1]
                 conn.execute(
                     "UPDATE mail_locations SET path = ? WHERE root = ? AND location = ?",
@@ -149,72 +141,28 @@ def index_mail(
                     (new_path, uri, old_path),
                 )
 
-    prefetch = getattr(connector, "prefetch", None)
-
-    def jobs() -> Iterator[Job]:  # read ahead by the pool, a batch fetched at a time
-        for start in range(0, len(to_load), _BATCH):
-            batch = to_load[start : start + _BATCH]
-            if prefetch is not None:
-                prefetch(batch)
-            yield from map(connector.job, batch)
-
-    done = report.unchanged
-    halted: Callable[[], str | None] = getattr(connector, "halted", lambda: None)
-    stopped = False
-    loaded: list[tuple[SourceItem, Prepared]] = []
-    with _parse_pool(pool, len(to_load)) as workers:
-        results = workers.imap(jobs())
-        try:
-            for n, item in enumerate(to_load, start=1):
-                if should_stop() or halted():
-                    stopped = True
-                    break
-                outcome = next(results)
-                if isinstance(outcome, Failed):
-                    if halted():  # not this message's fault: the next sync has it
-                        stopped = True
-                        break
-                    report.errors.append((item.path or item.uri, outcome.reason))
-                else:
-                    loaded.append((item, outcome))
-                if n % _BATCH == 0 or n == len(to_load):
-                    _write_batch(store, root, loaded, known, report)
-                    loaded = []
-                    done += (n - 1) % _BATCH + 1
-                    if progress:
-                        progress(done, len(items), item.path or item.uri)
-        finally:  # Ctrl-C and a stop included: what was parsed is kept
-            _write_batch(store, root, loaded, known, report)
-            results.close()
-
-    reason = halted() if stopped else None
-    if reason and not should_stop():  # the source stopped itself: say why
-        report.warnings.append((root, f"{reason}; the next sync goes on from here"))
-    if not stopped and not should_stop():
-        _remove_gone(store, root, known, seen, report)
-    report.seconds = time.perf_counter() - started
-    log.info("indexed mail %s: %s", root, report.summary())
-    return report
-
-
-def _write_batch(
-    store: Store,
-    root: str,
-    loaded: Sequence[tuple[SourceItem, Prepared]],
-    known: dict[str, tuple[str, str, int, int]],
-    report: MailReport,
-) -> None:
-    if not loaded:
-        return
-    with store.atomic():
-        for item, prep in loaded:
-            kind = _isolated(store, partial(_write_message, store, root, item, prep, known))
+    def write(batch: Sequence[tuple[SourceItem, Prepared]]) -> None:
+        for item, prep in batch:
+            kind = isolated(store, partial(_write_message, store, root, item, prep, known))
             if isinstance(kind, Failed):
-                report.errors.append((item.path or item.uri, kind.reason))
+                report.errors.append((label(item), kind.reason))
                 continue
             setattr(report, kind, getattr(report, kind) + 1)
             for problem in prep.doc.meta.get("problems") or []:
-                report.warnings.append((item.path or item.uri, problem))
+                report.warnings.append((label(item), problem))
+
+    same, stopped = sync_items(
+        store, connector, items, changed, write, report.errors,
+        progress=progress, should_stop=should_stop, pool=pool,
+    )  # fmt: skip
+    report.unchanged += same
+    if stopped and not should_stop():  # the source stopped itself: say why
+        report.warnings.append((root, f"{stopped}; the next sync goes on from here"))
+    if stopped is None and not should_stop():
+        _remove_gone(store, root, known, {item.uri for item in items}, report)
+    report.seconds = time.perf_counter() - started
+    log.info("indexed mail %s: %s", root, report.summary())
+    return report
 
 
 def _write_message(
@@ -256,12 +204,7 @@ def _remove_gone(
     report: MailReport,
 ) -> None:
     # Unreadable is not deleted: keep what sits under a folder the scan could not read.
-    # (an error's path ending in "/" names a folder of a non-file source, e.g. IMAP).
-    unreadable = tuple(
-        p if p.endswith("/") else p.rstrip(os.sep) + os.sep
-        for p, _ in report.errors
-        if p.endswith("/") or os.path.isdir(p)
-    )
+    unreadable = unreadable_prefixes(report.errors)
     gone = [
         loc
         for loc in known.keys() - seen
@@ -292,14 +235,11 @@ def _remove_gone(
             for uri in orphans
             for r in conn.execute("SELECT id FROM documents WHERE uri = ?", (uri,))
         ]
-        _delete_documents(store, ids)
-        conn.execute("DELETE FROM index_errors WHERE root = ?", (root,))
-        conn.executemany(
-            "INSERT OR REPLACE INTO index_errors (root, path, reason, at) VALUES (?,?,?,?)",
-            [
-                *((root, p, why, time.time()) for p, why in report.errors),
-                *((root, p, f"indexed in part: {why}", time.time()) for p, why in report.warnings),
-            ],
+        delete_documents(store, ids)
+        keep_problems(
+            store,
+            root,
+            [*report.errors, *((p, f"indexed in part: {why}") for p, why in report.warnings)],
         )
     report.removed = len(ids)
 
