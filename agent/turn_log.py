@@ -8,18 +8,15 @@ retries, whether the answer reached the history. Never the question or the answe
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
-import io
-import json
 import logging
 import sqlite3
 import threading
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from agent import log_rows
 from agent.engines.base import CloudEngine, Engine
 from agent.grounding import Grounding
 from agent.router import Route
@@ -83,9 +80,7 @@ class TurnRow:
         return self.failure is not None
 
     def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["time"] = dt.datetime.fromtimestamp(self.at, dt.UTC).isoformat(timespec="seconds")
-        return data
+        return log_rows.row_json(self)
 
 
 _COLUMNS = [f for f in TurnRow.__dataclass_fields__ if f != "id"]
@@ -187,14 +182,4 @@ def rows(store: Store, *, since: float | None = None, until: float | None = None
 
 def export(store: Store, path: str | Path) -> int:
     """Write the whole turn log as CSV or JSON (by the file's suffix); return the rows."""
-    data = [r.to_json() for r in rows(store)]
-    path = Path(path)
-    if path.suffix.lower() == ".json":
-        path.write_text(json.dumps(data, indent=2), encoding="utf-8")
-    else:
-        buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=["id", "time", *_COLUMNS], extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows(data)
-        path.write_text(buf.getvalue(), encoding="utf-8")
-    return len(data)
+    return log_rows.export(path, [r.to_json() for r in rows(store)], _COLUMNS)

@@ -9,14 +9,12 @@ cannot record never happens, and one cut short by a crash still shows.
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
-import io
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from agent import log_rows
 from agent.store import Store
 
 __all__ = ["ActionEntry", "entries", "export", "finish", "get", "record"]
@@ -43,9 +41,7 @@ class ActionEntry:
         return self.status == "done" and bool(self.undo)
 
     def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["time"] = dt.datetime.fromtimestamp(self.at, dt.UTC).isoformat(timespec="seconds")
-        return data
+        return log_rows.row_json(self)
 
 
 _COLUMNS = [f for f in ActionEntry.__dataclass_fields__ if f != "id"]
@@ -98,28 +94,13 @@ def get(store: Store, row_id: int) -> ActionEntry | None:
 def entries(
     store: Store, *, since: float | None = None, limit: int | None = None
 ) -> list[ActionEntry]:
-    sql = f"SELECT id, {', '.join(_COLUMNS)} FROM action_log"
-    params: list[object] = []
-    if since is not None:
-        sql += " WHERE at >= ?"
-        params.append(since)
-    sql += " ORDER BY at DESC, id DESC"
-    if limit is not None:
-        sql += " LIMIT ?"
-        params.append(limit)
-    return [_entry(row) for row in store.conn.execute(sql, params).fetchall()]
+    rows = log_rows.newest(store, "action_log", _COLUMNS, since=since, limit=limit)
+    return [_entry(row) for row in rows]
 
 
 def export(store: Store, path: str | Path) -> int:
     """Write the whole log as CSV or JSON (by the file's suffix); return the rows."""
     rows = [e.to_json() for e in reversed(entries(store))]
-    path = Path(path)
-    if path.suffix.lower() == ".json":
-        path.write_text(json.dumps(rows, indent=2, ensure_ascii=False), encoding="utf-8")
-    else:
-        buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=["id", "time", *_COLUMNS], extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows({**r, "undo": json.dumps(r["undo"])} for r in rows)
-        path.write_text(buf.getvalue(), encoding="utf-8")
-    return len(rows)
+    return log_rows.export(
+        path, rows, _COLUMNS, ascii_only=False, cells=lambda r: {**r, "undo": json.dumps(r["undo"])}
+    )

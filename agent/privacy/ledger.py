@@ -8,14 +8,12 @@ ledger cannot record is never sent, and one cut short by a crash still shows.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-import json
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
+from agent import log_rows
 from agent.store import Store
 
 __all__ = [
@@ -47,9 +45,7 @@ class LedgerEntry:
     id: int | None = None
 
     def to_json(self) -> dict[str, object]:
-        data = asdict(self)
-        data["time"] = dt.datetime.fromtimestamp(self.at, dt.UTC).isoformat(timespec="seconds")
-        return data
+        return log_rows.row_json(self)
 
 
 _COLUMNS = [f for f in LedgerEntry.__dataclass_fields__ if f != "id"]
@@ -78,16 +74,7 @@ def update(store: Store, row_id: int, entry: LedgerEntry) -> None:
 def entries(
     store: Store, *, since: float | None = None, limit: int | None = None
 ) -> list[LedgerEntry]:
-    sql = f"SELECT id, {', '.join(_COLUMNS)} FROM egress_ledger"
-    params: list[object] = []
-    if since is not None:
-        sql += " WHERE at >= ?"
-        params.append(since)
-    sql += " ORDER BY at DESC, id DESC"
-    if limit is not None:
-        sql += " LIMIT ?"
-        params.append(limit)
-    rows = store.conn.execute(sql, params).fetchall()
+    rows = log_rows.newest(store, "egress_ledger", _COLUMNS, since=since, limit=limit)
     return [LedgerEntry(**dict(zip(_COLUMNS, row[1:], strict=True)), id=row[0]) for row in rows]
 
 
@@ -107,15 +94,4 @@ def month_spend(store: Store, *, now: float | None = None) -> float:
 
 def export(store: Store, path: str | Path) -> int:
     """Write the whole ledger as CSV or JSON (by the file's suffix); return the rows."""
-    rows = [e.to_json() for e in reversed(entries(store))]
-    path = Path(path)
-    if path.suffix.lower() == ".json":
-        path.write_text(json.dumps(rows, indent=2), encoding="utf-8")
-    else:
-        buf = io.StringIO()
-        fields = ["id", "time", *_COLUMNS]
-        writer = csv.DictWriter(buf, fieldnames=fields, extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows(rows)
-        path.write_text(buf.getvalue(), encoding="utf-8")
-    return len(rows)
+    return log_rows.export(path, [e.to_json() for e in reversed(entries(store))], _COLUMNS)
