@@ -26,44 +26,41 @@ if TYPE_CHECKING:
 
 __all__ = ["TOOLS", "asked_for", "offer", "proposals"]
 
+
+def _tool(name: str, description: str, **fields: str) -> dict[str, Any]:
+    """A tool in the JSON-schema form every engine translates: its fields are strings,
+    all required, each with what the model should put there."""
+    return {
+        "name": name,
+        "description": description,
+        "parameters": {
+            "type": "object",
+            "properties": {k: {"type": "string", "description": d} for k, d in fields.items()},
+            "required": list(fields),
+        },
+    }
+
+
 TOOLS: dict[str, dict[str, Any]] = {
-    "draft": {
-        "name": "draft_reply",
-        "description": "Propose a draft reply to one of the mail messages among the passages. "
+    "draft": _tool(
+        "draft_reply",
+        "Propose a draft reply to one of the mail messages among the passages. "
         "The user reviews it; it is saved as a draft and never sent.",
-        "parameters": {
-            "type": "object",
-            "properties": {
-                "subject": {"type": "string", "description": "the subject of that message"},
-                "text": {"type": "string", "description": "the text of the reply"},
-            },
-            "required": ["subject", "text"],
-        },
-    },
-    "note": {
-        "name": "save_note",
-        "description": "Propose saving text as a new note in the user's notes.",
-        "parameters": {
-            "type": "object",
-            "properties": {
-                "title": {"type": "string", "description": "a short title"},
-                "text": {"type": "string", "description": "the text to save"},
-            },
-            "required": ["title", "text"],
-        },
-    },
-    "reminder": {
-        "name": "add_reminder",
-        "description": "Propose a reminder in the user's calendar.",
-        "parameters": {
-            "type": "object",
-            "properties": {
-                "what": {"type": "string", "description": "what to be reminded of"},
-                "when": {"type": "string", "description": "the date and time, as written"},
-            },
-            "required": ["what", "when"],
-        },
-    },
+        subject="the subject of that message",
+        text="the text of the reply",
+    ),
+    "note": _tool(
+        "save_note",
+        "Propose saving text as a new note in the user's notes.",
+        title="a short title",
+        text="the text to save",
+    ),
+    "reminder": _tool(
+        "add_reminder",
+        "Propose a reminder in the user's calendar.",
+        what="what to be reminded of",
+        when="the date and time, as written",
+    ),
 }
 _KIND_OF_TOOL = {spec["name"]: kind for kind, spec in TOOLS.items()}
 _ARGUMENTS = {kind: set(spec["parameters"]["properties"]) for kind, spec in TOOLS.items()}
