@@ -5,15 +5,9 @@ call becomes a proposal shown as the model's, never an action."""
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from agent.actions import Actions, Confirmation, model_tools
@@ -21,11 +15,11 @@ from agent.engines.anthropic import AnthropicEngine
 from agent.engines.base import ChatChunk
 from agent.engines.ollama import OllamaEngine
 from agent.engines.openai_compat import OpenAICompatEngine
-from agent.engines.packaged import resolve_model_path
 from agent.workspace import Workspace
 from tests.actions_helpers import Grants
 from tests.fakes.anthropic_server import FakeAnthropic
 from tests.fakes.ollama_server import FakeModel, FakeOllama
+from tests.llama_server import start_llama_server
 
 ASK = [{"role": "user", "content": "Remind me to call the dentist tomorrow at 10."}]
 REMINDER = model_tools.TOOLS["reminder"]
@@ -41,32 +35,8 @@ def llama_tools_server() -> Iterator[str]:
     """llama_cpp.server with its chatml-function-calling format: a real OpenAI-compatible
     peer that streams ``delta.tool_calls`` (grammar-constrained to the tool's schema)."""
     pytest.importorskip("llama_cpp.server.app", reason="needs llama-cpp-python[server]")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "llama_cpp.server", "--model",
-         str(resolve_model_path("smollm2-135m")), "--host", "127.0.0.1", "--port", str(port),
-         "--n_ctx", "2048", "--chat_format", "chatml-function-calling", "--verbose", "False"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, "NO_PROXY": "*"},
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}/v1"
-    deadline = time.monotonic() + 60
-    try:
-        while True:
-            try:
-                if httpx.get(f"{url}/models", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                err = proc.stderr.read().decode() if proc.stderr else ""
-                pytest.fail(f"llama_cpp.server did not start: {err[-2000:]}")
-            time.sleep(0.2)
+    with start_llama_server("--n_ctx", "2048", "--chat_format", "chatml-function-calling") as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def test_openai_compatible_tool_calls_from_a_real_server(llama_tools_server: str) -> None:

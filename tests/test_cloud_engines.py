@@ -4,14 +4,9 @@ Anthropic Messages API double built from Anthropic's reference."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from agent.config import Settings
@@ -19,7 +14,6 @@ from agent.engines import create_cloud_engine
 from agent.engines.anthropic import AnthropicEngine
 from agent.engines.cloud import DEFAULT_PRICES, PROVIDERS, Price, iter_sse, load_prices
 from agent.engines.openai_compat import OpenAICompatEngine
-from agent.engines.packaged import resolve_model_path
 from contracts.errors import (
     ConfigError,
     EngineError,
@@ -29,6 +23,7 @@ from contracts.errors import (
 )
 from tests.fakes.anthropic_server import FakeAnthropic
 from tests.fakes.loopback import free_port
+from tests.llama_server import start_llama_server
 
 SERVER_KEY = "sk-local-test-key"
 MESSAGES = [
@@ -42,31 +37,10 @@ def llama_server() -> Iterator[str]:
     """llama_cpp.server on 127.0.0.1 with the packaged SmolLM2 GGUF and an API key."""
     import llama_cpp.server.app  # noqa: F401  (the dev extra: missing, the run fails)
 
-    port = free_port()
-    model = resolve_model_path("smollm2-135m")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1",
-         "--port", str(port), "--api_key", SERVER_KEY, "--n_ctx", "1024",
-         "--model_alias", "smollm2", "--verbose", "False"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, "NO_PROXY": "*"},
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}/v1"
-    deadline = time.monotonic() + 60
-    try:
-        while True:
-            try:
-                if httpx.get(f"{url}/models", timeout=1).status_code in (200, 401):
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                err = proc.stderr.read().decode() if proc.stderr else ""
-                pytest.fail(f"llama_cpp.server did not start: {err[-2000:]}")
-            time.sleep(0.2)
+    with start_llama_server(
+        "--api_key", SERVER_KEY, "--n_ctx", "1024", "--model_alias", "smollm2", ready=(200, 401)
+    ) as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def openai(url: str, key: str = SERVER_KEY, **kw) -> OpenAICompatEngine:
