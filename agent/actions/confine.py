@@ -261,16 +261,21 @@ def append_file(root: str, rel: str, data: bytes, *, expect_sha256: str | None =
     return Appended(len(before), sha256(before), sha256(before + data), mtime)
 
 
+def _digest(folder: int | str, name: str) -> str:
+    """The sha256 of a file in an open folder, read through the same confinement."""
+    fd = _open(folder, name, os.O_RDONLY)
+    try:
+        return sha256(_read_all(fd))
+    finally:
+        os.close(fd)
+
+
 def file_sha256(root: str, rel: str) -> str | None:
     """The sha256 of ``root/rel`` read through the same confinement; None when absent."""
     parts = check_relative(rel)
     try:
         with _folder(root, parts) as folder:
-            fd = _open(folder, parts[-1], os.O_RDONLY)
-            try:
-                return sha256(_read_all(fd))
-            finally:
-                os.close(fd)
+            return _digest(folder, parts[-1])
     except FileNotFoundError:
         return None
     except OSError as e:
@@ -282,12 +287,7 @@ def remove_file(root: str, rel: str, sha256_written: str) -> None:
     parts = check_relative(rel)
     try:
         with _folder(root, parts) as folder:
-            fd = _open(folder, parts[-1], os.O_RDONLY)
-            try:
-                now = sha256(_read_all(fd))
-            finally:
-                os.close(fd)
-            if now != sha256_written:
+            if _digest(folder, parts[-1]) != sha256_written:
                 raise ActionRefused(
                     f"{os.path.join(root, rel)} was edited after Fanous wrote it: undo would "
                     "lose those edits",
