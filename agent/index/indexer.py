@@ -22,6 +22,7 @@ from agent.index.pool import Failed, ParsePool
 from agent.index.prepared import Prepared
 from agent.index.sync import (
     Progress,
+    add_problems,
     isolated,
     keep_problems,
     parse_pool,
@@ -293,10 +294,7 @@ def index_paths(
             "DELETE FROM index_errors WHERE root = ? AND path = ?",
             [(root, item.path) for item in written],
         )
-        conn.executemany(
-            "INSERT OR REPLACE INTO index_errors (root, path, reason, at) VALUES (?,?,?,?)",
-            [(root, path, reason, time.time()) for path, reason in report.errors],
-        )
+        add_problems(store, root, report.errors)
     report.removed = len(gone)
     report.seconds = time.perf_counter() - started
     return report

@@ -30,6 +30,7 @@ __all__ = [
     "BATCH_ITEMS",
     "Progress",
     "Scanned",
+    "add_problems",
     "isolated",
     "keep_problems",
     "label",
@@ -188,12 +189,15 @@ def unreadable_prefixes(errors: Iterable[tuple[str, str]]) -> tuple[str, ...]:
     )
 
 
-def keep_problems(store: Store, root: str, problems: Iterable[tuple[str, str]]) -> None:
-    """Replace the problems the index keeps for a source (``fanous sources`` counts
-    them) with this run's."""
-    conn = store.conn
-    conn.execute("DELETE FROM index_errors WHERE root = ?", (root,))
-    conn.executemany(
+def add_problems(store: Store, root: str, problems: Iterable[tuple[str, str]]) -> None:
+    """Remember a source's problems (``fanous sources`` counts them), one per path."""
+    store.conn.executemany(
         "INSERT OR REPLACE INTO index_errors (root, path, reason, at) VALUES (?,?,?,?)",
         [(root, path, reason, time.time()) for path, reason in problems],
     )
+
+
+def keep_problems(store: Store, root: str, problems: Iterable[tuple[str, str]]) -> None:
+    """Replace the problems the index keeps for a source with this run's."""
+    store.conn.execute("DELETE FROM index_errors WHERE root = ?", (root,))
+    add_problems(store, root, problems)
