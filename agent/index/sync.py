@@ -120,13 +120,14 @@ def sync_items(
     should_stop: Callable[[], bool] = lambda: False,
     pool: ParsePool | None = None,
 ) -> tuple[int, str | None]:
-    """Walk ``items``: parse those ``changed`` in ``pool`` (default: one worker
-    process per core, for this run) and hand them to ``write`` a batch at a time, inside
-    a transaction; an item that fails to parse goes to ``errors`` and keeps what the
-    index had of it. Returns how many items were unchanged and, when the run stopped
-    before the end, why ("" for ``should_stop``, else the source's own reason); only a
-    run that went to the end may remove what the scan no longer saw."""
-    todo = {item.uri for item in changed}
+    """Walk ``items``: parse those ``changed`` (some of ``items``, in their order) in
+    ``pool`` (default: one worker process per core, for this run) and hand them to
+    ``write`` a batch at a time, inside a transaction; an item that fails to parse goes
+    to ``errors`` and keeps what the index had of it. Returns how many items were
+    unchanged and, when the run stopped before the end, why ("" for ``should_stop``,
+    else the source's own reason); only a run that went to the end may remove what the
+    scan no longer saw."""
+    todo = {id(item) for item in changed}
     prefetch: Callable[[list[SourceItem]], object] | None = getattr(source, "prefetch", None)
     halted: Callable[[], str | None] = getattr(source, "halted", lambda: None)
 
@@ -154,7 +155,7 @@ def sync_items(
                 if should_stop() or halted():
                     stopped = halted() or ""
                     break
-                if item.uri not in todo:
+                if id(item) not in todo:
                     same += 1
                 else:
                     outcome = next(results)
