@@ -19,15 +19,14 @@ from desktop.models_box import OllamaModelsBox
 from desktop.models_page import recommendation_text, recommended_chat
 from desktop.qt import (
     QHBoxLayout,
-    QLabel,
     QListWidget,
     QProgressBar,
     QPushButton,
-    Qt,
     QVBoxLayout,
     QWizard,
     QWizardPage,
 )
+from desktop.settings_page import note
 
 if TYPE_CHECKING:
     from desktop.main_window import MainWindow
@@ -35,27 +34,18 @@ if TYPE_CHECKING:
 __all__ = ["Onboarding", "maybe_onboard"]
 
 
-def _label(text: str = "", name: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(True)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    if name:
-        label.setObjectName(name)
-    return label
-
-
 class _MachinePage(QWizardPage):
     def __init__(self) -> None:
         super().__init__()
         self.setTitle(self.tr("Welcome to Fanous"))
         self.setSubTitle(self.tr("Your notes, answered on this computer. Nothing leaves it."))
-        self.hardware = _label(self.tr("Detecting this machine…"), "onboardingHardware")
-        self.model = _label("", "onboardingModel")
+        self.hardware = note(self.tr("Detecting this machine…"), "onboardingHardware")
+        self.model = note("", "onboardingModel")
         layout = QVBoxLayout(self)
-        layout.addWidget(_label(self.tr("This machine"), ""))
+        layout.addWidget(note(self.tr("This machine"), ""))
         layout.addWidget(self.hardware)
         layout.addSpacing(8)
-        layout.addWidget(_label(self.tr("The local model"), ""))
+        layout.addWidget(note(self.tr("The local model"), ""))
         layout.addWidget(self.model)
         layout.addStretch(1)
 
@@ -117,7 +107,7 @@ class _FoldersPage(QWizardPage):
         layout.addWidget(self.folders, 1)
         layout.addLayout(row)
         layout.addWidget(
-            _label(self.tr("You can add or remove folders later in Settings › Sources."))
+            note(self.tr("You can add or remove folders later in Settings › Sources."))
         )
 
 
@@ -145,7 +135,7 @@ class _MailPage(QWizardPage):
         layout.addWidget(self.accounts)
         layout.addWidget(self.paths)
         layout.addWidget(
-            _label(self.tr("Accounts are fetched with Settings › Sources › Sync mail now."))
+            note(self.tr("Accounts are fetched with Settings › Sources › Sync mail now."))
         )
 
 
@@ -160,7 +150,7 @@ class _IndexPage(QWizardPage):
         self.progress.setObjectName("onboardingProgress")
         self.progress.setAccessibleName(self.tr("Indexing progress"))
         self.progress.setRange(0, 1)
-        self.status = _label(
+        self.status = note(
             self.tr("No folders picked: add some later from File › Add notes folder…")
         )
         self.status.setObjectName("onboardingIndexStatus")
