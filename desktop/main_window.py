@@ -186,7 +186,8 @@ class MainWindow(QMainWindow):
         return self.session.confirm_dialog
 
     @property
-    def _last_answer(self) -> Answer | None:
+    def last_answer(self) -> Answer | None:
+        """The answer shown last in this window (its route, engine, sources)."""
         return self.session.last_answer
 
     def update_busy(self) -> None:

@@ -103,7 +103,7 @@ def test_offline_chat_on_the_embedded_model(qtbot: Any, open_window: Any, notes:
     ask(qtbot, window)
     # A generous limit: the real model on a busy 2-core machine (a wait, not a speed test).
     qtbot.waitUntil(lambda: not window.is_answering, timeout=120_000)
-    answer = window._last_answer
+    answer = window.last_answer
     assert answer is not None and answer.engine == "embedded" and answer.text
     assert answer.route.kind == "local"
     assert answer.sources[0].hit.path.endswith("ferry.md")
@@ -194,14 +194,14 @@ def test_cloud_toggle_changes_routing(qtbot: Any, open_window: Any, notes: Path)
     window = open_window(FakeEngine("At 7:40.", "At 7:40."), folders=[notes])
     ask(qtbot, window)
     qtbot.waitUntil(lambda: not window.is_answering, timeout=WAIT_MS)
-    off = window._last_answer.route
+    off = window.last_answer.route
     assert off.reason == "cloud escalation is off"
 
     window.action_cloud.trigger()  # one click in the toolbar
     assert window.workspace.settings.cloud_escalation
     ask(qtbot, window)
     qtbot.waitUntil(lambda: not window.is_answering, timeout=WAIT_MS)
-    on = window._last_answer.route
+    on = window.last_answer.route
     assert on.reason != off.reason and "cloud escalation is off" not in on.reason
     stored = conversations.load_messages(window.workspace.store, window.conversation_id)
     assert [m.route_reason for m in stored if m.role == "assistant"] == [off.reason, on.reason]
@@ -307,7 +307,7 @@ def test_confirm_each_shows_what_would_leave_and_declining_keeps_it_local(
         qtbot.waitUntil(lambda: not window.is_answering, timeout=WAIT_MS)
     finally:
         secrets.delete_secret("custom")
-    answer = window._last_answer
+    answer = window.last_answer
     assert answer.engine == "fake"  # answered on this computer
     assert "declined" in answer.route.reason
     assert "Plan: take the 7:40 ferry." in window.transcript.toPlainText()
@@ -325,7 +325,7 @@ def test_ollama_answer_shows_the_gpu_in_use(
         qtbot.waitUntil(lambda: window.status.engine.text().startswith("ollama"), timeout=WAIT_MS)
         ask(qtbot, window)
         qtbot.waitUntil(lambda: not window.is_answering, timeout=WAIT_MS)
-        assert window._last_answer.engine == "ollama"
+        assert window.last_answer.engine == "ollama"
         gpu = window.status.gpu
         qtbot.waitUntil(lambda: gpu.text() == "GPU: 100 % of llama3.2:1b", timeout=WAIT_MS)
         assert "fully on the GPU" in gpu.toolTip()

@@ -83,7 +83,7 @@ def test_onboarding_detects_picks_indexes_and_is_shown_once(
     assert maybe_onboard(window) is None  # shown once
     ask(qtbot, window, "When is the dentist?")
     qtbot.waitUntil(lambda: not window.is_answering, timeout=WAIT_MS)
-    assert window._last_answer.sources  # the onboarding's folder answers
+    assert window.last_answer.sources  # the onboarding's folder answers
 
 
 def test_onboarding_pull_hint_names_the_fields_model_and_pickers_start_at_home(
@@ -144,8 +144,8 @@ def test_settings_pages_write_settings_and_offline_wins(
     assert window.route_indicator.text() == "Offline"
     ask(qtbot, window)
     qtbot.waitUntil(lambda: not window.is_answering, timeout=WAIT_MS)
-    assert window._last_answer.route.kind == "local"
-    assert "offline" in window._last_answer.route.reason
+    assert window.last_answer.route.kind == "local"
+    assert "offline" in window.last_answer.route.reason
 
 
 def test_api_key_goes_to_the_keyring_only(qtbot: Any, open_window: Any) -> None:
