@@ -133,6 +133,20 @@ def test_a_negation_the_notes_do_not_make_is_caught() -> None:
     )
 
 
+def test_a_yes_the_notes_deny_is_caught() -> None:
+    """Seen from Qwen2.5-Coder 0.5B on the answer-quality set: every word of its "yes" was
+    in the passage, and the passage said the opposite."""
+    zoo = hit("Die Klassenfahrt zum Zoo: الرحلة يوم الجمعة، الغداء غير مشمول، كل ولد ١٠ يورو.")
+    question = "هل رحلة حديقة الحيوان تشمل الغداء"
+    assert check("نعم, رحلة حديقة الحيوان تشمل الغداء.", question, [zoo]).status == "unsupported"
+    assert check("لا، الغداء غير مشمول.", question, [zoo]).status == "supported"
+    lunch = hit("## Zoo trip\n\nLunch is not included; bring a packed lunch.")
+    said = check("Yes, the zoo trip includes lunch.", "Does the zoo trip include lunch?", [lunch])
+    assert said.status == "unsupported" and "“not”" in said.why
+    told = check("No, lunch is not included.", "Does the zoo trip include lunch?", [lunch])
+    assert told.status == "supported"
+
+
 def test_judge_shows_the_quote_instead_of_an_unsupported_answer() -> None:
     found = extract("When does the ferry to Hydra leave?", [FERRY])
     text, g = judge("It leaves at 12:30.", "When does the ferry to Hydra leave?", [FERRY], found)

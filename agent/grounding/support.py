@@ -142,6 +142,13 @@ def check(answer: str, question: str, hits: Sequence[Hit], *, prompt: str = "") 
         why = "most of its words are not in your notes"
     elif negated(text) and backing and not any(negated(u.text) for u in backing):
         why = "it says “not” where your notes do not"
+    elif (
+        "yesno" in asks_for(question)
+        and backing
+        and not negated(text)
+        and all(negated(u.text) for u in backing)
+    ):  # "Yes, lunch is included" from "lunch is not included" (measured: a 0.5B model)
+        why = "your notes say “not” where it does not"
     elif (wanted := asks_for(question)) and wanted <= _MEASURES and not has_kind(text, wanted):
         why = "it does not give the " + " or ".join(sorted(wanted)) + " you asked for"
     if why:
