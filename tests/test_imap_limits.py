@@ -46,16 +46,19 @@ def source(server: HostileImap, **kw: float) -> ImapSource:
 
 
 def test_a_trickling_greeting_times_out(server_for) -> None:
-    # One byte every 0.2 s: each read is quick, so a per-read timeout never fires.
+    # One byte every 0.2 s: each read is quick, so a per-read timeout never fires. The
+    # greeting would take 8.6 s; the deadline (4 s) leaves a busy machine room to connect.
     server = server_for({"greeting": "trickle"})
     with pytest.raises(ConnectorError, match="did not greet properly: the server took too long"):
-        source(server, command_seconds=1.5).connect()
+        source(server, command_seconds=4).connect()
 
 
 def test_a_trickling_message_costs_only_itself(server_for, tmp_path: Path) -> None:
     server = server_for({2: "trickle"})
     store = Store(tmp_path / "m.db")
-    report = index_mail(store, source(server, command_seconds=1.5))
+    # The trickled message would take 28 s; the others fetch well within 4 s even on a
+    # busy machine.
+    report = index_mail(store, source(server, command_seconds=4))
     assert report.added == 2
     ((where, why),) = report.errors
     assert where.endswith("UID=2") and "the server took too long to answer" in why
@@ -74,9 +77,9 @@ def test_a_literal_too_big_is_refused_before_reading(server_for, tmp_path: Path)
 
 
 def test_a_sync_that_runs_out_of_time_keeps_what_it_fetched(server_for, tmp_path: Path) -> None:
-    server = server_for({}, count=450, fetch_delay=0.01)
+    server = server_for({}, count=450, fetch_delay=0.02)  # 9 s of fetching in all
     store = Store(tmp_path / "m.db")
-    report = index_mail(store, source(server, sync_seconds=2.5))
+    report = index_mail(store, source(server, sync_seconds=5))
     assert ("imap" in report.warnings[0][0]) and "ran out of time" in report.warnings[0][1]
     assert 0 < report.added < 450 and report.removed == 0
     again = index_mail(store, source(server))
