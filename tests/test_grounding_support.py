@@ -147,6 +147,31 @@ def test_a_yes_the_notes_deny_is_caught() -> None:
     assert told.status == "supported"
 
 
+def test_a_yes_against_the_answering_sentence_is_caught() -> None:
+    """The passage holds other sentences; the one the extractive step found to answer
+    says "not" with the conjunction written on ("وليس العكس")."""
+    kunafa = hit(
+        "## الكنافة\n\nالكنافة تُخبز على حرارة مئة وثمانين درجة لمدة نصف ساعة. "
+        "القطر يُصب بارداً على الكنافة الساخنة، وليس العكس.\n",
+        title="مطبخ",
+    )
+    question = "هل نصب القطر سخناً على الكنافة"
+    found = extract(question, [kunafa])
+    assert found.best is not None and "وليس" in found.best.unit.text
+    text, g = judge("نعم، نصب القطر سخناً على الكنافة.", question, [kunafa], found)
+    assert g.verdict == "unsupported" and g.shown == "quote" and "بارداً" in text
+
+
+def test_a_question_in_the_notes_is_never_the_answer() -> None:
+    thread = hit(
+        "> Is lunch included in the zoo trip?\n\nNo: lunch is not included, bring a packed "
+        "lunch. The trip costs 10 euros.\n",
+        title="zoo",
+    )
+    found = extract("Is lunch included in the zoo trip?", [thread])
+    assert all("?" not in c.unit.text for c in found.candidates)
+
+
 def test_judge_shows_the_quote_instead_of_an_unsupported_answer() -> None:
     found = extract("When does the ferry to Hydra leave?", [FERRY])
     text, g = judge("It leaves at 12:30.", "When does the ferry to Hydra leave?", [FERRY], found)

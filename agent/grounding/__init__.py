@@ -135,7 +135,9 @@ def judge(
 ) -> tuple[str, Grounding]:
     """What to show for a generated answer: the answer itself when the passages back
     every fact in it; else the quote, or "not found", saying what happened."""
-    support = check(generated, question, hits, prompt=prompt)
+    best = found.best if found.answerable else None
+    answering = [best.unit] if best is not None else []
+    support = check(generated, question, hits, prompt=prompt, answering=answering)
     if support.status == "supported":
         spans = [Span.of(u) for u in support.units]
         return generated, Grounding("supported", "answer", spans)

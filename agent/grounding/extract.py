@@ -40,6 +40,7 @@ __all__ = [
 # doc id -> (thread, date) of the mail messages among the passages
 Threads = dict[int, tuple[str, float]]
 _WORD = re.compile(r"[^\W_]+")
+_ASKS = re.compile(r"[?？؟]\W*$")
 # Units embedded per question, the best by the other features: on the dev split the
 # best unit was right as often with 6 as with 24 or all of them, at a quarter of the E5
 # time (E5 on sentences is most of the extractive step).
@@ -271,7 +272,9 @@ def extract(
     weights: tuple[Weights, Weights] = (WITH_VECTORS, WITHOUT_VECTORS),
 ) -> Extract:
     """The units of ``hits`` ranked by how well each answers ``question``."""
-    units = units_of(list(hits))
+    # A sentence that asks (a question quoted in a mail thread, a note's open question)
+    # answers nothing, however many of the question's words it shares.
+    units = [u for u in units_of(list(hits)) if not _ASKS.search(u.text)]
     if not units:
         return Extract(question, frozenset(asks_for(question)), [], False, False)
     # Meaning is the costly feature: embed only the units the cheap ones rank best.

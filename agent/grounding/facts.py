@@ -161,7 +161,8 @@ _NEGATIONS_EN = re.compile(
     r"\b(?:not|no|never|none|nobody|nothing|neither|nor|cannot|without|isn't|aren't|wasn't|"
     r"weren't|don't|doesn't|didn't|won't|can't|shouldn't|closed|excluded)\b|n't\b"
 )
-_NEGATIONS_AR = re.compile(r"(?<!\w)(?:لا|ليس|ليست|لم|لن|غير|بدون|دون|مغلق|ممنوع)(?!\w)")
+# With the conjunctions written onto the word: "وليس", "فلا".
+_NEGATIONS_AR = re.compile(r"(?<!\w)[وف]?(?:لا|ليس|ليست|لم|لن|غير|بدون|دون|مغلق|ممنوع)(?!\w)")
 
 
 def _number_key(text: str) -> str:

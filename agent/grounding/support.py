@@ -112,8 +112,17 @@ def _keys(found: list[Fact]) -> dict[str, set[str]]:
 _MEASURES = frozenset({"time", "date", "amount", "number"})
 
 
-def check(answer: str, question: str, hits: Sequence[Hit], *, prompt: str = "") -> Support:
-    """How far ``answer`` is backed by ``hits`` (the passages the model was given)."""
+def check(
+    answer: str,
+    question: str,
+    hits: Sequence[Hit],
+    *,
+    prompt: str = "",
+    answering: Sequence[Unit] = (),
+) -> Support:
+    """How far ``answer`` is backed by ``hits`` (the passages the model was given).
+    ``answering``: the units found to answer the question (``extract``), when known: a
+    "yes" must not contradict them."""
     text = _MARKERS.sub(" ", answer).strip()
     mine = _stems(_PROSE_ONLY.sub(" ", text))
     if not mine and not facts(text):
@@ -144,9 +153,9 @@ def check(answer: str, question: str, hits: Sequence[Hit], *, prompt: str = "") 
         why = "it says “not” where your notes do not"
     elif (
         "yesno" in asks_for(question)
-        and backing
+        and (polar := list(answering) or backing)
         and not negated(text)
-        and all(negated(u.text) for u in backing)
+        and all(negated(u.text) for u in polar)
     ):  # "Yes, lunch is included" from "lunch is not included" (measured: a 0.5B model)
         why = "your notes say “not” where it does not"
     elif (wanted := asks_for(question)) and wanted <= _MEASURES and not has_kind(text, wanted):
