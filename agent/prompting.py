@@ -27,7 +27,8 @@ STOP_SEQUENCES = ["\nQuestion:", "\nNotes:", *(f"\n[{n}] " for n in range(1, 10)
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
-def _label(hit: Hit) -> str:
+def passage_label(hit: Hit) -> str:
+    """How a passage is named in the prompt: ``[n] <this>`` heads its block."""
     name = os.path.basename(hit.path) if hit.path else hit.title
     return f"{name} — {hit.heading_path}" if hit.heading_path else name
 
@@ -41,7 +42,7 @@ def build_messages(
         if not text:
             break
         used += len(text)
-        blocks.append(f"[{n}] {_label(hit)}\n{text}")
+        blocks.append(f"[{n}] {passage_label(hit)}\n{text}")
     notes = "\n\n".join(blocks)
     return [
         {"role": "system", "content": SYSTEM_PROMPT},

@@ -13,6 +13,7 @@ from agent.grounding import check, judge
 from agent.grounding.extract import extract
 from agent.grounding.facts import facts
 from agent.index.search import Hit
+from agent.prompting import passage_label
 
 
 def hit(text: str, n: int = 1, title: str = "note") -> Hit:
@@ -160,6 +161,16 @@ def test_a_yes_against_the_answering_sentence_is_caught() -> None:
     assert found.best is not None and "وليس" in found.best.unit.text
     text, g = judge("نعم، نصب القطر سخناً على الكنافة.", question, [kunafa], found)
     assert g.verdict == "unsupported" and g.shown == "quote" and "بارداً" in text
+
+
+def test_the_notes_echoed_as_given_are_not_an_answer() -> None:
+    """SmolLM2 once answered with the prompt's own block: "[4] birthday.md — Birthdays >
+    Grandpa" and the passage under it (the stop sequences need a newline before "[4]")."""
+    echo = f"[1] {passage_label(FERRY)}\n{FERRY.text}"
+    assert check(echo, "When does the ferry leave?", [FERRY]).status == "empty"
+    found = extract("When does the ferry to Hydra leave?", [FERRY])
+    text, g = judge(echo, "When does the ferry to Hydra leave?", [FERRY], found)
+    assert g.shown == "quote" and not text.startswith("[1]")
 
 
 def test_a_question_in_the_notes_is_never_the_answer() -> None:

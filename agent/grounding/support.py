@@ -18,6 +18,7 @@ from agent.grounding.facts import Fact, asks_for, facts, fold, has_kind, negated
 from agent.grounding.units import Unit, units_of
 from agent.index.hits import Hit
 from agent.index.query import STOPWORDS
+from agent.prompting import passage_label
 
 __all__ = ["Support", "check"]
 
@@ -129,6 +130,9 @@ def check(
         return Support("empty", why="the answer has no words")
     if _ABSTAINS.search(text):
         return Support("abstained")
+    first = answer.strip().split("\n", 1)[0].strip()
+    if any(first == f"[{n}] {passage_label(h)}" for n, h in enumerate(hits, start=1)):
+        return Support("empty", why="the answer repeats the notes as they were given")
     asked = set(_stems(question))
     if _similar(text, question) >= 0.8:
         return Support("empty", why="the answer repeats the question")
