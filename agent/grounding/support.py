@@ -148,6 +148,7 @@ def check(
     unsupported = [f for f in stated if not _fact_found(f, keys, folded, words)]
     share = _share(mine, pool)
     backing = _backing(text, stated, units)
+    wanted = asks_for(question)
     why = ""
     if unsupported:
         why = "not in your notes: " + ", ".join(f.text for f in unsupported)
@@ -156,13 +157,13 @@ def check(
     elif negated(text) and backing and not any(negated(u.text) for u in backing):
         why = "it says “not” where your notes do not"
     elif (
-        "yesno" in asks_for(question)
+        "yesno" in wanted
         and (polar := list(answering) or backing)
         and not negated(text)
         and all(negated(u.text) for u in polar)
     ):  # "Yes, lunch is included" from "lunch is not included" (measured: a 0.5B model)
         why = "your notes say “not” where it does not"
-    elif (wanted := asks_for(question)) and wanted <= _MEASURES and not has_kind(text, wanted):
+    elif wanted and wanted <= _MEASURES and not has_kind(text, wanted):
         why = "it does not give the " + " or ".join(sorted(wanted)) + " you asked for"
     if why:
         return Support("unsupported", unsupported, backing, share, why)
