@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None, *, workspace: Workspace | None = None) -
         window = build_window(workspace)
         window.show()
         instance.activated.connect(lambda: show_window(window))
-        install_tray(window)  # parented to the window, which keeps it alive
+        install_tray(window, window.send)  # parented to the window, which keeps it alive
         maybe_onboard(window)
         return app.exec()
     finally:

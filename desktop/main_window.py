@@ -208,8 +208,14 @@ class MainWindow(QMainWindow):
         else:
             self.statusBar().clearMessage()
 
-    def choose_folder(self) -> str | None:
-        return self._choose_folder(self)
+    def choose_folder(self, parent: QWidget | None = None) -> str | None:
+        return self._choose_folder(parent or self)
+
+    def choose_mail_path(self, parent: QWidget | None, kind: str) -> str | None:
+        return self._choose_mail_path(parent, kind)
+
+    def open_url(self, url: QUrl) -> bool:
+        return self._open_url(url)
 
     def show_problem(self, message: str, fix: str | None) -> None:
         self.banner.show_message(message, fix)

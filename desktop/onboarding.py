@@ -11,7 +11,7 @@ Finishing or cancelling records ``onboarded`` in the settings, so it is shown on
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from contracts.errors import FanousError
 from desktop.mail_box import MailAccountsBox, MailPathsBox
@@ -22,16 +22,39 @@ from desktop.qt import (
     QListWidget,
     QProgressBar,
     QPushButton,
+    QUrl,
     QVBoxLayout,
+    QWidget,
     QWizard,
     QWizardPage,
 )
 from desktop.settings_page import note
+from desktop.window_part import WindowHost
 
 if TYPE_CHECKING:
-    from desktop.main_window import MainWindow
+    from desktop.ops import Op, Ops
 
-__all__ = ["Onboarding", "maybe_onboard"]
+__all__ = ["Onboarding", "OnboardingHost", "maybe_onboard"]
+
+
+class OnboardingHost(WindowHost, Protocol):
+    """What the wizard asks of the window beside ``WindowHost``."""
+
+    @property
+    def hardware(self) -> Any:
+        """The detected ``HardwareProfile``; None until the window's probe has ended."""
+        ...
+
+    @property
+    def probes(self) -> Ops:
+        """The worker for probes that never touch the store (hardware, keyring)."""
+        ...
+
+    def choose_folder(self, parent: QWidget | None = None) -> str | None: ...
+    def choose_mail_path(self, parent: QWidget | None, kind: str) -> str | None: ...
+    def open_url(self, url: QUrl) -> bool: ...
+    def reindex(self, folders: list[str] | None = None) -> Op | None: ...
+    def sync_mail(self, paths: list[str] | None = None) -> Op: ...
 
 
 class _MachinePage(QWizardPage):
@@ -79,7 +102,7 @@ class _ModelPage(QWizardPage):
             wizard = self.wizard()
             window = wizard.window_ if isinstance(wizard, Onboarding) else None
             hardware = window.hardware if window is not None else None
-            seams: dict[str, Any] = {"open_url": window._open_url} if window is not None else {}
+            seams: dict[str, Any] = {"open_url": window.open_url} if window is not None else {}
             self.box = OllamaModelsBox(self.host, recommended=recommended_chat(hardware), **seams)
             self._layout.addWidget(self.box)
             self._layout.addStretch(1)
@@ -114,7 +137,7 @@ class _FoldersPage(QWizardPage):
 class _MailPage(QWizardPage):
     """IMAP accounts and mail on disk; a path added here is indexed in the background."""
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: OnboardingHost) -> None:
         super().__init__()
         self.setTitle(self.tr("Your mail (optional)"))
         self.setSubTitle(
@@ -129,7 +152,7 @@ class _MailPage(QWizardPage):
             ws,
             store_ops=window.ops,
             sync_mail=window.sync_mail,
-            choose_path=window._choose_mail_path,
+            choose_path=window.choose_mail_path,
         )
         layout = QVBoxLayout(self)
         layout.addWidget(self.accounts)
@@ -161,8 +184,8 @@ class _IndexPage(QWizardPage):
 
 
 class Onboarding(QWizard):
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(self, window: OnboardingHost) -> None:
+        super().__init__(window.window())
         self.window_ = window
         self.setObjectName("onboarding")
         self.setWindowTitle(self.tr("Set up Fanous"))
@@ -192,7 +215,7 @@ class Onboarding(QWizard):
         self.machine.show_hardware(profile)
 
     def add_folder(self, folder: str | None = None) -> None:
-        folder = folder or self.window_._choose_folder(self)
+        folder = folder or self.window_.choose_folder(self)
         if not folder:
             return
         try:
@@ -251,7 +274,7 @@ def _detect() -> Any:
     return detect()
 
 
-def maybe_onboard(window: MainWindow) -> Onboarding | None:
+def maybe_onboard(window: OnboardingHost) -> Onboarding | None:
     """Open the wizard (non-blocking) unless it was shown before."""
     if window.workspace.settings.onboarded:
         return None

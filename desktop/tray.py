@@ -7,13 +7,18 @@ Some desktops have no tray (GNOME without the AppIndicator extension, offscreen 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from desktop.qt import QAction, QCoreApplication, QIcon, QInputDialog, QMenu, QSystemTrayIcon
-
-if TYPE_CHECKING:
-    from desktop.main_window import MainWindow
+from desktop.qt import (
+    QAction,
+    QCoreApplication,
+    QIcon,
+    QInputDialog,
+    QMenu,
+    QSystemTrayIcon,
+    QWidget,
+)
 
 __all__ = ["app_icon", "icons_dir", "install_tray", "quick_ask"]
 
@@ -38,8 +43,8 @@ def app_icon() -> QIcon:
     return icon
 
 
-def quick_ask(window: MainWindow) -> None:
-    """Ask one question from the tray; the answer appears in the main window."""
+def quick_ask(window: QWidget, ask: Callable[[str], object]) -> None:
+    """Ask one question from the tray; ``ask`` shows the answer in ``window``."""
     question, ok = QInputDialog.getText(
         None,
         QCoreApplication.translate("Tray", "Ask Fanous"),
@@ -47,28 +52,29 @@ def quick_ask(window: MainWindow) -> None:
     )
     if ok and question.strip():
         show_window(window)
-        window.send(question)
+        ask(question)
 
 
-def show_window(window: MainWindow) -> None:
+def show_window(window: QWidget) -> None:
     window.showNormal()
     window.raise_()
     window.activateWindow()
 
 
-def install_tray(window: MainWindow) -> QSystemTrayIcon | None:
+def install_tray(window: QWidget, ask: Callable[[str], object]) -> QSystemTrayIcon | None:
+    """The icon, parented to ``window`` (which keeps it alive); ``ask`` takes a question."""
     if not QSystemTrayIcon.isSystemTrayAvailable():
         return None
     tray = QSystemTrayIcon(app_icon(), window)
     tray.setToolTip(QCoreApplication.translate("Tray", "Fanous"))
     menu = QMenu(window)
-    ask = QAction(QCoreApplication.translate("Tray", "Quick ask…"), menu)
-    ask.triggered.connect(lambda _checked=False: quick_ask(window))
+    ask_action = QAction(QCoreApplication.translate("Tray", "Quick ask…"), menu)
+    ask_action.triggered.connect(lambda _checked=False: quick_ask(window, ask))
     show = QAction(QCoreApplication.translate("Tray", "Show Fanous"), menu)
     show.triggered.connect(lambda _checked=False: show_window(window))
     quit_action = QAction(QCoreApplication.translate("Tray", "Quit"), menu)
     quit_action.triggered.connect(lambda _checked=False: window.close())
-    menu.addActions([ask, show])
+    menu.addActions([ask_action, show])
     menu.addSeparator()
     menu.addAction(quit_action)
     tray.setContextMenu(menu)

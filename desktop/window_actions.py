@@ -8,24 +8,42 @@ shows it. The slots are the window's; this module only names and places the comm
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from desktop.qt import QAction, QKeySequence, QObject, QSizePolicy, QToolBar, QWidget
+from desktop.qt import QAction, QKeySequence, QMenuBar, QObject, QSizePolicy, QToolBar, QWidget
 
-if TYPE_CHECKING:
-    from desktop.main_window import MainWindow
+__all__ = ["ActionsHost", "WindowActions"]
 
-__all__ = ["WindowActions"]
+
+class ActionsHost(Protocol):
+    """The window the commands live in: where they are shown, and the slots they call."""
+
+    def window(self) -> QWidget: ...
+    # QMainWindow's own, under Qt's names
+    def addAction(self, action: QAction) -> None: ...
+    def menuBar(self) -> QMenuBar: ...
+    def addToolBar(self, toolbar: QToolBar) -> None: ...
+    # the window's commands
+    def add_notes_folder(self) -> None: ...
+    def reindex(self) -> object: ...
+    def open_settings(self) -> object: ...
+    def close(self) -> bool: ...
+    def new_chat(self) -> None: ...
+    def focus_prompt(self) -> None: ...
+    def focus_search(self) -> None: ...
+    def stop(self) -> None: ...
+    def open_monitor(self) -> object: ...
+    def set_cloud_escalation(self, on: bool) -> None: ...
 
 
 def _action(
-    window: MainWindow,
+    window: ActionsHost,
     text: str,
     name: str,
     slot: Callable[[], object],
     shortcut: str | None = None,
 ) -> QAction:
-    action = QAction(text, window)
+    action = QAction(text, window.window())
     action.setObjectName(name)
     if shortcut:
         action.setShortcut(QKeySequence(shortcut))
@@ -38,8 +56,8 @@ def _action(
 class WindowActions(QObject):
     """A QObject only for ``tr``: its texts are translated under "WindowActions"."""
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(self, window: ActionsHost) -> None:
+        super().__init__(window.window())
         w = window
         self.add_folder = _action(
             w, self.tr("Add notes folder…"), "actionAddFolder", w.add_notes_folder
@@ -62,13 +80,13 @@ class WindowActions(QObject):
         self.monitor = _action(
             w, self.tr("Monitor…"), "actionMonitor", w.open_monitor, "Ctrl+Shift+M"
         )
-        self.cloud = QAction(self.tr("Cloud escalation"), window)
+        self.cloud = QAction(self.tr("Cloud escalation"), window.window())
         self.cloud.setObjectName("actionCloudEscalation")
         self.cloud.setCheckable(True)
         self.cloud.setToolTip(self.tr("Off: nothing leaves this computer"))
         self.cloud.toggled.connect(window.set_cloud_escalation)
 
-    def install(self, window: MainWindow) -> None:
+    def install(self, window: ActionsHost) -> None:
         """The menu bar (File, Chat, Privacy, Tools) and the toolbar."""
         bar = window.menuBar()
         file_menu = bar.addMenu(self.tr("&File"))

@@ -22,6 +22,7 @@ from agent.privacy import ledger
 from agent.sources import source_id
 from agent.workspace import Workspace
 from contracts.errors import EngineError, StorageError
+from desktop import tray
 from desktop.app import build_window
 from desktop.onboarding import Onboarding, maybe_onboard
 from desktop.pickers import picker
@@ -242,7 +243,7 @@ def test_a_database_opened_read_only_on_a_full_disk_is_announced(
 
 def test_no_tray_is_fine_and_controls_have_names(qtbot: Any, open_window: Any) -> None:
     window = open_window()
-    assert install_tray(window) is None  # offscreen has no system tray
+    assert install_tray(window, window.send) is None  # offscreen has no system tray
     for name in ("prompt", "send", "stop", "transcript", "sources", "conversations"):
         widget = window.findChild(QObject, name)
         assert widget is not None and widget.accessibleName(), name
@@ -256,6 +257,20 @@ def test_no_tray_is_fine_and_controls_have_names(qtbot: Any, open_window: Any) -
         "actionStop": "Esc",
     }
     assert window.action_settings.shortcut().toString() == "Ctrl+,"
+
+
+def test_quick_ask_hands_the_question_to_the_window(
+    qtbot: Any, open_window: Any, monkeypatch: Any
+) -> None:
+    """The tray's Quick ask: the typed question goes to ``ask``; a cancelled one does not."""
+    window = open_window()
+    asked: list[str] = []
+    answers = iter([("When is the dentist?", True), ("ignored", False), ("   ", True)])
+    monkeypatch.setattr(tray.QInputDialog, "getText", lambda *_a, **_k: next(answers))
+    for _ in range(3):
+        tray.quick_ask(window, asked.append)
+    assert asked == ["When is the dentist?"]
+    assert window.isVisible()
 
 
 class _Emitter(QObject):
