@@ -25,6 +25,7 @@ from agent.config import (
 )
 from agent.engines import CloudEngine, Engine, create_engine
 from agent.engines.ollama_host import normalize_host
+from agent.heap import release_freed_heap
 from agent.index.first_use import BUDGET_S, Coverage, embed_for_question
 from agent.index.indexer import IndexReport, Progress, forget_source, index_source
 from agent.index.search import Filters, Hit, search
@@ -375,6 +376,7 @@ class Workspace:
             )
         if coverage is not None:
             answer.coverage = coverage.to_json()
+        release_freed_heap()  # what the turn freed goes back, or a long session creeps up
         log.info(
             "answered via %s/%s in %.2f s with %d sources",
             answer.engine,

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import signal
+import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -19,6 +22,47 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # process that cannot be interrupted. Caught here, it is back to the default after exec.
 if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
     signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+def _own_keyring_per_worker() -> None:
+    """Under pytest-xdist (scripts/test runs a worker per core) each worker gets its own
+    D-Bus session and unlocked gnome-keyring, the real one as scripts/test starts it:
+    workers sharing one keyring would race on the same entries (one test sets a key that
+    another, at the same moment, asserts absent)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker or not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
+        return  # a serial run, or none of scripts/test's keyring: keep what there is
+    home = Path(tempfile.mkdtemp(prefix=f"fanous-tests-{worker}-"))
+    env = {**os.environ, "HOME": str(home), "XDG_RUNTIME_DIR": str(home)}
+    bus = subprocess.run(
+        ["dbus-daemon", "--session", "--fork", "--print-address=1", "--print-pid=1"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=30,
+    )
+    address, pid = bus.stdout.split()
+    env["DBUS_SESSION_BUS_ADDRESS"] = address
+    # The daemon leaves with its bus: killing the bus at exit ends both.
+    atexit.register(os.kill, int(pid), signal.SIGTERM)
+    keyring = subprocess.run(
+        ["gnome-keyring-daemon", "--unlock", "--components=secrets", "--daemonize"],
+        input="fanous-test-keyring",  # an empty password would create no login keyring
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=30,
+    )
+    for line in keyring.stdout.splitlines():  # GNOME_KEYRING_CONTROL=…, where printed
+        name, _, value = line.partition("=")
+        if name and value:
+            env[name] = value
+    os.environ.update(env)
+
+
+_own_keyring_per_worker()
 
 # How long a UI test waits for what it expects (a dialog, an answer, a finished index)
 # before it fails. A wait ends as soon as the condition holds, so a generous bound costs
