@@ -454,27 +454,34 @@ def _read_vectors(store: Store, model: str, dtype: Any) -> tuple[list[str], np.n
     """The model's text hashes and vectors (as ``dtype``), read a block at a time into
     one array sized beforehand: reading every row at once held each vector three times
     (rows, joined bytes, the matrix), and the freed heap stayed with the process (RSS
-    412 MiB for a 145 MiB matrix); blocks joined at the end left 55 MiB behind too."""
+    412 MiB for a 145 MiB matrix); blocks joined at the end left 55 MiB behind too.
+
+    The background embedder writes on its own connection meanwhile: rows it commits after
+    the count are kept beside the array (the first ones too, when the count found none),
+    and rows it deleted leave the array's end unused."""
     conn = store.conn
     count, dim = conn.execute(
         "SELECT count(*), max(length(vec)) / 4 FROM embeddings WHERE model = ?", (model,)
     ).fetchone()
     hashes: list[str] = []
     matrix = np.empty((count, dim or 0), dtype=dtype)
+    filled = 0
     extra: list[np.ndarray] = []  # rows a writer committed after the count
     cursor = conn.execute("SELECT text_hash, vec FROM embeddings WHERE model = ?", (model,))
     while rows := cursor.fetchmany(4096):
         block = np.frombuffer(b"".join(v for _, v in rows), dtype=np.float32)
         block = block.reshape(len(rows), -1)
-        room = max(0, min(len(rows), count - len(hashes)))
-        matrix[len(hashes) : len(hashes) + room] = block[:room]
-        extra += [block[room:].astype(dtype)] if room < len(rows) else []
+        room = max(0, min(len(rows), count - filled))
+        if room:
+            matrix[filled : filled + room] = block[:room]
+            filled += room
+        if room < len(rows):
+            extra.append(block[room:].astype(dtype))
         hashes += [h for h, _ in rows]
     if not hashes:
         return hashes, np.zeros((0, 0), dtype=np.float32)
-    if extra:
-        return hashes, np.concatenate([matrix, *extra])
-    return hashes, matrix[: len(hashes)]  # fewer, when some were deleted meanwhile
+    parts = ([matrix[:filled]] if filled else []) + extra
+    return hashes, parts[0] if len(parts) == 1 else np.concatenate(parts)
 
 
 def _cache_matrix(store: Store, model: str, loaded: VectorMatrix) -> VectorMatrix:

@@ -1,0 +1,92 @@
+"""agent.index.vectors: the search matrix read while the background embedder writes."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from agent.index import vectors
+from agent.store import Store
+
+MODEL = "test-model"
+
+
+def _vecs(n: int, seed: int) -> np.ndarray:
+    rows = np.random.default_rng(seed).standard_normal((n, 8)).astype(np.float32)
+    return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+
+def _insert(conn: sqlite3.Connection, start: int, rows: np.ndarray) -> None:
+    conn.executemany(
+        "INSERT INTO embeddings (model, text_hash, vec) VALUES (?, ?, ?)",
+        [(MODEL, f"h{start + i:05d}", v.tobytes()) for i, v in enumerate(rows)],
+    )
+    conn.commit()
+
+
+class _WriterAfterCount:
+    """The store's connection, with another connection committing ``rows`` (and
+    deleting ``delete``) right after the reader counted: the background embedder's race."""
+
+    def __init__(self, store: Store, rows: np.ndarray, start: int, delete: int = 0) -> None:
+        self.store, self.rows, self.start, self.delete = store, rows, start, delete
+
+    @property
+    def conn(self) -> Any:
+        outer = self
+
+        class Conn:
+            def execute(self, sql: str, params: Any = ()) -> Any:
+                cursor = outer.store.conn.execute(sql, params)
+                if sql.lstrip().startswith("SELECT count(*)"):
+                    result = cursor.fetchone()
+                    with sqlite3.connect(outer.store.path) as writer:
+                        writer.execute(
+                            "DELETE FROM embeddings WHERE text_hash IN "
+                            "(SELECT text_hash FROM embeddings ORDER BY text_hash LIMIT ?)",
+                            (outer.delete,),
+                        )
+                        _insert(writer, outer.start, outer.rows)
+                    return _Fetched(result)
+                return cursor
+
+        return Conn()
+
+
+class _Fetched:
+    def __init__(self, row: Any) -> None:
+        self.row = row
+
+    def fetchone(self) -> Any:
+        return self.row
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "deleted"),
+    [(0, 5, 0), (3, 4, 0), (3, 0, 2), (6000, 5000, 10)],
+    ids=["first-rows-after-an-empty-count", "more-after-the-count", "deleted", "many-blocks"],
+)
+def test_rows_committed_or_deleted_after_the_count_are_read_right(
+    tmp_path: Path, before: int, after: int, deleted: int
+) -> None:
+    store = Store(tmp_path / "index.db")
+    try:
+        old, new = _vecs(before, 1), _vecs(after, 2)
+        _insert(store.conn, 0, old)
+        racing = _WriterAfterCount(store, new, before, deleted)
+        hashes, matrix = vectors._read_vectors(racing, MODEL, np.float16)
+        expected = dict(
+            zip([f"h{i:05d}" for i in range(before + after)], [*old, *new], strict=True)
+        )
+        for gone in sorted(expected)[:deleted]:
+            expected.pop(gone)
+        assert sorted(hashes) == sorted(expected)
+        assert matrix.shape == (len(expected), 8)
+        for h, row in zip(hashes, matrix, strict=True):
+            np.testing.assert_allclose(row.astype(np.float32), expected[h], atol=1e-3)
+    finally:
+        store.close()
