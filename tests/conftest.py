@@ -106,6 +106,13 @@ def fake_workspace(paths: Paths) -> Workspace:
     ws.close()
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Files with a test marked ``runs_long`` first, in their order: with a worker per
+    core (scripts/test) each starts at once beside the rest instead of ending the run."""
+    long_files = {item.path for item in items if item.get_closest_marker("runs_long")}
+    items.sort(key=lambda item: item.path not in long_files)  # stable: the rest keep order
+
+
 # A test that skips because its extra or service is missing would vanish from the count
 # silently; scripts/test (and so CI) runs the whole suite, where every test must run.
 # Set FANOUS_ALLOW_SKIPS=1 to run part of the suite on a machine that lacks something.

@@ -50,6 +50,7 @@ def _steps(output: str) -> dict[str, tuple[str, int]]:
     return steps
 
 
+@pytest.mark.runs_long
 @pytest.mark.skipif(shutil.which("unshare") is None, reason="needs util-linux's unshare")
 def test_full_disk_is_explained_and_loses_nothing(tmp_path: Path) -> None:
     notes, big, keep, disk = (tmp_path / n for n in ("notes", "big", "keep", "disk"))

@@ -11,9 +11,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.mark.runs_long
 def test_fuzzed_mail_and_hostile_notes() -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "tests.fuzz.run", "--mail", "10000", "--notes", "2000", "--json"],

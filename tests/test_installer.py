@@ -46,6 +46,7 @@ pytestmark = [
     ),
     pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux packages"),
     pytest.mark.timeout(BUILD_TIMEOUT + 120),
+    pytest.mark.runs_long,
 ]
 
 

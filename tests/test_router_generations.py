@@ -19,6 +19,7 @@ llama_server = cloud.llama_server  # the server fixture (module-scoped)
 
 
 @pytest.mark.model
+@pytest.mark.runs_long
 @pytest.mark.timeout(900)  # four real generations and a shipped set indexed: a busy CI box
 def test_the_harness_answers_on_both_sides_and_draws_the_curve(
     llama_server: str, tmp_path: Path, capsys: Any, monkeypatch: Any
