@@ -25,7 +25,7 @@ if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
 
 
 def _own_keyring_per_worker() -> None:
-    """Under pytest-xdist (scripts/test runs a worker per core) each worker gets its own
+    """Under pytest-xdist (scripts/test runs a worker per core, and one more) each gets its own
     D-Bus session and unlocked gnome-keyring, the real one as scripts/test starts it:
     workers sharing one keyring would race on the same entries (one test sets a key that
     another, at the same moment, asserts absent)."""
