@@ -323,13 +323,13 @@ def test_migration_keeps_an_existing_index_searchable(tmp_path: Path) -> None:
 def test_int8_scan_then_float_rerank_ranks_as_exact_cosine() -> None:
     """Past a few thousand rows the matrix is scanned in int8 and the best rows are
     re-scored in float32: the ranking must be the exact one, masked or not."""
-    from agent.index.vectors import VectorMatrix, _quantize
+    from agent.index.vectors import VectorMatrix, _quantize, hash_array
 
     rng = np.random.default_rng(5)
     m = rng.standard_normal((12000, 48)).astype(np.float32)
     m /= np.linalg.norm(m, axis=1, keepdims=True)
     hashes = [f"h{n}" for n in range(len(m))]
-    matrix = VectorMatrix(1, hashes, {h: n for n, h in enumerate(hashes)}, m, 0.0, _quantize(m))
+    matrix = VectorMatrix(1, hash_array(hashes), m, 0.0, _quantize(m))
     assert matrix.coarse is not None
     mask = np.zeros(len(m), dtype=bool)
     mask[::2] = True  # 6000 rows: more than _RERANK * 4, so the int8 path too

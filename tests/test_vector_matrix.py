@@ -78,7 +78,8 @@ def test_rows_committed_or_deleted_after_the_count_are_read_right(
         old, new = _vecs(before, 1), _vecs(after, 2)
         _insert(store.conn, 0, old)
         racing = _WriterAfterCount(store, new, before, deleted)
-        hashes, matrix = vectors._read_vectors(racing, MODEL, np.float16)
+        names, matrix = vectors._read_vectors(racing, MODEL, np.float16)
+        hashes = [h.decode() for h in names]
         expected = dict(
             zip([f"h{i:05d}" for i in range(before + after)], [*old, *new], strict=True)
         )
@@ -90,3 +91,18 @@ def test_rows_committed_or_deleted_after_the_count_are_read_right(
             np.testing.assert_allclose(row.astype(np.float32), expected[h], atol=1e-3)
     finally:
         store.close()
+
+
+def test_rows_are_found_by_their_text_hash() -> None:
+    names = [f"{n:032x}" for n in (7, 3, 11, 5)]
+    vecs = _vecs(4, 3)
+    matrix = vectors.VectorMatrix(1, vectors.hash_array(names), vecs, 0.0)
+    wanted = [names[2], "f" * 32, names[0], "not-a-hash-of-this-length", names[2]]
+    assert matrix.rows_of(wanted).tolist() == [2, 0, 2]  # their order; absent ones left out
+    assert matrix.rows_of([]).size == 0
+    other = vectors.VectorMatrix(1, vectors.hash_array([names[1], "e" * 32]), vecs[:2], 0.0)
+    assert matrix.holds([other]).tolist() == [False, True, False, False]
+    assert not matrix.holds([]).any()
+    best = matrix.top(vecs[3], 2, among=[names[3], names[1]])
+    assert best[0] == (names[3], pytest.approx(1.0, abs=1e-5))
+    assert {h for h, _ in best} == {names[3], names[1]}

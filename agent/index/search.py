@@ -190,7 +190,7 @@ def vector_search(
     """Cosine similarity between the query (or its vector ``qvec``, when the caller
     embedded it already) and every embedded passage (numpy)."""
     matrix = vector_matrix(store, embedder.name)
-    if not matrix.hashes:
+    if not len(matrix):
         return []
     if qvec is None:
         qvec = embedder.embed_query(query)
@@ -225,10 +225,7 @@ def _uncovered_rows(store: Store, matrix: VectorMatrix, covered: Sequence[Vector
     """Which rows of ``matrix`` no ``covered`` matrix has (cached while none changes)."""
 
     def build() -> np.ndarray:
-        have = set().union(*(m.rows for m in covered))
-        return np.fromiter(
-            (h not in have for h in matrix.hashes), dtype=bool, count=len(matrix.hashes)
-        )
+        return ~matrix.holds(covered)
 
     key = ("uncovered", id(matrix), matrix.version, *((id(m), m.version) for m in covered))
     return _cached(store, key, build)
@@ -280,18 +277,13 @@ def _allowed_rows(
     search repeats no per-query SQL over the whole tag or folder."""
 
     def build() -> np.ndarray:
-        mask = np.zeros(len(matrix.hashes), dtype=bool)
-        rows = matrix.rows
-        found = [
-            rows[h]
-            for (h,) in store.conn.execute(
-                "SELECT DISTINCT c.text_hash FROM chunks c JOIN documents d ON d.id = c.doc_id"
-                f" WHERE {' AND '.join(where)}",
-                params,
-            )
-            if h in rows
-        ]
-        mask[found] = True
+        mask = np.zeros(len(matrix), dtype=bool)
+        allowed = store.conn.execute(
+            "SELECT DISTINCT c.text_hash FROM chunks c JOIN documents d ON d.id = c.doc_id"
+            f" WHERE {' AND '.join(where)}",
+            params,
+        )
+        mask[matrix.rows_of(h for (h,) in allowed)] = True
         return mask
 
     return _cached(store, ("rows", id(matrix), matrix.version, tuple(where), tuple(params)), build)
@@ -423,11 +415,11 @@ def _tier_matrices(
     first = None
     if len(chain) > 1:
         first = (chain[1], vector_matrix(store, chain[1].name))
-        if not first[1].hashes or (
-            full[1].hashes and not _uncovered_rows(store, first[1], [full[1]]).any()
+        if not len(first[1]) or (
+            len(full[1]) and not _uncovered_rows(store, first[1], [full[1]]).any()
         ):
             first = None
-    return (full if full[1].hashes else None), first
+    return (full if len(full[1]) else None), first
 
 
 def _candidate_hashes(

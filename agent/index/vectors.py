@@ -20,9 +20,9 @@ import os
 import threading
 import time
 import weakref
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import numpy as np
@@ -46,6 +46,7 @@ __all__ = [
     "embed_texts",
     "embedding_coverage",
     "fit_query",
+    "hash_array",
     "last_chunk_id",
     "prune_embeddings",
     "tiers",
@@ -355,14 +356,40 @@ class VectorMatrix:
     then re-scored from ``matrix`` (float16 beside the int8 copy, else float32): the
     ranking is the float32 one unless int8 rounding pushed a row out of a pool several
     times k (not seen on the quality set) or two cosines differ by less than float16
-    rounding (~5e-4)."""
+    rounding (~5e-4).
+
+    ``hashes`` holds each row's text hash as bytes in one numpy array (``hash_array``),
+    found by binary search: at 180,000 rows a Python string each and a dict to find them
+    took 28 MiB, the array and its sort order 7."""
 
     version: int
-    hashes: list[str]
-    rows: dict[str, int]
+    hashes: np.ndarray
     matrix: np.ndarray
     loaded_at: float
     coarse: np.ndarray | None = None
+    _order: np.ndarray | None = field(default=None, init=False, repr=False)
+
+    def __len__(self) -> int:
+        return len(self.hashes)
+
+    def rows_of(self, hashes: Iterable[str]) -> np.ndarray:
+        """The rows of those ``hashes`` the matrix has, in their order."""
+        keys = hash_array(hashes)
+        if not keys.size or not len(self):
+            return np.zeros(0, dtype=np.int64)
+        if self._order is None:  # two threads may both sort: the same order either way
+            self._order = np.argsort(self.hashes, kind="stable")
+        at = np.minimum(np.searchsorted(self.hashes, keys, sorter=self._order), len(self) - 1)
+        rows = self._order[at]
+        found: np.ndarray = rows[self.hashes[rows] == keys]
+        return found
+
+    def holds(self, other: Sequence[VectorMatrix]) -> np.ndarray:
+        """Which of this matrix's rows any of the ``other`` matrices has too."""
+        if not other:
+            return np.zeros(len(self), dtype=bool)
+        held: np.ndarray = np.isin(self.hashes, np.concatenate([m.hashes for m in other]))
+        return held
 
     def top(
         self,
@@ -374,15 +401,15 @@ class VectorMatrix:
     ) -> list[tuple[str, float]]:
         """The ``k`` most similar rows: of all, of the given hashes, or of the rows
         where the boolean ``mask`` is set."""
-        if not self.hashes:
+        if not len(self):
             return []
         if among is not None:
-            idx = np.fromiter((self.rows[h] for h in among if h in self.rows), dtype=np.int64)
+            idx = self.rows_of(among)
             return self._best(query, k, idx) if idx.size else []
         allowed = None if mask is None else np.flatnonzero(mask)
         if allowed is not None and allowed.size <= _RERANK * 4:
             return self._best(query, k, allowed) if allowed.size else []
-        if self.coarse is not None and len(self.hashes) > _RERANK * 4:
+        if self.coarse is not None and len(self) > _RERANK * 4:
             # A pool several times k: int8 rounding moves a row by a few ranks at most.
             pool = max(_RERANK, 4 * k)
             qmax = float(np.abs(query).max()) or 1.0
@@ -403,7 +430,13 @@ class VectorMatrix:
         best = np.argpartition(-sims, k - 1)[:k]
         best = best[np.argsort(-sims[best], kind="stable")]
         found = idx[best] if idx is not None else best
-        return [(self.hashes[r], float(s)) for r, s in zip(found, sims[best], strict=True)]
+        names = self.hashes[found]
+        return [(h.decode(), float(s)) for h, s in zip(names, sims[best], strict=True)]
+
+
+def hash_array(hashes: Iterable[str]) -> np.ndarray:
+    """Text hashes (hexadecimal) as one array of fixed-width bytes."""
+    return np.array(list(hashes), dtype=np.bytes_)
 
 
 def _quantize(matrix: np.ndarray) -> np.ndarray | None:
@@ -432,25 +465,18 @@ def vector_matrix(store: Store, model: str) -> VectorMatrix:
         cached = _CACHE.get(store, {}).get(model)
     if cached is not None and (
         cached.version == version
-        or (len(cached.hashes) > _BIG_ROWS and time.monotonic() - cached.loaded_at < _RELOAD_BIG_S)
+        or (len(cached) > _BIG_ROWS and time.monotonic() - cached.loaded_at < _RELOAD_BIG_S)
     ):
         return cached
     # The int8 scan picks the candidates; re-scoring a pool of them needs no more than
     # float16 (relative error ~5e-4 on a cosine), at half float32's memory: 180,000
     # passages x 384 are 138 MB in float16, 276 MB in float32.
     hashes, matrix = _read_vectors(store, model, np.float16 if _simsimd else np.float32)
-    loaded = VectorMatrix(
-        version,
-        hashes,
-        {h: n for n, h in enumerate(hashes)},
-        matrix,
-        time.monotonic(),
-        _quantize(matrix),
-    )
+    loaded = VectorMatrix(version, hashes, matrix, time.monotonic(), _quantize(matrix))
     return _cache_matrix(store, model, loaded)
 
 
-def _read_vectors(store: Store, model: str, dtype: Any) -> tuple[list[str], np.ndarray]:
+def _read_vectors(store: Store, model: str, dtype: Any) -> tuple[np.ndarray, np.ndarray]:
     """The model's text hashes and vectors (as ``dtype``), read a block at a time into
     one array sized beforehand: reading every row at once held each vector three times
     (rows, joined bytes, the matrix), and the freed heap stayed with the process (RSS
@@ -463,7 +489,8 @@ def _read_vectors(store: Store, model: str, dtype: Any) -> tuple[list[str], np.n
     count, dim = conn.execute(
         "SELECT count(*), max(length(vec)) / 4 FROM embeddings WHERE model = ?", (model,)
     ).fetchone()
-    hashes: list[str] = []
+    names: list[np.ndarray] = []  # the text hashes, a block at a time (``hash_array``)
+    read = 0
     matrix = np.empty((count, dim or 0), dtype=dtype)
     filled = 0
     extra: list[np.ndarray] = []  # rows a writer committed after the count
@@ -477,10 +504,12 @@ def _read_vectors(store: Store, model: str, dtype: Any) -> tuple[list[str], np.n
             filled += room
         if room < len(rows):
             extra.append(block[room:].astype(dtype))
-        hashes += [h for h, _ in rows]
-    if not hashes:
-        return hashes, np.zeros((0, 0), dtype=np.float32)
+        names.append(hash_array(h for h, _ in rows))
+        read += len(rows)
+    if not read:
+        return hash_array([]), np.zeros((0, 0), dtype=np.float32)
     parts = ([matrix[:filled]] if filled else []) + extra
+    hashes = names[0] if len(names) == 1 else np.concatenate(names)
     return hashes, parts[0] if len(parts) == 1 else np.concatenate(parts)
 
 
