@@ -490,7 +490,6 @@ def _read_vectors(store: Store, model: str, dtype: Any) -> tuple[np.ndarray, np.
         "SELECT count(*), max(length(vec)) / 4 FROM embeddings WHERE model = ?", (model,)
     ).fetchone()
     names: list[np.ndarray] = []  # the text hashes, a block at a time (``hash_array``)
-    read = 0
     matrix = np.empty((count, dim or 0), dtype=dtype)
     filled = 0
     extra: list[np.ndarray] = []  # rows a writer committed after the count
@@ -505,8 +504,7 @@ def _read_vectors(store: Store, model: str, dtype: Any) -> tuple[np.ndarray, np.
         if room < len(rows):
             extra.append(block[room:].astype(dtype))
         names.append(hash_array(h for h, _ in rows))
-        read += len(rows)
-    if not read:
+    if not names:
         return hash_array([]), np.zeros((0, 0), dtype=np.float32)
     parts = ([matrix[:filled]] if filled else []) + extra
     hashes = names[0] if len(names) == 1 else np.concatenate(names)
