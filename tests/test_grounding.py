@@ -15,6 +15,8 @@ from agent import conversations
 from agent.chat import NOTHING_FOUND
 from agent.grounding import extract
 from agent.grounding import style as answer_style
+from agent.grounding.extract import answer_units
+from agent.grounding.facts import has_kind
 from agent.index.search import Hit
 from agent.index.vectors import E5Embedder
 from agent.workspace import Workspace
@@ -235,3 +237,47 @@ def test_grounding_round_trips_through_json() -> None:
     _, g = quoted(found)
     again = Grounding.from_json(json.loads(json.dumps(g.to_json())))
     assert again.to_json() == g.to_json()
+
+
+def mail(text: str, doc: int, subject: str) -> Hit:
+    return Hit(doc, doc, "mail", f"mid:{doc}@example.org", None, subject, "", text, 0, len(text),
+               1.0)  # fmt: skip
+
+
+def test_a_sign_off_or_a_question_in_a_mail_is_never_the_answer() -> None:
+    thread = mail(
+        "Hi Yasmin,\n\nWho is picking Lina up from the party?\n\nI can come by on Thursday 11 "
+        "April at 18:30 to look at the bathroom.\n\nBest regards\nJens Bauer\n",
+        20,
+        "Bathroom visit",
+    )
+    texts = [u.text for u in answer_units([thread])]
+    assert not any("Jens Bauer" in t and "18:30" not in t for t in texts), texts
+    assert not any(t.endswith("?") for t in texts), texts
+    found = extract("When is Jens Bauer coming to look at the bathroom?", [thread])
+    assert "18:30" in found.best.unit.text
+
+
+@pytest.mark.parametrize(
+    ("text", "asked", "holds"),
+    [
+        # "how much" asks for money or for a quantity
+        ("Charge limit set to 80 % in the BIOS.", {"amount"}, True),
+        ("Storage is 2 TB, we use 740 GB.", {"amount"}, True),
+        ("اشتريت الساعة من محل تيسو بـ٦٥٠ يورو.", {"amount"}, True),
+        ("Mishmish's yearly vaccination is due in February.", {"amount"}, False),
+        ("I'm at the office from 9 on Mondays.", {"amount"}, False),
+        # "how long": a time span or a length
+        ("Long run on Sundays: 14 km along the river.", {"duration"}, True),
+        ("The long run is on Sundays along the river.", {"duration"}, False),
+        # "when" / "how often": a month, a year, a season, a frequency
+        ("The laptop battery was replaced in May under warranty.", {"time", "date"}, True),
+        ("Passports expire in 2029.", {"time", "date"}, True),
+        ("Water the olive tree deeply once a week.", {"time", "date"}, True),
+        ("The olive tree stands by the south wall.", {"time", "date"}, False),
+        ("مكتبة الجامعة تفتح حتى منتصف الليل أيام الامتحانات.", {"time"}, True),
+        ("شجرة الزيتون تسقى مرة في الأسبوع.", {"number"}, True),
+    ],
+)
+def test_what_the_question_asks_for_is_recognised(text: str, asked: set, holds: bool) -> None:
+    assert has_kind(text, asked) is holds

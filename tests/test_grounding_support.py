@@ -168,6 +168,10 @@ def test_the_notes_echoed_as_given_are_not_an_answer() -> None:
     Grandpa" and the passage under it (the stop sequences need a newline before "[4]")."""
     echo = f"[1] {passage_label(FERRY)}\n{FERRY.text}"
     assert check(echo, "When does the ferry leave?", [FERRY]).status == "empty"
+    # Copied loosely: another number, the file's name misspelt (as SmolLM2 did).
+    loose = f"[4] {passage_label(FERRY).replace('.md', 's.md')}\n{FERRY.text}"
+    assert check(loose, "When does the ferry leave?", [FERRY]).status == "empty"
+    assert check("[1] It leaves at 7:40.", "When does the ferry leave?", [FERRY]).status != "empty"
     found = extract("When does the ferry to Hydra leave?", [FERRY])
     text, g = judge(echo, "When does the ferry to Hydra leave?", [FERRY], found)
     assert g.shown == "quote" and not text.startswith("[1]")

@@ -32,6 +32,7 @@ __all__ = [
     "Extract",
     "Threads",
     "Weights",
+    "answer_units",
     "extract",
     "features",
     "mail_threads",
@@ -41,6 +42,14 @@ __all__ = [
 Threads = dict[int, tuple[str, float]]
 _WORD = re.compile(r"[^\W_]+")
 _ASKS = re.compile(r"[?？؟]\W*$")
+# A mail's closing line ("Best regards Jens Bauer", "مع تحياتي، سمير"): a name, and so a
+# person to a "who" question, but never what anyone asked about.
+_SIGN_OFF = re.compile(
+    r"^(?:(?:best|kind|warm|many|with)\s+(?:regards|wishes)|regards|cheers|best|thanks|"
+    r"thank you|sincerely|yours|love|viele grüße|liebe grüße|mit freundlichen grüßen|"
+    r"مع (?:خالص )?(?:تحياتي|التحية)|تحياتي|شكرا|شكراً|مع الشكر)\b[\s,،.!]*(?:\S+\s*){0,3}$",
+    re.IGNORECASE,
+)
 # Units embedded per question, the best by the other features: on the dev split the
 # best unit was right as often with 6 as with 24 or all of them, at a quarter of the E5
 # time (E5 on sentences is most of the extractive step).
@@ -66,38 +75,38 @@ class Weights:
 
 FEATURES = (
     "lex", "lex_ctx", "lex_all", "sem", "sem_gap", "kind", "no_kind", "rank", "best_lex", "quoted",
-    "q_facts", "short", "thread", "p_best_unit", "p_score",
+    "q_facts", "short", "thread", "p_best_unit", "p_score", "header",
 )  # fmt: skip
 # Fitted by tests/bench/answer_quality/fit.py on the dev split (its output: the README).
 WITH_VECTORS = Weights(
     coef=(
-        0.464, 0.33, 0.567, 0.949, 0.835, 0.666, -0.63, 0.243, 0.178, 0.0, 0.022, -0.886,
-        -0.012, 0.591, -0.274
+        0.376, 0.299, 0.482, 1.06, 0.929, 0.717, -0.689, 0.228, 0.144, 0.0, 0.028, -0.907,
+        0.091, 0.61, -0.215, -1.643
     ),
     mean=(
-        0.0358, 0.0383, 0.074, 0.8061, -0.0602, 0.3286, 0.4363, 0.2844, -0.4114, 0.0, 0.0033,
-        0.1505, -0.0609, -0.0396, 0.7276
+        0.0356, 0.038, 0.0737, 0.8059, -0.0602, 0.3419, 0.4231, 0.2841, -0.4135, 0.0, 0.003,
+        0.1544, -0.0284, -0.0398, 0.726, 0.1822
     ),
     scale=(
-        0.1094, 0.1086, 0.1527, 0.0287, 0.0326, 0.4697, 0.4959, 0.2542, 0.2849, 1.0, 0.0572,
-        0.3575, 0.4341, 0.0291, 0.2372
+        0.1093, 0.1089, 0.1529, 0.0287, 0.0327, 0.4744, 0.4941, 0.2539, 0.2855, 1.0, 0.0546,
+        0.3614, 0.2961, 0.0294, 0.2375, 0.386
     ),
-    threshold=7.215,
+    threshold=8.274,
 )  # fmt: skip
 WITHOUT_VECTORS = Weights(
     coef=(
-        0.674, 0.49, 0.831, 0.0, 0.0, 0.639, -0.605, 0.583, 0.259, 0.0, 0.033, -0.75, 0.013,
-        0.0, -0.26
+        0.621, 0.439, 0.757, 0.0, 0.0, 0.759, -0.729, 0.553, 0.238, 0.0, 0.033, -0.766, 0.084,
+        0.0, -0.093, -1.449
     ),
     mean=(
-        0.0358, 0.0383, 0.074, 0.0, 0.0, 0.3286, 0.4363, 0.2844, -0.4114, 0.0, 0.0033, 0.1505,
-        -0.0609, 0.0, 0.7276
+        0.0356, 0.038, 0.0737, 0.0, 0.0, 0.3419, 0.4231, 0.2841, -0.4135, 0.0, 0.003, 0.1544,
+        -0.0284, 0.0, 0.726, 0.1822
     ),
     scale=(
-        0.1094, 0.1086, 0.1527, 1.0, 1.0, 0.4697, 0.4959, 0.2542, 0.2849, 1.0, 0.0572, 0.3575,
-        0.4341, 1.0, 0.2372
+        0.1093, 0.1089, 0.1529, 1.0, 1.0, 0.4744, 0.4941, 0.2539, 0.2855, 1.0, 0.0546, 0.3614,
+        0.2961, 1.0, 0.2375, 0.386
     ),
-    threshold=6.132,
+    threshold=6.884,
 )  # fmt: skip
 
 
@@ -151,25 +160,32 @@ def _words(text: str) -> set[str]:
     return set(_WORD.findall(fold(text)))
 
 
-def _thread_places(units: Sequence[Unit], threads: Threads | None) -> list[float]:
-    """+1 for a unit of the latest message of its thread among the candidates, -1 for an
-    earlier one (a later reply may have changed the value), 0 when it is alone."""
+def _thread_places(
+    units: Sequence[Unit], threads: Threads | None, holds: Sequence[bool]
+) -> list[float]:
+    """For a unit that holds what the question asks for (``holds``): +1 when no later
+    message of its thread among the candidates holds it too, -1 when one does (a reply
+    changed the value: "8 instead of 7:30"); 0 for the others and a thread of one."""
     if not threads:
         return [0.0] * len(units)
-    latest: dict[str, float] = {}
+    latest: dict[str, float] = {}  # thread -> date of its latest message that holds it
     count: dict[str, set[int]] = {}
-    for u in units:
-        if (t := threads.get(u.hit.doc_id)) is not None:
+    for u, held in zip(units, holds, strict=True):
+        if held and (t := threads.get(u.hit.doc_id)) is not None:
             latest[t[0]] = max(latest.get(t[0], t[1]), t[1])
             count.setdefault(t[0], set()).add(u.hit.doc_id)
     out = []
-    for u in units:
+    for u, held in zip(units, holds, strict=True):
         t = threads.get(u.hit.doc_id)
-        if t is None or len(count[t[0]]) < 2:
+        if not held or t is None or len(count[t[0]]) < 2:
             out.append(0.0)
         else:
             out.append(1.0 if t[1] >= latest[t[0]] else -1.0)
     return out
+
+
+# A mail's header line ("From: …", "Subject: …"): who wrote, not what they said.
+_HEADER = re.compile(r"^(?:From|To|Cc|Date|Subject|Sent|Reply-To):", re.IGNORECASE)
 
 
 def _width(text: str) -> int:
@@ -196,7 +212,8 @@ def features(
     top_score = max((u.hit.score for u in units), default=0.0) or 1.0
     asked = frozenset(asks_for(question))
     q_keys = _fact_keys(question)
-    places = _thread_places(units, threads)
+    kinds = [has_kind(u.text, set(asked)) for u in units]
+    places = _thread_places(units, threads, kinds)
     terms = _terms(question)
     unit_words = [_words(u.text) for u in units]
     ctx_words = [_words(u.context) for u in units]
@@ -209,7 +226,7 @@ def features(
     for i, unit in enumerate(units):
         lex = lexes[i]
         lex_all = _covered(terms, idf, unit_words[i] | ctx_words[i])
-        kind = has_kind(unit.text, set(asked))
+        kind = kinds[i]
         sim = float(sims[i]) if sims is not None else 0.0
         rows.append(
             (
@@ -228,6 +245,7 @@ def features(
                 places[i],
                 best_in_passage.get(unit.hit.chunk_id, 0.0) - best_sim if sims is not None else 0.0,
                 unit.hit.score / top_score,
+                1.0 if _HEADER.match(unit.text) else 0.0,
             )
         )
     return asked, np.asarray(rows, dtype=np.float64).reshape(n, len(FEATURES))
@@ -263,6 +281,16 @@ def confidence(score: float, weights: Weights) -> float:
     return 1.0 / (1.0 + math.exp(-(score - weights.threshold)))
 
 
+def answer_units(hits: Sequence[Hit]) -> list[Unit]:
+    """The units of ``hits`` that could answer a question. A sentence that asks (a
+    question quoted in a mail thread, a note's open question) answers nothing, however
+    many of the question's words it shares, and neither does a mail's sign-off."""
+    return [
+        u for u in units_of(list(hits))
+        if not _ASKS.search(u.text) and not _SIGN_OFF.match(u.text.strip())
+    ]  # fmt: skip
+
+
 def extract(
     question: str,
     hits: Sequence[Hit],
@@ -272,9 +300,7 @@ def extract(
     weights: tuple[Weights, Weights] = (WITH_VECTORS, WITHOUT_VECTORS),
 ) -> Extract:
     """The units of ``hits`` ranked by how well each answers ``question``."""
-    # A sentence that asks (a question quoted in a mail thread, a note's open question)
-    # answers nothing, however many of the question's words it shares.
-    units = [u for u in units_of(list(hits)) if not _ASKS.search(u.text)]
+    units = answer_units(hits)
     if not units:
         return Extract(question, frozenset(asks_for(question)), [], False, False)
     # Meaning is the costly feature: embed only the units the cheap ones rank best.

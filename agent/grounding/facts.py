@@ -457,17 +457,13 @@ def has_kind(text: str, asked: set[Asks], found: list[Fact] | None = None) -> bo
     found = facts(text) if found is None else found
     kinds = {f.kind for f in found}
     low = fold_same_length(text)
+    # A digit glued to a letter ("بـ٦٥٠ يورو", "€12") is still a number.
+    number = "number" in kinds or bool(_DIGIT.search(low) or _AR_NUMBER_WORD.search(fold(text)))
     for a in asked:
-        if a == "amount" and "number" in kinds and _CURRENCY.search(low):
-            return True
-        if a == "amount" and _CURRENCY.search(low) and _AR_NUMBER_WORD.search(fold(text)):
-            return True
-        if (
-            a == "duration"
-            and ("number" in kinds or _AR_NUMBER_WORD.search(fold(text)))
-            and _DURATION.search(low)
-        ):
-            return True
+        if a == "amount" and number and (_CURRENCY.search(low) or _MEASURE.search(low)):
+            return True  # "how much" asks for money, or for a quantity: 80 %, 60 g, 2 TB
+        if a == "duration" and number and (_DURATION.search(low) or _DISTANCE.search(low)):
+            return True  # "how long": a time span, or a length
         if a == "person" and ("name" in kinds or _PERSON_HINT.search(text)):
             return True
         if a == "place" and ("name" in kinds or _PLACE_HINT.search(text)):
@@ -477,23 +473,40 @@ def has_kind(text: str, asked: set[Asks], found: list[Fact] | None = None) -> bo
         if a == "time" and (
             "time" in kinds
             or re.search(
-                r"الساعة|صباح|مساء|ظهر|noon|midnight|morning|evening|afternoon|" + _AR_HOURS, low
-            )
-        ):
-            return True
-        if a == "date" and (
-            "date" in kinds
-            or re.search(
-                r"\b(?:today|tomorrow|tonight|weekend|every|each|daily|weekly|monthly)\b|كل|يوم",
+                r"الساعة|صباح|مساء|ظهر|منتصف الليل|الفجر|noon|midnight|midday|morning|evening|"
+                r"afternoon|" + _AR_HOURS,
                 low,
             )
         ):
             return True
+        if a == "date" and ("date" in kinds or _DATE_WORDS.search(low)):
+            return True
         if a in ("number", "code") and kinds & _KIND_OF[a]:
             return True
-        if a == "number" and _AR_NUMBER_WORD.search(fold(text)):
+        if a == "number" and (_AR_NUMBER_WORD.search(fold(text)) or _TIMES.search(low)):
             return True
     return False
+
+
+_DIGIT = re.compile(r"[0-9٠-٩]")
+# A quantity "how much" may ask for: a share, a weight, a volume, a size of data.
+_MEASURE = re.compile(
+    r"[0-9٠-٩][ \t]?(?:%|٪|g|kg|mg|l|ml|tb|gb|mb|kwh|w)(?!\w)|\b(?:per ?cent|percent|"
+    r"grams?|kilos?|litres?|liters?|portions?|servings?|cups?|tablespoons?|teaspoons?|pieces?)\b|"
+    r"(?<!\w)(?:بالمئة|بالمية|غرام|جرام|كيلو|لتر|كوب|ملعقة|حبة|حبات)"
+)
+_DISTANCE = re.compile(
+    r"[0-9٠-٩][ \t]?(?:km|m|cm|mi)(?!\w)|\b(?:kilomet(?:re|er)s?|miles?|metres?|meters?)\b|"
+    r"كيلومتر|متر"
+)
+# "When", "how often": a month, a year, a season, a frequency also answer.
+_DATE_WORDS = re.compile(
+    r"\b(?:today|tomorrow|tonight|weekend|every|each|daily|weekly|monthly|yearly|annually|"
+    r"once|twice|spring|summer|autumn|fall|winter|(?:19|20)\d\d|"
+    r"(?:in|of|since|until|by|mid|early|late|end of|beginning of)[ -]may)\b"
+    r"|كل|يوم|مرة|مرتين|أسبوعيا|اسبوعيا|شهريا|سنويا|صيفا|شتاء|ربيع|خريف"
+)
+_TIMES = re.compile(r"\b(?:once|twice|times)\b|(?<!\w)(?:مرة|مرتين|مرات)(?!\w)")
 
 
 # An hour said as an ordinal: "في السابعة وأربعين دقيقة" (at seven forty).

@@ -22,6 +22,7 @@ from agent.prompting import passage_label
 
 __all__ = ["Support", "check"]
 
+_BLOCK_HEAD = re.compile(r"^\[\d+\]\s*")
 SupportStatus = Literal["supported", "unsupported", "abstained", "empty"]
 
 # Citation markers and the prompt's own framing (<passage n="1">): never facts.
@@ -130,8 +131,12 @@ def check(
         return Support("empty", why="the answer has no words")
     if _ABSTAINS.search(text):
         return Support("abstained")
+    # A passage's block as the prompt gave it: "[n] file.md — Heading" over the text. The
+    # copy need not be exact: SmolLM2 wrote "[4] birthday.md — Birthdays > Grandpa" for
+    # the third passage, "birthdays.md — Birthdays > Grandpa".
     first = answer.strip().split("\n", 1)[0].strip()
-    if any(first == f"[{n}] {passage_label(h)}" for n, h in enumerate(hits, start=1)):
+    head = _BLOCK_HEAD.match(first)
+    if head and any(_similar(first[head.end() :], passage_label(h)) >= 0.6 for h in hits):
         return Support("empty", why="the answer repeats the notes as they were given")
     asked = set(_stems(question))
     if _similar(text, question) >= 0.8:

@@ -28,10 +28,10 @@ from agent.grounding.extract import (
     WITH_VECTORS,
     WITHOUT_VECTORS,
     Weights,
+    answer_units,
     features,
     mail_threads,
 )
-from agent.grounding.units import units_of
 from agent.index.search import search
 from agent.index.vectors import E5Embedder
 from agent.store import Store
@@ -78,7 +78,7 @@ def collect(paths: Any, questions: list[Any], embedder: Any) -> list[dict[str, A
     out = []
     for q in questions:
         hits = search(store, q.q, limit=DEPTH, embedder=embedder)
-        units = units_of(hits)
+        units = answer_units(hits)
         row: dict[str, Any] = {"q": q, "x": None, "xv": None, "y": np.zeros(0)}
         if units:
             threads = mail_threads(store, hits)
@@ -114,10 +114,13 @@ def fit_listwise(rows: list[dict[str, Any]], key: str, l2: float = 0.001) -> Wei
             pos = y > 0
             grad += p @ z - (p[pos] @ z[pos]) / p[pos].sum()
         w -= 0.5 * (grad / len(groups) + l2 * w)
-    weights = Weights(
-        tuple(np.round(w, 3)), tuple(np.round(mean, 4)), tuple(np.round(scale, 4)), 0.0
-    )
+    weights = Weights(_plain(w, 3), _plain(mean, 4), _plain(scale, 4), 0.0)
     return best_threshold(rows, weights, key)
+
+
+def _plain(values: np.ndarray, digits: int) -> tuple[float, ...]:
+    """Rounded Python floats: the weights are printed to be pasted into extract.py."""
+    return tuple(round(float(v), digits) for v in values)
 
 
 def _tops(rows: list[dict[str, Any]], weights: Weights, key: str) -> list[tuple[Any, float, bool]]:
@@ -155,7 +158,7 @@ def best_threshold(rows: list[dict[str, Any]], weights: Weights, key: str) -> We
         goal = min(e["answered_right"], e["abstained"])
         if goal > best[0]:
             best = (goal, trial.threshold)
-    return Weights(weights.coef, weights.mean, weights.scale, best[1])
+    return Weights(weights.coef, weights.mean, weights.scale, float(best[1]))
 
 
 def main() -> None:
@@ -173,7 +176,8 @@ def main() -> None:
         embedder.save()
     shipped = {"xv": WITH_VECTORS, "x": WITHOUT_VECTORS}
     for key, label in (("xv", "with meaning (E5)"), ("x", "keywords and kinds only")):
-        print(f"{label}: shipped weights on {args.split}: {evaluate(rows, shipped[key], key)}")
+        if len(shipped[key].coef) == len(FEATURES):  # not while a feature is being added
+            print(f"{label}: shipped weights on {args.split}: {evaluate(rows, shipped[key], key)}")
         if args.split == "test":
             continue
         weights = fit_listwise(rows, key)
