@@ -46,6 +46,23 @@ def mib(n: int) -> str:
     return f"{n / 2**20:,.0f} MiB"
 
 
+def parts() -> str:
+    """Linux's split of the RSS: anonymous memory (the heap, arrays) and file-backed
+    pages (the mapped libraries and model files), which the kernel can drop and re-read."""
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        return ""
+    kb = {
+        line.split(":")[0]: int(line.split()[1])
+        for line in status.splitlines()
+        if line.startswith(("RssAnon:", "RssFile:"))
+    }
+    if len(kb) < 2:
+        return ""
+    return f" (anonymous {mib(kb['RssAnon'] * 1024)}, file-backed {mib(kb['RssFile'] * 1024)})"
+
+
 def child(base: Path, questions: int) -> None:
     import numpy as np
     import psutil
@@ -89,7 +106,7 @@ def child(base: Path, questions: int) -> None:
     size = ws.store.size_bytes()
     print(
         f"{len(hashes):,} passages with vectors, database {mib(size)}: "
-        f"RSS {mib(me.memory_info().rss)}",
+        f"RSS {mib(me.memory_info().rss)}{parts()}",
         flush=True,
     )
     t = time.perf_counter()
@@ -97,11 +114,13 @@ def child(base: Path, questions: int) -> None:
         answer = ws.ask(f"{QUESTIONS[n % len(QUESTIONS)]} ({n})")
         assert answer.text
         if n == 0:
-            print(f"after the first question: RSS {mib(me.memory_info().rss)}", flush=True)
+            print(f"after the first question: RSS {mib(me.memory_info().rss)}{parts()}", flush=True)
+        elif (n + 1) % 25 == 0 and n + 1 < questions:
+            print(f"after {n + 1} questions: RSS {mib(me.memory_info().rss)}{parts()}", flush=True)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     print(
         f"after {questions} questions ({time.perf_counter() - t:.0f} s): RSS "
-        f"{mib(me.memory_info().rss)}; peak over the run {mib(peak)}",
+        f"{mib(me.memory_info().rss)}{parts()}; peak over the run {mib(peak)}",
         flush=True,
     )
     ws.close()
