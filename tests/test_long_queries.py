@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+from agent.index import vectors
 from agent.index.e5vocab import vocabulary
 from agent.index.indexer import index_source
 from agent.index.query import MAX_TERMS, fts_terms
 from agent.index.search import search
-from agent.index.vectors import QUERY_TOKENS, E5Embedder, embed_pending, fit_query
+from agent.index.vectors import QUERY_TOKENS, E5Embedder, _fits, embed_pending, fit_query
 from agent.store import Store
 from connectors.notes import NotesFolder
 
@@ -105,3 +107,35 @@ def test_a_query_of_many_words_ranks_by_its_rarest(tmp_path: Path) -> None:
     hits = search(store, " ".join([*common, "zanzibarite"]), mode="keyword", limit=40)
     assert hits[0].path.endswith("rare.md")
     assert len(hits) == 31  # the OR still finds the passages of the common words
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "When does the ferry to Hydra leave, and where do I buy tickets?",
+        "what time does the boat to the island depart from Athens' port on the second "
+        "Saturday of the month, and is there a later one if we miss it in the morning",
+        "متى تغادر العبارة إلى هيدرا، ومن أين نشتري التذاكر، وهل هناك رحلة مسائية أيضاً؟",
+        "東京都の新幹線に乗ります。会議は午後です。京都の旅館のチェックインは何時からですか",
+        LONG[:300],
+    ],
+)
+def test_the_models_count_and_the_vocabulary_agree_on_what_fits(model: object, text: str) -> None:
+    assert _fits(model, text) == (len(vocabulary().encode(text)) <= QUERY_TOKENS)
+
+
+def test_a_question_that_fits_is_embedded_without_reading_the_vocabulary(
+    model: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The vocabulary is ~40 MiB of Python objects: only a text too long to fit needs it."""
+    question = "When does the ferry to Hydra leave, and where do I buy tickets?"
+    assert len(question) > QUERY_TOKENS
+
+    def unread() -> None:
+        raise AssertionError("the vocabulary was read for a question that fits")
+
+    monkeypatch.setattr(vectors, "vocabulary", unread)
+    e5 = E5Embedder()
+    assert np.allclose(
+        e5.embed_query(question), np.asarray(model.query(question)).ravel(), atol=1e-6
+    )
