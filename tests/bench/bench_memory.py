@@ -60,7 +60,11 @@ def parts() -> str:
     }
     if len(kb) < 2:
         return ""
-    return f" (anonymous {mib(kb['RssAnon'] * 1024)}, file-backed {mib(kb['RssFile'] * 1024)})"
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    return (
+        f" (anonymous {mib(kb['RssAnon'] * 1024)}, file-backed {mib(kb['RssFile'] * 1024)};"
+        f" peak so far {mib(peak)})"
+    )
 
 
 def child(base: Path, questions: int) -> None:
@@ -83,7 +87,7 @@ def child(base: Path, questions: int) -> None:
     mail = index_mail(ws.store, MailPath(str(base / "Maildir")))
     print(
         f"indexed {notes.added:,} notes and {mail.added:,} messages in "
-        f"{time.perf_counter() - t:.0f} s: RSS {mib(me.memory_info().rss)}",
+        f"{time.perf_counter() - t:.0f} s: RSS {mib(me.memory_info().rss)}{parts()}",
         flush=True,
     )
     conn = ws.store.conn
