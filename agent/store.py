@@ -403,6 +403,15 @@ def m018_feedback(db: sqlite3.Connection) -> None:
     )
 
 
+@migration
+def m021_passages_searchable_per_document(db: sqlite3.Connection) -> None:
+    # The indexer adds a document's passages to the keyword index in one statement
+    # (agent.index.indexer.write_document): a trigger firing once per passage cost 1.7×
+    # the time of the chunk writes (measured on 3,000 notes, 40,000 passages). Deleting
+    # still goes through the trigger, which has the old text FTS5 needs to remove.
+    db.execute("DROP TRIGGER chunks_ai")
+
+
 # What the disk and the file system do to a write (full, I/O error, locked, damaged), as
 # opposed to a bug in a statement (IntegrityError, ProgrammingError), which shows as itself.
 _ENVIRONMENT = (sqlite3.OperationalError, sqlite3.DatabaseError)

@@ -89,6 +89,16 @@ def test_index_is_incremental(store: Store, notes_dir: Path) -> None:
     assert "8:15" in search(store, "ferry")[0].text
     assert search(store, "standup") == []
     assert search(store, "olive tree")[0].path.endswith("new.md")
+    # The keyword index holds exactly the passages: added, changed and removed ones.
+    store.conn.execute("INSERT INTO chunks_fts(chunks_fts) VALUES ('integrity-check')")
+    rows = "SELECT id FROM chunks ORDER BY id"
+    assert (
+        store.conn.execute(rows).fetchall()
+        == store.conn.execute(
+            "SELECT id FROM chunks_fts_docsize ORDER BY id"  # a row per indexed passage
+        ).fetchall()
+    )
+    assert search(store, "7:40") == []  # the ferry's old time left with its passage
 
 
 def test_unreadable_file_keeps_its_indexed_copy(store: Store, notes_dir: Path) -> None:

@@ -127,6 +127,12 @@ def write_document(
         "search_heading, text_hash) VALUES (?,?,?,?,?,?,?,?,?)",
         prep.rows(doc_id),
     )
+    # The one place passages are written, so the one place they become searchable.
+    conn.execute(
+        "INSERT INTO chunks_fts (rowid, search_text, search_heading) "
+        "SELECT id, search_text, search_heading FROM chunks WHERE doc_id = ?",
+        (doc_id,),
+    )
 
 
 def delete_documents(store: Store, ids: list[int]) -> None:
