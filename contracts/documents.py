@@ -55,6 +55,8 @@ def code_fence_spans(text: str, start: int = 0) -> list[tuple[int, int]]:
     """The ``[start, end)`` spans of Markdown fenced code blocks in ``text[start:]``, in
     order: what looks like a heading, a tag or a link inside them is code, not structure."""
     spans: list[tuple[int, int]] = []
+    if "```" not in text and "~~~" not in text:  # most notes: no fence to look for
+        return spans
     pos = start
     while (m := _FENCE_OPEN.search(text, pos)) is not None:
         fence, info = m.group(1), m.group(2)
