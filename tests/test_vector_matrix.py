@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -106,3 +108,51 @@ def test_rows_are_found_by_their_text_hash() -> None:
     best = matrix.top(vecs[3], 2, among=[names[3], names[1]])
     assert best[0] == (names[3], pytest.approx(1.0, abs=1e-5))
     assert {h for h, _ in best} == {names[3], names[1]}
+
+
+def _bump(conn: sqlite3.Connection) -> None:
+    """What the embedder does after a batch: the vectors' version moves on."""
+    conn.execute(
+        "INSERT INTO index_state (key, value) VALUES (?, 1) ON CONFLICT(key) "
+        "DO UPDATE SET value = value + 1",
+        (f"embeddings:{MODEL}",),
+    )
+    conn.commit()
+
+
+def test_a_changed_matrix_is_read_once_and_never_beside_the_stale_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = Store(tmp_path / "index.db")
+    try:
+        _insert(store.conn, 0, _vecs(5, 1))
+        _bump(store.conn)
+        first = vectors.vector_matrix(store, MODEL)
+        _insert(store.conn, 5, _vecs(3, 2))
+        _bump(store.conn)
+        reads: list[object] = []
+        real = vectors._read_vectors
+
+        def read(*args: Any) -> Any:
+            # The stale matrix has left the cache (peak memory: one matrix, not two),
+            # and the other searches wait for this read instead of making their own.
+            assert vectors._CACHE.get(store, {}).get(MODEL) is None
+            reads.append(args)
+            time.sleep(0.2)
+            return real(*args)
+
+        monkeypatch.setattr(vectors, "_read_vectors", read)
+        found: list[vectors.VectorMatrix] = []
+        threads = [
+            threading.Thread(target=lambda: found.append(vectors.vector_matrix(store, MODEL)))
+            for _ in range(3)
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert len(reads) == 1
+        assert len(first) == 5 and [len(m) for m in found] == [8, 8, 8]
+        assert found[0] is found[1] is found[2]
+    finally:
+        store.close()

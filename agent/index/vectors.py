@@ -476,6 +476,7 @@ def _quantize(matrix: np.ndarray) -> np.ndarray | None:
 
 _CACHE: weakref.WeakKeyDictionary[Store, dict[str, VectorMatrix]] = weakref.WeakKeyDictionary()
 _CACHE_LOCK = threading.Lock()
+_LOAD_LOCK = threading.Lock()
 # While a big matrix is being filled in batch by batch, reload it at most this often.
 _RELOAD_BIG_S = 2.0
 _BIG_ROWS = 20_000
@@ -484,6 +485,29 @@ _BIG_ROWS = 20_000
 def vector_matrix(store: Store, model: str) -> VectorMatrix:
     """The model's vectors, loaded once and reloaded only after they change."""
     version = _version(store, model)
+    cached = _fresh(store, model, version)
+    if cached is not None:
+        return cached
+    # One load at a time, the stale copy dropped first: a search during the background
+    # embedder's run would otherwise read the new matrix beside the old one (two
+    # matrices resident: ~390 MiB at 180,000 passages), or two searches load it twice.
+    with _LOAD_LOCK:
+        cached = _fresh(store, model, version)  # loaded by another thread meanwhile
+        if cached is not None:
+            return cached
+        with _CACHE_LOCK:
+            _CACHE.get(store, {}).pop(model, None)
+        # The int8 scan picks the candidates; re-scoring a pool of them needs no more
+        # than float16 (relative error ~5e-4 on a cosine), at half float32's memory:
+        # 180,000 passages x 384 are 138 MB in float16, 276 MB in float32.
+        hashes, matrix = _read_vectors(store, model, np.float16 if _simsimd else np.float32)
+        loaded = VectorMatrix(version, hashes, matrix, time.monotonic(), _quantize(matrix))
+        return _cache_matrix(store, model, loaded)
+
+
+def _fresh(store: Store, model: str, version: int) -> VectorMatrix | None:
+    """The cached matrix while it is current (or, for a big one being filled in, while
+    it is younger than ``_RELOAD_BIG_S``)."""
     with _CACHE_LOCK:
         cached = _CACHE.get(store, {}).get(model)
     if cached is not None and (
@@ -491,12 +515,7 @@ def vector_matrix(store: Store, model: str) -> VectorMatrix:
         or (len(cached) > _BIG_ROWS and time.monotonic() - cached.loaded_at < _RELOAD_BIG_S)
     ):
         return cached
-    # The int8 scan picks the candidates; re-scoring a pool of them needs no more than
-    # float16 (relative error ~5e-4 on a cosine), at half float32's memory: 180,000
-    # passages x 384 are 138 MB in float16, 276 MB in float32.
-    hashes, matrix = _read_vectors(store, model, np.float16 if _simsimd else np.float32)
-    loaded = VectorMatrix(version, hashes, matrix, time.monotonic(), _quantize(matrix))
-    return _cache_matrix(store, model, loaded)
+    return None
 
 
 def _read_vectors(store: Store, model: str, dtype: Any) -> tuple[np.ndarray, np.ndarray]:
