@@ -16,7 +16,7 @@ from agent.chat import NOTHING_FOUND
 from agent.grounding import extract
 from agent.grounding import style as answer_style
 from agent.grounding.extract import answer_units
-from agent.grounding.facts import has_kind
+from agent.grounding.facts import asks_for, has_kind
 from agent.index.search import Hit
 from agent.index.vectors import E5Embedder
 from agent.workspace import Workspace
@@ -277,7 +277,28 @@ def test_a_sign_off_or_a_question_in_a_mail_is_never_the_answer() -> None:
         ("The olive tree stands by the south wall.", {"time", "date"}, False),
         ("مكتبة الجامعة تفتح حتى منتصف الليل أيام الامتحانات.", {"time"}, True),
         ("شجرة الزيتون تسقى مرة في الأسبوع.", {"number"}, True),
+        # a phone number or an address to write to, not any number
+        ("The landlord prefers calls after 6 pm on 0176 554 2231.", {"contact"}, True),
+        ("Write to support@atlas.io for access.", {"contact"}, True),
+        ("هاتف الفندق ٠٧٩٥٥٥١٢٣٤", {"contact"}, True),
+        ("Our hotel in Nafplio is the Amfitriti Pension, booked under Karim.", {"contact"}, False),
+        ("Rent is 1,175 euros from 2024-09-01.", {"contact"}, False),
     ],
 )
 def test_what_the_question_asks_for_is_recognised(text: str, asked: set, holds: bool) -> None:
     assert has_kind(text, asked) is holds
+
+
+@pytest.mark.parametrize(
+    ("question", "asked"),
+    [
+        ("What's the phone number of the Amfitriti Pension?", {"contact"}),
+        ("ما رقم هاتف فندق البتراء؟", {"contact"}),
+        ("what's the email address of the support inbox", {"contact"}),
+        ("ما رقم مقعدي في رحلة عمان", {"code"}),
+        ("What's the licence plate of the rental car?", {"code"}),
+        ("Where is my phone charger?", {"place"}),
+    ],
+)
+def test_a_phone_number_or_a_code_is_asked_for_as_such(question: str, asked: set) -> None:
+    assert asks_for(question) == asked

@@ -29,7 +29,7 @@ __all__ = [
 FactKind = Literal["time", "date", "number", "code", "name", "quote", "link"]
 Asks = Literal[
     "time", "date", "when", "amount", "number", "duration", "person", "place", "code",
-    "yesno", "other",
+    "contact", "yesno", "other",
 ]  # fmt: skip
 ASKS: tuple[str, ...] = Asks.__args__  # type: ignore[attr-defined]
 
@@ -357,6 +357,9 @@ _ASKS_EN: list[tuple[Asks, re.Pattern[str]]] = [
                        "airport|hotel|shop|store|restaurant|country|place)", "address",
                        "location")),
     ("when", _phrases("when", "by when", "how often")),
+    ("contact", _phrases("phone (?:number|no)", "telephone(?: number)?", "mobile number",
+                         "cell number", "contact number", "number to call", "e-?mail address",
+                         "website", "web address")),
 ]  # fmt: skip
 _YES_NO_EN = re.compile(
     r"^\s*(?:is|are|was|were|do|does|did|can|could|should|will|would|has|have|had|may|must|am)\b"
@@ -373,13 +376,16 @@ _ASKS_AR: list[tuple[Asks, re.Pattern[str]]] = [
                         "|الايجار|دفع|ندفع|أدفع|ادفع)", "بكم", "سعر", "ثمن", "تكلف[ةه]", "رسوم",
                         "مبلغ", "قيم[ةه]", "عربون", "تأمين")),
     ("number", _phrases("كم عدد", "كم", "رقم", "عدد")),
-    ("code", _phrases("رمز", "كود", "كلم[ةه] (?:ال)?سر", "كلم[ةه] المرور", "رقم الحجز",
-                      "الرقم السري", "رقم المقعد", "البواب[ةه]")),
+    ("code", _phrases("رمز", "كود", "كلم[ةه] (?:ال)?سر", "كلم[ةه] المرور", "رقم (?:ال)?حجز",
+                      "الرقم السري", "رقم (?:ال)?مقعد\\w*", "رقم (?:ال)?حساب", "رقم (?:ال)?لوح[ةه]",
+                      "البواب[ةه]")),
     ("person", _phrases("^\\s*(?:من|مَن)", "مع من", "عند من", "لمن", "اسم", "من (?:هو|هي|الذي|التي)",
                         "من سي\\w*")),
     ("place", _phrases("أين", "اين", "وين", "إلى أين", "الى اين", "من أين", "من اين", "عنوان",
                        "مكان", "(?:أي|اي) مدين[ةه]")),
     ("when", _phrases("متى", "متي")),
+    ("contact", _phrases("رقم (?:ال)?(?:هاتف|تلفون|تليفون|جوال|موبايل|الهاتف)", "هاتف",
+                         "تلفون", "ايميل", "إيميل", "البريد الإلكتروني", "البريد الالكتروني")),
 ]  # fmt: skip
 _YES_NO_AR = re.compile(r"^\s*هل(?!\w)")
 # Chinese and Japanese question words (no word boundaries in CJK text).
@@ -403,6 +409,10 @@ def asks_for(question: str) -> set[Asks]:
     asked |= {kind for kind, pattern in _ASKS_CJK if pattern.search(plain)}
     if "when" in asked:
         asked = (asked - {"when"}) | {"time", "date"}
+    if asked & {"contact", "code"}:
+        # "رقم هاتف", "account number", "email address": a phone number, a code or an
+        # address to write to, not any number or place.
+        asked -= {"number", "place"}
     if _YES_NO_EN.match(low) or _YES_NO_AR.match(plain):
         return {"yesno"}  # "Is the museum open on Mondays?" asks yes or no, whatever else
     return asked
@@ -481,6 +491,8 @@ def has_kind(text: str, asked: set[Asks], found: list[Fact] | None = None) -> bo
             return True
         if a == "date" and ("date" in kinds or _DATE_WORDS.search(low)):
             return True
+        if a == "contact" and (_PHONE.search(text) or _EMAIL_OR_WEB.search(text)):
+            return True
         if a in ("number", "code") and kinds & _KIND_OF[a]:
             return True
         if a == "number" and (_AR_NUMBER_WORD.search(fold(text)) or _TIMES.search(low)):
@@ -489,6 +501,10 @@ def has_kind(text: str, asked: set[Asks], found: list[Fact] | None = None) -> bo
 
 
 _DIGIT = re.compile(r"[0-9٠-٩]")
+# A telephone number: seven digits or more, with the spaces, dashes and brackets people
+# write between them.
+_PHONE = re.compile(r"(?<![\w.])(?!\d{4}-\d\d-\d\d)\+?[0-9٠-٩](?:[ \-/().]?[0-9٠-٩]){6,}(?![\w.])")
+_EMAIL_OR_WEB = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|https?://|www\.", re.IGNORECASE)
 # A quantity "how much" may ask for: a share, a weight, a volume, a size of data.
 _MEASURE = re.compile(
     r"[0-9٠-٩][ \t]?(?:%|٪|g|kg|mg|l|ml|tb|gb|mb|kwh|w)(?!\w)|\b(?:per ?cent|percent|"
