@@ -98,7 +98,8 @@ def _doc_row(prep: Prepared, root: str, item: SourceItem, now: float) -> tuple[o
 
 def write_document(
     store: Store, root: str, item: SourceItem, prep: Prepared, doc_id: int | None
-) -> None:
+) -> int:
+    """Write one parsed document over ``doc_id`` (None: a new one); returns its id."""
     conn = store.conn
     row = _doc_row(prep, root, item, time.time())
     if doc_id is None:
@@ -133,6 +134,7 @@ def write_document(
         "SELECT id, search_text, search_heading FROM chunks WHERE doc_id = ?",
         (doc_id,),
     )
+    return doc_id
 
 
 def delete_documents(store: Store, ids: list[int]) -> None:

@@ -83,9 +83,7 @@ def _fields(doc: Document) -> tuple[Any, ...]:
 def _store_message(
     store: Store, root: str, item: SourceItem, prep: Prepared, doc_id: int | None
 ) -> None:
-    write_document(store, root, item, prep, doc_id)
-    uri = prep.doc.uri
-    new_id = store.conn.execute("SELECT id FROM documents WHERE uri = ?", (uri,)).fetchone()[0]
+    new_id = write_document(store, root, item, prep, doc_id)
     store.conn.execute(
         "INSERT OR REPLACE INTO mail_messages (doc_id, message_id, thread, date, sender, "
         "recipients, subject, list_id, in_reply_to) VALUES (?,?,?,?,?,?,?,?,?)",
