@@ -96,6 +96,8 @@ POLICY = policy.default.clone(header_factory=_MemoRegistry())
 def _boundary_depth(raw: bytes, limit: int) -> int:
     """How deeply multiparts nest, from the boundaries declared and closed (a linear
     scan); stops counting past ``limit``."""
+    if b"boundary" not in raw.lower():  # no multipart declared: nothing nests
+        return 0
     open_: list[bytes] = []
     deepest = 0
     for m in _BOUNDARY.finditer(raw):

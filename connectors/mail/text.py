@@ -135,7 +135,11 @@ def strip_quotes(text: str) -> tuple[str, int, str]:
             i += 1
             continue
         # "On Tue, Sara wrote:" (possibly wrapped over two lines) right before a quote.
+        # Every attribution ends with a colon: other lines skip the look-ahead.
         for span in (1, 2):
+            last = lines[i + span - 1] if i + span <= len(lines) else ""
+            if not last.rstrip().endswith(":"):
+                continue
             head = " ".join(x.strip() for x in lines[i : i + span])
             nxt = next((x for x in lines[i + span :] if x.strip()), "")
             if _ATTRIBUTION.match(head) and nxt.lstrip().startswith(">"):
