@@ -467,8 +467,9 @@ def has_kind(text: str, asked: set[Asks], found: list[Fact] | None = None) -> bo
     found = facts(text) if found is None else found
     kinds = {f.kind for f in found}
     low = fold_same_length(text)
+    worded = bool(_AR_NUMBER_WORD.search(fold(text)))  # "ثمانمئة", "السابعة"
     # A digit glued to a letter ("بـ٦٥٠ يورو", "€12") is still a number.
-    number = "number" in kinds or bool(_DIGIT.search(low) or _AR_NUMBER_WORD.search(fold(text)))
+    number = "number" in kinds or worded or bool(_DIGIT.search(low))
     for a in asked:
         if a == "amount" and number and (_CURRENCY.search(low) or _MEASURE.search(low)):
             return True  # "how much" asks for money, or for a quantity: 80 %, 60 g, 2 TB
@@ -495,7 +496,7 @@ def has_kind(text: str, asked: set[Asks], found: list[Fact] | None = None) -> bo
             return True
         if a in ("number", "code") and kinds & _KIND_OF[a]:
             return True
-        if a == "number" and (_AR_NUMBER_WORD.search(fold(text)) or _TIMES.search(low)):
+        if a == "number" and (worded or _TIMES.search(low)):
             return True
     return False
 

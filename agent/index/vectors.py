@@ -465,12 +465,12 @@ def _quantize(matrix: np.ndarray) -> np.ndarray | None:
         return None
     # In slices, the largest value too: ``np.abs(matrix)`` whole was a transient copy
     # as large as the matrix (the app's peak RSS at 180,000 vectors).
-    top = max(float(np.abs(matrix[s : s + 8192]).max()) for s in range(0, len(matrix), 8192))
+    starts = range(0, len(matrix), 8192)
+    top = max(float(np.abs(matrix[s : s + 8192]).max()) for s in starts)
     scale = 127.0 / (top or 1.0)
     out = np.empty(matrix.shape, dtype=np.int8)
-    for start in range(0, matrix.shape[0], 8192):
-        block = matrix[start : start + 8192]
-        out[start : start + 8192] = np.rint(block.astype(np.float32) * scale)
+    for s in starts:
+        out[s : s + 8192] = np.rint(matrix[s : s + 8192].astype(np.float32) * scale)
     return out
 
 
