@@ -46,30 +46,30 @@ def mib(n: int) -> str:
     return f"{n / 2**20:,.0f} MiB"
 
 
-def parts() -> str:
-    """Linux's split of the RSS: anonymous memory (the heap, arrays) and file-backed
-    pages (the mapped libraries and model files), which the kernel can drop and re-read."""
+def rss() -> str:
+    """This process's resident set, with Linux's split of it: anonymous memory (the
+    heap, arrays) and file-backed pages (the mapped libraries and model files, which the
+    kernel can drop and re-read); and the peak so far."""
+    import psutil
+
+    split = ""
     try:
         status = Path("/proc/self/status").read_text()
     except OSError:
-        return ""
+        status = ""
     kb = {
         line.split(":")[0]: int(line.split()[1])
         for line in status.splitlines()
         if line.startswith(("RssAnon:", "RssFile:"))
     }
-    if len(kb) < 2:
-        return ""
+    if len(kb) == 2:
+        split = f"anonymous {mib(kb['RssAnon'] * 1024)}, file-backed {mib(kb['RssFile'] * 1024)}; "
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    return (
-        f" (anonymous {mib(kb['RssAnon'] * 1024)}, file-backed {mib(kb['RssFile'] * 1024)};"
-        f" peak so far {mib(peak)})"
-    )
+    return f"RSS {mib(psutil.Process().memory_info().rss)} ({split}peak so far {mib(peak)})"
 
 
 def child(base: Path, questions: int) -> None:
     import numpy as np
-    import psutil
 
     from agent.config import Paths
     from agent.index.mail import index_mail
@@ -78,8 +78,7 @@ def child(base: Path, questions: int) -> None:
     from connectors.mail.files import MailPath
     from tests.fakes.engines import FakeEngine
 
-    me = psutil.Process()
-    print(f"after imports (reference): RSS {mib(me.memory_info().rss)}", flush=True)
+    print(f"after imports (reference): {rss()}", flush=True)
     e5 = E5Embedder(threads=1)
     ws = Workspace(Paths.resolve(base / "home"), engine=FakeEngine(), embedder=e5)
     t = time.perf_counter()
@@ -87,7 +86,7 @@ def child(base: Path, questions: int) -> None:
     mail = index_mail(ws.store, MailPath(str(base / "Maildir")))
     print(
         f"indexed {notes.added:,} notes and {mail.added:,} messages in "
-        f"{time.perf_counter() - t:.0f} s: RSS {mib(me.memory_info().rss)}{parts()}",
+        f"{time.perf_counter() - t:.0f} s: {rss()}",
         flush=True,
     )
     conn = ws.store.conn
@@ -109,8 +108,7 @@ def child(base: Path, questions: int) -> None:
         )
     size = ws.store.size_bytes()
     print(
-        f"{len(hashes):,} passages with vectors, database {mib(size)}: "
-        f"RSS {mib(me.memory_info().rss)}{parts()}",
+        f"{len(hashes):,} passages with vectors, database {mib(size)}: {rss()}",
         flush=True,
     )
     t = time.perf_counter()
@@ -118,15 +116,10 @@ def child(base: Path, questions: int) -> None:
         answer = ws.ask(f"{QUESTIONS[n % len(QUESTIONS)]} ({n})")
         assert answer.text
         if n == 0:
-            print(f"after the first question: RSS {mib(me.memory_info().rss)}{parts()}", flush=True)
+            print(f"after the first question: {rss()}", flush=True)
         elif (n + 1) % 25 == 0 and n + 1 < questions:
-            print(f"after {n + 1} questions: RSS {mib(me.memory_info().rss)}{parts()}", flush=True)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    print(
-        f"after {questions} questions ({time.perf_counter() - t:.0f} s): RSS "
-        f"{mib(me.memory_info().rss)}{parts()}; peak over the run {mib(peak)}",
-        flush=True,
-    )
+            print(f"after {n + 1} questions: {rss()}", flush=True)
+    print(f"after {questions} questions ({time.perf_counter() - t:.0f} s): {rss()}", flush=True)
     ws.close()
 
 
