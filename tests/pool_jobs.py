@@ -8,7 +8,7 @@ import time
 from contracts.documents import Document
 from contracts.errors import ConnectorError
 
-__all__ = ["crash", "fail", "hog", "note", "refuse", "slow", "spin"]
+__all__ = ["crash", "fail", "hog", "note", "refuse", "slow", "spin", "wait_for"]
 
 
 def note(name: str, text: str) -> Document:
@@ -22,6 +22,14 @@ def refuse(reason: str) -> Document:
 def slow(seconds: float) -> Document:
     time.sleep(seconds)
     return note("slow", "woke up")
+
+
+def wait_for(path: str, name: str) -> Document:
+    """A slow item that ends when the test says so (``path`` appears), or after 30 s."""
+    deadline = time.monotonic() + 30
+    while not os.path.exists(path) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return note(name, f"{name} came late")
 
 
 def spin() -> Document:

@@ -28,7 +28,7 @@ import signal
 import sys
 import time
 from collections import deque
-from collections.abc import Generator, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any
@@ -46,6 +46,7 @@ _QUEUE_BYTES = 16 * 1024
 _START_SECONDS = 120.0  # a worker not ready by then is not going to be
 _START_FAILURES = 3  # workers dying before they are ready: give up on processes
 _OUT_OF_MEMORY = 3  # a worker's exit status when it could not even report that
+_IDLE_SECONDS = 0.05  # waiting longer than this for a result is worth telling the caller
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,10 +280,16 @@ class ParsePool:
     # -- the work -------------------------------------------------------------------------
 
     def imap(
-        self, jobs: Iterable[Job], *, window: int = 0
+        self,
+        jobs: Iterable[Job],
+        *,
+        window: int = 0,
+        idle: Callable[[], object] | None = None,
     ) -> Generator[Prepared | Failed, None, None]:
         """One result per job, in the order of ``jobs``, which is read lazily: at most
-        ``window`` (default: four per worker) ahead of what was handed back."""
+        ``window`` (default: four per worker) ahead of what was handed back. ``idle`` is
+        called when the next result is not back within ``_IDLE_SECONDS`` (the writer
+        commits then, rather than hold its transaction open through a slow item)."""
         todo, results = self._todo, self._results
         jobs = iter(jobs)
         first = next(jobs, None)
@@ -321,7 +328,7 @@ class ParsePool:
                 if exhausted and handed == read:
                     return
                 if not self.in_process:
-                    self._collect()
+                    self._collect(idle)
         finally:  # done or abandoned: no worker keeps a job of this run
             for w in [w for w in self._workers if w.queue]:
                 w.queue.clear()
@@ -348,7 +355,7 @@ class ParsePool:
                     w.since = time.monotonic()
                 w.queue.append(todo.popleft())
 
-    def _collect(self) -> None:
+    def _collect(self, idle: Callable[[], object] | None = None) -> None:
         """Wait for an answer, a death or a deadline, and record what happened."""
         watched = [w for w in self._workers if w.queue or not w.ready]
         if not watched:
@@ -358,7 +365,12 @@ class ParsePool:
             return w.queue[0][2] if w.ready else _START_SECONDS
 
         deadline = min(w.since + allowed(w) for w in watched)
-        ready = wait([w.conn for w in watched], timeout=max(0.0, deadline - time.monotonic()))
+        conns = [w.conn for w in watched]
+        ready = wait(conns, timeout=max(0.0, min(deadline - time.monotonic(), _IDLE_SECONDS)))
+        if not ready and idle is not None:
+            idle()
+        if not ready:
+            ready = wait(conns, timeout=max(0.0, deadline - time.monotonic()))
         for w in watched:
             if w not in self._workers:
                 continue  # replaced by a fall-back meanwhile

@@ -4,10 +4,12 @@ A run walks the items the source's scan lists, in its order; an item the source 
 unchanged (by its stat) costs nothing more, and the others are read, parsed and cut into
 passages in worker processes (``agent.index.pool``), read ahead in batches (a network
 source may fetch a batch in one round trip: ``prefetch``). This process is the one
-writer: parsed items are written a batch at a time, each batch one transaction and each
-item in it a savepoint (an item that cannot be stored is rolled back alone). What was
-parsed is written when the run stops early too (``should_stop``, Ctrl-C, a source that
-halts itself), so the next run goes on from there. What a source adds — where its
+writer: each parsed item is written as soon as it comes back, so the workers go on
+parsing meanwhile; a batch of items is one transaction, committed early when the next
+item is slow to come, and each item in it a savepoint (an item that cannot be stored, or
+is interrupted, is rolled back alone). What was written is committed when the run stops
+early too (``should_stop``, Ctrl-C, a source that halts itself), so the next run goes on
+from there. What a source adds — where its
 stat is kept, how an item is written, what vanished means — stays with the source
 (``agent.index.indexer`` for notes, ``agent.index.mail`` for mail).
 """
@@ -90,10 +92,12 @@ def isolated(store: Store, write: Callable[[], T]) -> T | Failed:
     conn.execute("SAVEPOINT item")
     try:
         result = write()
-    except _ITEM_ERRORS as e:
+    except BaseException as e:  # Ctrl-C mid-item too: the transaction keeps whole items
         conn.execute("ROLLBACK TO item")
         conn.execute("RELEASE item")
-        return Failed(f"could not be stored ({type(e).__name__}: {e})"[:300])
+        if isinstance(e, _ITEM_ERRORS):
+            return Failed(f"could not be stored ({type(e).__name__}: {e})"[:300])
+        raise
     conn.execute("RELEASE item")
     return result
 
@@ -138,18 +142,21 @@ def sync_items(
                 prefetch(batch)
             yield from map(source.job, batch)
 
-    parsed: list[tuple[SourceItem, Prepared]] = []
+    # One transaction for up to BATCH_ITEMS items, each written as soon as it is parsed
+    # so the workers are fed meanwhile; committed early when the next item is slow.
+    batch = contextlib.ExitStack()
+    pending = 0
 
-    def flush() -> None:
-        if parsed:
-            with store.atomic():
-                write(parsed)
-            parsed.clear()
+    def commit() -> None:
+        nonlocal pending
+        if pending:
+            pending = 0
+            batch.close()
 
     same = 0
     stopped: str | None = None
     with parse_pool(pool, len(changed)) as workers:
-        results = workers.imap(jobs())
+        results = workers.imap(jobs(), idle=commit)
         try:
             for done, item in enumerate(items, start=1):
                 if should_stop() or halted():
@@ -166,14 +173,17 @@ def sync_items(
                         # Keep the copy we already have: a bad read must not lose anything.
                         errors.append((label(item), outcome.reason))
                     else:
-                        parsed.append((item, outcome))
-                    if len(parsed) >= BATCH_ITEMS:
-                        flush()
+                        if not pending:
+                            batch.enter_context(store.atomic())
+                        pending += 1
+                        write([(item, outcome)])
+                        if pending >= BATCH_ITEMS:
+                            commit()
                 if progress:
                     progress(done, len(items), label(item))
-        finally:  # Ctrl-C and a stop included: what was parsed is kept
+        finally:  # Ctrl-C and a stop included: every item written whole is kept
             try:
-                flush()
+                commit()
             finally:
                 results.close()
     return same, stopped

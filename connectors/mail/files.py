@@ -73,6 +73,10 @@ class MailPath:
         self.root = str(Path(path).expanduser().resolve())
         # location uri -> (file, offset, length) for mbox messages found by the last scan
         self._mbox: dict[str, tuple[str, int, int]] = {}
+        # Per folder or file, what each of its messages' jobs repeats (a Maildir holds
+        # thousands of messages in one folder): the folder label, the Maildir's uri.
+        self._labels: dict[str, str] = {}
+        self._maildir_uris: dict[str, str] = {}
 
     # -- scanning --------------------------------------------------------------------
 
@@ -103,6 +107,8 @@ class MailPath:
     def scan(self, on_error: Callable[[str, str], None]) -> Iterator[SourceItem]:
         kind = self.check()
         self._mbox.clear()
+        self._labels.clear()
+        self._maildir_uris.clear()
         if kind is not None:
             yield from self._file(self.root, kind, "", on_error)
             return
@@ -155,6 +161,7 @@ class MailPath:
     def _maildir(
         self, folder: str, label: str, on_error: Callable[[str, str], None]
     ) -> Iterator[SourceItem]:
+        folder_uri = Path(folder).as_uri()
         for sub in ("new", "cur"):
             where = os.path.join(folder, sub)
             if os.path.islink(where) and link_leaves(where, self.root):
@@ -182,7 +189,7 @@ class MailPath:
                 # The unique part of the name survives flag changes and new/ -> cur/.
                 unique = entry.name.split(":2,")[0]
                 yield SourceItem(
-                    uri=f"{Path(folder).as_uri()}#{unique}",
+                    uri=f"{folder_uri}#{unique}",
                     path=entry.path,
                     mtime_ns=st.st_mtime_ns,
                     size=st.st_size,
@@ -230,7 +237,11 @@ class MailPath:
     def job(self, item: SourceItem) -> Job:
         _, offset, length = self._mbox.get(item.uri, ("", -1, item.size))
         meta: dict[str, Any] = {"folder": self._folder_label(item)}
-        if item.uri.startswith(Path(item.path).parent.parent.as_uri() + "#"):
+        parent = os.path.dirname(item.path)
+        maildir_uri = self._maildir_uris.get(parent)
+        if maildir_uri is None:
+            maildir_uri = self._maildir_uris[parent] = Path(parent).parent.as_uri() + "#"
+        if item.uri.startswith(maildir_uri):
             meta["flags"] = maildir_flags(os.path.basename(item.path))
         return Job(read_mail_file, (item.path, offset, length, meta), size=length)
 
@@ -239,14 +250,19 @@ class MailPath:
         return fn(*args)
 
     def _folder_label(self, item: SourceItem) -> str:
-        if item.uri in self._mbox or os.path.basename(os.path.dirname(item.path)) not in (
-            "cur",
-            "new",
-        ):
-            rel = os.path.relpath(item.path, self.root)
-            return "" if rel == "." else rel
-        folder = os.path.relpath(os.path.dirname(os.path.dirname(item.path)), self.root)
-        return "INBOX" if folder == "." else folder.lstrip(".")
+        parent = os.path.dirname(item.path)
+        in_file = item.uri in self._mbox or os.path.basename(parent) not in ("cur", "new")
+        key = item.path if in_file else parent  # a file is never a Maildir's cur/ or new/
+        label = self._labels.get(key)
+        if label is None:
+            if in_file:
+                rel = os.path.relpath(item.path, self.root)
+                label = "" if rel == "." else rel
+            else:
+                folder = os.path.relpath(os.path.dirname(parent), self.root)
+                label = "INBOX" if folder == "." else folder.lstrip(".")
+            self._labels[key] = label
+        return label
 
 
 def read_message(path: str, offset: int = -1, length: int = 0) -> bytes:

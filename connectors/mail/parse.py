@@ -129,9 +129,24 @@ def message_uri(message_id: str | None, raw: bytes) -> str:
     return "mail:sha-" + hashlib.blake2b(raw, digest_size=16).hexdigest()
 
 
-def _header(msg: Message, name: str) -> str:
+# What the modern parser would return as it is: plain ASCII with no encoded word ("=?")
+# for any header, and for an address header one or more simple "Name <addr>" or "addr"
+# (no quotes, comments, groups or escapes). Parsing those costs most of a message's time.
+_ADDR = r"[A-Za-z0-9._+-]+@[A-Za-z0-9.-]+"
+_SIMPLE_ADDRESS = re.compile(rf"\s*(?:([A-Za-z0-9_' -]*?)\s*<({_ADDR})>|({_ADDR}))\s*")
+
+
+def _plain(value: str) -> bool:
+    return value.isascii() and "=?" not in value
+
+
+def _header(msg: Message, name: str, headers: dict[str, str] | None = None) -> str:
     """A header as text; a header the modern parser chokes on is decoded by hand. Raw
-    UTF-8 (EAI mail), which the parser keeps as lone surrogates, is decoded."""
+    UTF-8 (EAI mail), which the parser keeps as lone surrogates, is decoded. ``headers``
+    (``_raw_headers``) lets a plain header skip the parser."""
+    plain = headers.get(name.lower()) if headers is not None else None
+    if plain is not None and _plain(plain):
+        return plain
     try:
         value = msg.get(name)
         return clean_text(" ".join(str(value).split())) if value is not None else ""
@@ -148,7 +163,16 @@ def _header(msg: Message, name: str) -> str:
     return ""
 
 
-def _addresses(msg: Message, name: str) -> list[str]:
+def _addresses(msg: Message, name: str, headers: dict[str, str] | None = None) -> list[str]:
+    value = headers.get(name.lower()) if headers is not None else None
+    if value is not None and _plain(value):
+        simple = [_SIMPLE_ADDRESS.fullmatch(part) for part in value.split(",")]
+        if all(simple):
+            return [
+                (f"{m[1]} <{m[2]}>" if m[1] else m[2]) if m[2] else m[3]
+                for m in simple
+                if m is not None
+            ]
     try:
         header: Any = msg.get(name)  # the modern API's header object
         if header is not None and getattr(header, "addresses", None) is not None:
@@ -422,12 +446,12 @@ def parse_message(raw: bytes) -> ParsedMail:
             references.append(ident)
     mail = ParsedMail(
         message_id=normalize_message_id(raw_headers.get("message-id")),
-        subject=_header(msg, "Subject"),
-        sender=_addresses(msg, "From"),
-        to=_addresses(msg, "To"),
-        cc=_addresses(msg, "Cc"),
+        subject=_header(msg, "Subject", raw_headers),
+        sender=_addresses(msg, "From", raw_headers),
+        to=_addresses(msg, "To", raw_headers),
+        cc=_addresses(msg, "Cc", raw_headers),
         date=_date(raw_headers.get("date", "")),
-        list_id=_header(msg, "List-Id") if "list-id" in raw_headers else "",
+        list_id=_header(msg, "List-Id", raw_headers) if "list-id" in raw_headers else "",
         in_reply_to=normalize_message_id(raw_headers.get("in-reply-to")),
         references=references,
         body="",
