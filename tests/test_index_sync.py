@@ -14,7 +14,7 @@ import pytest
 from agent.index.indexer import write_document
 from agent.index.pool import ParsePool
 from agent.index.prepared import Prepared
-from agent.index.sync import isolated, sync_items
+from agent.index.sync import BATCH_ITEMS, isolated, sync_items
 from agent.store import Store
 from contracts.documents import Job, SourceItem
 from tests import pool_jobs
@@ -97,3 +97,21 @@ def test_an_item_interrupted_mid_write_is_rolled_back_alone(
         sync_items(store, source, source.items, source.items, _writer(store), [], pool=pool)
     store.close()
     assert _counts(db) == (5, 0, 0), "the five items before it, whole; nothing of it"
+
+
+def test_no_transaction_is_held_open_while_a_batch_is_fetched(tmp_path: Path) -> None:
+    """A network source fetches each batch before its jobs run (IMAP: one round trip
+    for 200 messages): the writer commits first, so no other writer waits on a server."""
+    store = Store(tmp_path / "f.db")
+    open_during_fetch: list[bool] = []
+
+    class Fetching(_Source):
+        def prefetch(self, items: list[SourceItem]) -> None:
+            open_during_fetch.append(store.conn.in_transaction)
+
+    count = 2 * BATCH_ITEMS + 50
+    source = Fetching([Job(pool_jobs.note, (f"n{i}", f"note {i}")) for i in range(count)])
+    with ParsePool(2) as pool:
+        sync_items(store, source, source.items, source.items, _writer(store), [], pool=pool)
+    assert open_during_fetch == [False, False, False]
+    assert _counts(tmp_path / "f.db") == (count, 0, 0)

@@ -135,13 +135,6 @@ def sync_items(
     prefetch: Callable[[list[SourceItem]], object] | None = getattr(source, "prefetch", None)
     halted: Callable[[], str | None] = getattr(source, "halted", lambda: None)
 
-    def jobs() -> Iterator[Job]:  # read ahead by the pool, a batch fetched at a time
-        for start in range(0, len(changed), BATCH_ITEMS):
-            batch = list(changed[start : start + BATCH_ITEMS])
-            if prefetch is not None:
-                prefetch(batch)
-            yield from map(source.job, batch)
-
     # One transaction for up to BATCH_ITEMS items, each written as soon as it is parsed
     # so the workers are fed meanwhile; committed early when the next item is slow.
     batch = contextlib.ExitStack()
@@ -152,6 +145,14 @@ def sync_items(
         if pending:
             pending = 0
             batch.close()
+
+    def jobs() -> Iterator[Job]:  # read ahead by the pool, a batch fetched at a time
+        for start in range(0, len(changed), BATCH_ITEMS):
+            chunk = list(changed[start : start + BATCH_ITEMS])
+            if prefetch is not None:
+                commit()  # a network fetch can take a while: hold no transaction open
+                prefetch(chunk)
+            yield from map(source.job, chunk)
 
     same = 0
     stopped: str | None = None
