@@ -93,8 +93,11 @@ def isolated(store: Store, write: Callable[[], T]) -> T | Failed:
     try:
         result = write()
     except BaseException as e:  # Ctrl-C mid-item too: the transaction keeps whole items
-        conn.execute("ROLLBACK TO item")
-        conn.execute("RELEASE item")
+        # A full disk or an I/O error may have rolled the whole transaction back already:
+        # then there is no savepoint left, and the error itself is what to report.
+        with contextlib.suppress(sqlite3.Error):
+            conn.execute("ROLLBACK TO item")
+            conn.execute("RELEASE item")
         if isinstance(e, _ITEM_ERRORS):
             return Failed(f"could not be stored ({type(e).__name__}: {e})"[:300])
         raise
