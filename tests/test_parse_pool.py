@@ -63,6 +63,14 @@ def test_a_slow_item_gets_the_time_its_size_earns() -> None:
     assert results == ["skipped: reading it took over 1 s", "woke up"]
 
 
+@pytest.mark.skipif(not hasattr(os, "getpriority"), reason="POSIX priorities")
+def test_workers_give_way_to_the_writer() -> None:
+    with ParsePool(1) as pool:
+        list(pool.imap([Job(pool_jobs.note, ("a", "alpha"))]))
+        (pid,) = pool.pids
+        assert os.getpriority(os.PRIO_PROCESS, pid) > os.getpriority(os.PRIO_PROCESS, 0)
+
+
 def test_in_process_parsing_gives_the_same_documents() -> None:
     jobs = [Job(pool_jobs.note, (f"n{i}", f"# Heading {i}\n\nbody {i}")) for i in range(30)]
     with ParsePool(0) as serial, ParsePool(2) as parallel:

@@ -12,7 +12,8 @@ reason and the worker is replaced; every other item goes on.
 Wall time is enforced here (the worker is killed); memory by ``RLIMIT_AS`` in the worker
 (Linux and the BSDs; where the system has no such limit only time holds). A worker whose
 parent died (``kill -9``) ends at once when idle, and mid-item within ``RLIMIT_CPU``.
-Workers ignore Ctrl-C: the parent decides what stops. ``workers=0`` parses in this
+Workers ignore Ctrl-C: the parent decides what stops, and run at a lower priority
+than the writer and the user's programs (``_NICE``). ``workers=0`` parses in this
 process without limits: the reference for tests, and the fallback where worker
 processes cannot start.
 """
@@ -46,6 +47,10 @@ _QUEUE_BYTES = 16 * 1024
 _START_SECONDS = 120.0  # a worker not ready by then is not going to be
 _START_FAILURES = 3  # workers dying before they are ready: give up on processes
 _OUT_OF_MEMORY = 3  # a worker's exit status when it could not even report that
+# Workers give way to the one writer (and to the user's programs): with as many workers as
+# cores, an equal share left the writer, the slowest stage, 2/3 of a core. Measured on 2
+# cores, 50,000 messages: 6-7 % less wall time at nice 5; nothing more at 19.
+_NICE = 5
 _IDLE_SECONDS = 0.05  # waiting longer than this for a result is worth telling the caller
 
 
@@ -118,6 +123,8 @@ def _memory_reason(limits: Limits) -> str:
 def _worker(conn: Connection, limits: Limits) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _set_limit("RLIMIT_AS", limits.memory_bytes)
+    with contextlib.suppress(AttributeError, OSError):  # Windows has no nice()
+        os.nice(_NICE)
     conn.send_bytes(b"ready")
     while True:
         try:
