@@ -8,7 +8,7 @@ import time
 from contracts.documents import Document
 from contracts.errors import ConnectorError
 
-__all__ = ["crash", "fail", "hog", "note", "refuse", "slow", "spin", "wait_for"]
+__all__ = ["busy", "crash", "fail", "hog", "note", "refuse", "slow", "spin", "wait_for"]
 
 
 def note(name: str, text: str) -> Document:
@@ -30,6 +30,14 @@ def wait_for(path: str, name: str) -> Document:
     while not os.path.exists(path) and time.monotonic() < deadline:
         time.sleep(0.01)
     return note(name, f"{name} came late")
+
+
+def busy(seconds: float) -> Document:
+    """Processor work for ``seconds`` of processor time."""
+    end = time.process_time() + seconds
+    while time.process_time() < end:
+        pass
+    return note("busy", "done")
 
 
 def spin() -> Document:

@@ -71,6 +71,15 @@ def test_workers_give_way_to_the_writer() -> None:
         assert os.getpriority(os.PRIO_PROCESS, pid) > os.getpriority(os.PRIO_PROCESS, 0)
 
 
+@pytest.mark.skipif(not LINUX, reason="read from /proc")
+def test_the_workers_processor_time_is_counted() -> None:
+    with ParsePool(2) as pool:
+        list(pool.imap([Job(pool_jobs.busy, (0.3,)), Job(pool_jobs.busy, (0.3,))]))
+        spent = pool.worker_cpu_seconds
+    assert spent >= 0.5
+    assert pool.worker_cpu_seconds >= spent  # kept once the workers have stopped
+
+
 def test_in_process_parsing_gives_the_same_documents() -> None:
     jobs = [Job(pool_jobs.note, (f"n{i}", f"# Heading {i}\n\nbody {i}")) for i in range(30)]
     with ParsePool(0) as serial, ParsePool(2) as parallel:

@@ -179,6 +179,16 @@ class _Worker:
                     return int(line.split()[1]) * 1024
         return 0
 
+    def cpu_seconds(self) -> float:
+        """Processor time the process has used (Linux; 0 where unknown)."""
+        with (
+            contextlib.suppress(OSError, ValueError, IndexError),
+            open(f"/proc/{self.process.pid}/stat") as f,
+        ):
+            fields = f.read().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return 0.0
+
     def stop(self, *, kill: bool = False) -> int:
         """End the process (an idle one ends by itself once its pipe closes); returns
         its peak memory."""
@@ -228,6 +238,7 @@ class ParsePool:
         self._todo: deque[tuple[int, bytes, float]] = deque()
         self._preload = __name__
         self._peak = 0
+        self._spent = 0.0  # processor seconds of the workers that have stopped
 
     def __enter__(self) -> ParsePool:
         return self
@@ -237,13 +248,25 @@ class ParsePool:
 
     def close(self) -> None:
         for w in self._workers:
-            self._peak = max(self._peak, w.stop())
+            self._stop(w)
         self._workers.clear()
+
+    def _stop(self, w: _Worker, *, kill: bool = False) -> None:
+        """End ``w``, keeping its peak memory and processor time for the figures."""
+        self._spent += w.cpu_seconds()
+        self._peak = max(self._peak, w.stop(kill=kill))
 
     @property
     def worker_peak_rss(self) -> int:
         """The most memory one worker has held so far (bytes; Linux only, else 0)."""
         return max([self._peak, *(w.peak_rss() for w in self._workers)])
+
+    @property
+    def worker_cpu_seconds(self) -> float:
+        """Processor time its workers have used so far (Linux only, else 0; a worker
+        that crashed is not counted): the parsing, which this process's own time does
+        not count."""
+        return self._spent + sum(w.cpu_seconds() for w in self._workers)
 
     @property
     def pids(self) -> list[int]:
@@ -268,7 +291,7 @@ class ParsePool:
         for w in self._workers:
             self._todo.extendleft(reversed(w.queue))
             w.queue.clear()
-            self._peak = max(self._peak, w.stop(kill=True))
+            self._stop(w, kill=True)
         self._workers.clear()
 
     def _retire(self, w: _Worker, reason: str | None) -> None:
@@ -280,7 +303,7 @@ class ParsePool:
             self._results[index] = Failed(reason)
         self._todo.extendleft(reversed(w.queue))
         w.queue.clear()
-        self._peak = max(self._peak, w.stop(kill=True))
+        self._stop(w, kill=True)
         self._workers.remove(w)
         self._fill()
 
@@ -339,7 +362,7 @@ class ParsePool:
         finally:  # done or abandoned: no worker keeps a job of this run
             for w in [w for w in self._workers if w.queue]:
                 w.queue.clear()
-                self._peak = max(self._peak, w.stop(kill=True))
+                self._stop(w, kill=True)
                 self._workers.remove(w)
             results.clear()
             todo.clear()
