@@ -185,7 +185,7 @@ def _thread_places(
 
 
 # A mail's header line ("From: …", "Subject: …"): who wrote, not what they said.
-_HEADER = re.compile(r"^(?:From|To|Cc|Date|Subject|Sent|Reply-To):", re.IGNORECASE)
+_HEADER = re.compile(r"^(?:From|To|Cc|Date|Subject|Sent|Reply-To|Attachments?):", re.IGNORECASE)
 
 
 def _width(text: str) -> int:
