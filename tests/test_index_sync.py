@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
 
@@ -36,10 +36,9 @@ class _Source:
         return self.jobs[self.items.index(item)]
 
 
-def _writer(store: Store) -> Callable[[Sequence[tuple[SourceItem, Prepared]]], None]:
-    def write(batch: Sequence[tuple[SourceItem, Prepared]]) -> None:
-        for item, prep in batch:
-            isolated(store, partial(write_document, store, "test:", item, prep, None))
+def _writer(store: Store) -> Callable[[SourceItem, Prepared], None]:
+    def write(item: SourceItem, prep: Prepared) -> None:
+        isolated(store, partial(write_document, store, "test:", item, prep, None))
 
     return write
 

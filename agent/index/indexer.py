@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, ClassVar
@@ -208,13 +208,12 @@ def index_source(
             return _indexed_elsewhere(store, root, item.uri)
         return bool(old[1] == item.mtime_ns and old[2] == item.size)
 
-    def write(batch: Sequence[tuple[SourceItem, Prepared]]) -> None:
-        for item, prep in batch:
-            old = known.get(item.uri)
-            note = prep.doc.meta.get("note")
-            if note and not (old and old[3] == prep.doc.content_hash):
-                report.errors.append((item.path, str(note)))
-            _store_note(store, root, item, prep, old and (old[0], old[3]), report)
+    def write(item: SourceItem, prep: Prepared) -> None:
+        old = known.get(item.uri)
+        note = prep.doc.meta.get("note")
+        if note and not (old and old[3] == prep.doc.content_hash):
+            report.errors.append((item.path, str(note)))
+        _store_note(store, root, item, prep, old and (old[0], old[3]), report)
 
     changed = [item for item in items if not unchanged(item)]
     same, stopped = sync_items(

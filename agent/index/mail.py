@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, ClassVar, Protocol
@@ -139,15 +139,14 @@ def index_mail(
                     (new_path, uri, old_path),
                 )
 
-    def write(batch: Sequence[tuple[SourceItem, Prepared]]) -> None:
-        for item, prep in batch:
-            kind = isolated(store, partial(_write_message, store, root, item, prep, known))
-            if isinstance(kind, Failed):
-                report.errors.append((label(item), kind.reason))
-                continue
-            setattr(report, kind, getattr(report, kind) + 1)
-            for problem in prep.doc.meta.get("problems") or []:
-                report.warnings.append((label(item), problem))
+    def write(item: SourceItem, prep: Prepared) -> None:
+        kind = isolated(store, partial(_write_message, store, root, item, prep, known))
+        if isinstance(kind, Failed):
+            report.errors.append((label(item), kind.reason))
+            return
+        setattr(report, kind, getattr(report, kind) + 1)
+        for problem in prep.doc.meta.get("problems") or []:
+            report.warnings.append((label(item), problem))
 
     same, stopped = sync_items(
         store, connector, items, changed, write, report.errors,

@@ -120,7 +120,7 @@ def sync_items(
     source: Scanned,
     items: Sequence[SourceItem],
     changed: Sequence[SourceItem],
-    write: Callable[[Sequence[tuple[SourceItem, Prepared]]], None],
+    write: Callable[[SourceItem, Prepared], None],
     errors: list[tuple[str, str]],
     *,
     progress: Progress | None = None,
@@ -128,8 +128,8 @@ def sync_items(
     pool: ParsePool | None = None,
 ) -> tuple[int, str | None]:
     """Walk ``items``: parse those ``changed`` (some of ``items``, in their order) in
-    ``pool`` (default: one worker process per core, for this run) and hand them to
-    ``write`` a batch at a time, inside a transaction; an item that fails to parse goes
+    ``pool`` (default: one worker process per core, for this run) and hand each to
+    ``write`` as it comes back, inside a transaction; an item that fails to parse goes
     to ``errors`` and keeps what the index had of it. Returns how many items were
     unchanged and, when the run stopped before the end, why ("" for ``should_stop``,
     else the source's own reason); only a run that went to the end may remove what the
@@ -180,7 +180,7 @@ def sync_items(
                         if not pending:
                             batch.enter_context(store.atomic())
                         pending += 1
-                        write([(item, outcome)])
+                        write(item, outcome)
                         if pending >= BATCH_ITEMS:
                             commit()
                 if progress:
