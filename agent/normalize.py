@@ -64,6 +64,8 @@ def normalize(text: str) -> str:
 
     A CJK run becomes its overlapping bigrams (``東京都`` → ``東京 京都``), so any two or
     more characters of it can be found as a phrase."""
+    if text.isascii():  # most passages: neither scan below can match
+        return text
     if _ARABIC_ANY.search(text):
         text = normalize_arabic(text)
     if _CJK_RUN.search(text):

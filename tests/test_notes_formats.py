@@ -43,14 +43,14 @@ def test_markdown_front_matter_tags_links_aliases() -> None:
     text = (
         "---\ntitle: Greek trip\ntags: [Travel, travel/greece]\naliases: Boat trip\n"
         "date: 2024-05-03\n---\n# Ferry\n\nMeet at the pier #logistics and see [[Hydra|the "
-        "island]] and [[Ports#Piraeus]]. Not a tag: #123, `#code`, a#b.\n\n"
+        "island]] and [[Ports#Piraeus]] ![[harbour map.png]]. Not a tag: #123, `#code`, a#b.\n\n"
         "```\n#not-a-tag\n```\n"
     )
     parsed = parse_markdown(text, "ferry")
     assert parsed.title == "Greek trip"
     assert parsed.tags == ["travel", "travel/greece", "logistics"]
     assert parsed.aliases == ["Boat trip"]
-    assert parsed.links == ["Hydra", "Ports"]
+    assert parsed.links == ["Hydra", "Ports", "harbour map.png"]  # an embed links too
     assert parsed.date == dt.datetime(2024, 5, 3, tzinfo=dt.UTC).timestamp()
     assert text[parsed.body_start :].startswith("# Ferry")
     pieces = chunk_text(text, start=parsed.body_start)
