@@ -113,10 +113,14 @@ def _words(*alternatives: str) -> re.Pattern[str]:
 
 
 _KIND_PATTERNS: list[tuple[TaskKind, re.Pattern[str]]] = [
+    # "Code" alone is as often a door, gate or discount code, a look-up in the notes: it
+    # means programming only beside a word that says so.
     ("code", _words(
-        r"```", r"\b(?:code|function|script|regex|regexp|sql|python|javascript|typescript|"
-        r"bash|shell|bug|debug|compile|stack ?trace|refactor|unit tests?|algorithm)\b",
-        r"كود|برمج|دالة|سكربت|خوارزمية",
+        r"```", r"\b(?:function|script|regex|regexp|sql|python|javascript|typescript|"
+        r"bash|shell|bug|debug|compile|stack ?trace|refactor|unit tests?|algorithm|"
+        r"source code|code (?:snippets?|blocks?|reviews?|samples?)|"
+        r"(?:write|fix|explain|review|run|format|this|that|my|some) code)\b",
+        r"برمج|دالة|سكربت|خوارزمية|(?:اكتب|صحح|اشرح) (?:ال)?كود|كود برمجي",
     )),
     ("reason", _words(
         r"\b(?:plan|planning|schedule|itinerary|compare|comparison|pros and cons|trade-?offs?|"

@@ -35,6 +35,12 @@ ON = Settings(cloud_escalation=True)
         ("ضع خطة لأسبوعي", "reason"),
         ("أعد صياغة هذه الرسالة", "rewrite"),
         ("اكتب دالة بايثون", "code"),
+        ("Explain this code from my notes", "code"),
+        # A code in the notes is a look-up: quoted from the notes, not a programming task.
+        ("What is the lantern code of Lantern 3?", "extract"),
+        ("What is the gate code for the building?", "extract"),
+        ("ما هو كود البوابة؟", "extract"),
+        ("اكتب كود يقرأ ملاحظاتي", "code"),
     ],
 )
 def test_task_kinds(question: str, kind: str) -> None:
