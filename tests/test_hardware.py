@@ -7,6 +7,7 @@ written by hand.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -76,6 +77,7 @@ class FakeNvml:
     [
         ("nvidia-smi-h100-sxm.csv", "NVIDIA H100 80GB HBM3", 81559, 81081, "590.48.01"),
         ("nvidia-smi-h200-mig.csv", "NVIDIA H200", 143771, 143103, "590.48.01"),
+        ("nvidia-smi-h200.csv", "NVIDIA H200", 143771, 143156, "580.159.04"),  # our own query
         ("nvidia-smi-l40s.csv", "NVIDIA L40S", 46068, 45460, "595.80"),
         (
             "nvidia-smi-rtx4080-super.csv",
@@ -250,6 +252,26 @@ def test_detect_nvidia_falls_back_to_nvidia_smi(tmp_path: Path) -> None:
     assert profile.cpu_name == "Intel(R) Xeon(R) Platinum 8480+"
     assert "NVIDIA H100 80GB HBM3 (80 GiB VRAM, CUDA)" in profile.describe()
     assert "--format=csv,nounits" in hardware.NVIDIA_SMI_QUERY  # with the header row
+
+
+def test_nvidia_smi_reads_what_nvml_read_on_the_same_h200(tmp_path: Path) -> None:
+    # Both captures come from one machine (tests/fixtures/hardware/README.md): the fallback
+    # through nvidia-smi must make the profile that NVML made there.
+    recorded = json.loads(fixture("profile-h200.json"))
+    profile = hardware.detect(
+        run=replay({"nvidia-smi": fixture("nvidia-smi-h200.csv")}),
+        nvml=NoNvml(),
+        sys_drm=tmp_path,
+        system="Linux",
+        machine="x86_64",
+    )
+    (gpu,) = profile.gpus
+    (seen,) = recorded["gpus"]
+    assert (gpu.name, gpu.memory_bytes, gpu.driver) == (seen["name"], seen["memory_bytes"],
+                                                        seen["driver"])  # fmt: skip
+    assert profile.accelerator == recorded["accelerator"] == "NVIDIA"
+    assert "NVIDIA H200 (140 GiB VRAM, CUDA)" in profile.describe()
+    assert catalog.recommend(profile).chat.name == "llama3.3:70b"  # what that machine was told
 
 
 def test_detect_nvml_wins_over_nvidia_smi(tmp_path: Path) -> None:

@@ -5,6 +5,10 @@ the bare ``ollama`` client per streamed answer (against the API double, so only 
 is measured).
 
     .venv/bin/python tests/bench/bench_engines.py [--runs 5]
+    python tests/bench/bench_engines.py --embedded-only --gpu-layers 0   # CPU on a GPU box
+
+``--embedded-only`` needs only the engine (llama-cpp-python and the model package), so it
+also runs where the rest of the app is not installed, e.g. on a GPU machine.
 
 Not a timed test: it prints figures.
 """
@@ -18,17 +22,12 @@ import sys
 import time
 from pathlib import Path
 
-import ollama
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # for tests.fakes
 
-from bench_foundation import bench_engine  # the per-turn share, reused
-
+from agent.engines.catalog import recommend
 from agent.engines.embedded import EmbeddedEngine
-from agent.engines.ollama import OllamaEngine
 from agent.engines.packaged import DEFAULT_MODEL
 from agent.hardware import detect
-from tests.fakes.ollama_server import FakeOllama
 
 LONG = " ".join(["The ferry to Hydra leaves at 7:40 from pier 3."] * 60)
 
@@ -43,8 +42,8 @@ def time_stream(chunks) -> tuple[float, float, int]:
     return first or 0.0, time.perf_counter() - start, count
 
 
-def bench_embedded(runs: int, threads: int | None) -> None:
-    engine = EmbeddedEngine(DEFAULT_MODEL, n_threads=threads)
+def bench_embedded(runs: int, threads: int | None, gpu_layers: int | None) -> None:
+    engine = EmbeddedEngine(DEFAULT_MODEL, n_threads=threads, gpu_layers=gpu_layers)
     load = engine.warm_up()
     print(f"embedded {DEFAULT_MODEL}, {engine.n_threads} threads: load {load:.2f} s; "
           f"{engine.offload()}")  # fmt: skip
@@ -53,7 +52,8 @@ def bench_embedded(runs: int, threads: int | None) -> None:
     for label, prompt in prompts.items():
         ttft, speed = [], []
         for n in range(runs):
-            msgs = [{"role": "user", "content": f"{prompt} ({n})"}]  # no prompt-cache reuse
+            # The run number leads, so no run reuses the previous prompt from the KV cache.
+            msgs = [{"role": "user", "content": f"({n}) {prompt}"}]
             first, total, count = time_stream(engine.chat(msgs, options={"max_tokens": 64}))
             ttft.append(first)
             speed.append((count - 1) / (total - first) if count > 1 and total > first else 0)
@@ -62,6 +62,11 @@ def bench_embedded(runs: int, threads: int | None) -> None:
 
 
 def bench_ollama_overhead(runs: int) -> None:
+    import ollama
+
+    from agent.engines.ollama import OllamaEngine
+    from tests.fakes.ollama_server import FakeOllama
+
     words = " ".join(f"w{i}" for i in range(200))  # a 201-chunk answer from the double
     msgs = [{"role": "user", "content": words}]
     with FakeOllama() as fake, ollama.Client(host=fake.url, trust_env=False) as client:
@@ -91,9 +96,16 @@ def bench_ollama_overhead(runs: int) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--threads", type=int, help="llama.cpp threads (default: all cores)")
+    parser.add_argument("--threads", type=int, help="llama.cpp threads (default: half the cores)")
+    parser.add_argument("--gpu-layers", type=int, help="layers on the GPU (default: all)")
+    parser.add_argument("--embedded-only", action="store_true", help="only the embedded engine")
     args = parser.parse_args()
-    print(f"hardware: {detect().describe()}; load average {os.getloadavg()[0]:.1f}")
-    bench_embedded(args.runs, args.threads)
-    bench_engine()  # a whole turn: retrieval + prompt + stream handling vs the model
-    bench_ollama_overhead(args.runs)
+    profile = detect()
+    print(f"hardware: {profile.describe()}; load average {os.getloadavg()[0]:.1f}")
+    print(f"recommended for Ollama: {recommend(profile).describe()}")
+    bench_embedded(args.runs, args.threads, args.gpu_layers)
+    if not args.embedded_only:
+        from bench_foundation import bench_engine  # the per-turn share, reused
+
+        bench_engine()  # a whole turn: retrieval + prompt + stream handling vs the model
+        bench_ollama_overhead(args.runs)
