@@ -429,6 +429,12 @@ class Store:
         self.path = str(path)
         self.read_only: StorageError | None = None
         self._lock = threading.RLock()
+        # Passages written in the open transaction and not yet in the keyword index.
+        # FTS5 writes its pending terms out as a new segment at every savepoint, and the
+        # indexer writes each item in one: fed item by item, the index grew a segment per
+        # item (most of the writer's time). Queued, they go in once, before the commit.
+        self._fts_queue: list[tuple[int, str, str]] = []
+        self._deferring = False  # inside the outer atomic(): the queue is flushed at its end
         folder = None if self.path == ":memory:" else str(Path(self.path).parent)
         conn = None
         try:
@@ -523,8 +529,10 @@ class Store:
                 conn.execute("BEGIN IMMEDIATE")
             except sqlite3.Error as e:
                 raise storage_error(e, f"the database {self.path}") from e
+            self._deferring = True
             try:
                 yield conn
+                self.flush_fts()
                 conn.commit()
             except sqlite3.Error as e:
                 conn.rollback()
@@ -534,6 +542,36 @@ class Store:
             except BaseException:
                 conn.rollback()
                 raise
+            finally:
+                self._deferring = False
+                self._fts_queue.clear()
+
+    def queue_fts(self, rows: list[tuple[int, str, str]]) -> None:
+        """(chunk id, search text, search heading) of passages just written, for the
+        keyword index at the commit; outside ``atomic()``, at once."""
+        self._fts_queue.extend(rows)
+        if not self._deferring:
+            self.flush_fts()
+
+    def flush_fts(self) -> None:
+        """Put the queued passages in the keyword index now: before the commit, and
+        before any passage is deleted (FTS5 must hold a row before it can remove it)."""
+        rows, self._fts_queue = self._fts_queue, []
+        # A full disk may have rolled the transaction back under us: its passages went
+        # with it, and so do their queued rows.
+        if rows and (self.conn.in_transaction or not self._deferring):
+            self.conn.executemany(
+                "INSERT INTO chunks_fts (rowid, search_text, search_heading) VALUES (?,?,?)",
+                rows,
+            )
+
+    def fts_queued(self) -> list[tuple[int, str, str]]:
+        """A copy of the queue, to put back with ``restore_fts`` when a savepoint is
+        rolled back (it undoes a flush made inside it)."""
+        return list(self._fts_queue)
+
+    def restore_fts(self, queued: list[tuple[int, str, str]]) -> None:
+        self._fts_queue = list(queued)
 
     def size_bytes(self) -> int:
         if self.path == ":memory:":

@@ -102,3 +102,6 @@ def test_full_disk_is_explained_and_loses_nothing(tmp_path: Path) -> None:
     db = sqlite3.connect(keep / "fanous.db")
     assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     assert db.execute("SELECT count(*) FROM documents").fetchone() == (5,)
+    # The keyword index holds those passages and nothing of the batch the disk stopped.
+    assert db.execute("SELECT count(*) FROM chunks_fts_docsize").fetchone() == (5,)
+    db.execute("INSERT INTO chunks_fts (chunks_fts, rank) VALUES ('integrity-check', 1)")

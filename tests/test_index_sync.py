@@ -17,6 +17,7 @@ from agent.index.prepared import Prepared
 from agent.index.sync import BATCH_ITEMS, isolated, sync_items
 from agent.store import Store
 from contracts.documents import Job, SourceItem
+from contracts.errors import StorageError
 from tests import pool_jobs
 
 
@@ -44,13 +45,17 @@ def _writer(store: Store) -> Callable[[SourceItem, Prepared], None]:
 
 
 def _counts(db: Path) -> tuple[int, int, int]:
-    """Documents, documents without their passages, passages missing from the keyword
-    index: read by a connection of its own, as another process would."""
+    """Documents, documents without their passages, passages the keyword index does not
+    hold as they are (missing, or rows of its own for passages not there): read by a
+    connection of its own, as another process would."""
     with sqlite3.connect(db) as conn:
+        # The index's own rows: its content table is chunks, so chunks_fts's rowids
+        # would only read chunks back.
         return conn.execute(
             "SELECT (SELECT count(*) FROM documents),"
             " (SELECT count(*) FROM documents WHERE id NOT IN (SELECT doc_id FROM chunks)),"
-            " (SELECT count(*) FROM chunks WHERE id NOT IN (SELECT rowid FROM chunks_fts))"
+            " (SELECT count(*) FROM chunks WHERE id NOT IN (SELECT id FROM chunks_fts_docsize))"
+            " + (SELECT count(*) FROM chunks_fts_docsize WHERE id NOT IN (SELECT id FROM chunks))"
         ).fetchone()
 
 
@@ -114,3 +119,23 @@ def test_no_transaction_is_held_open_while_a_batch_is_fetched(tmp_path: Path) ->
         sync_items(store, source, source.items, source.items, _writer(store), [], pool=pool)
     assert open_during_fetch == [False, False, False]
     assert _counts(tmp_path / "f.db") == (count, 0, 0)
+
+
+def test_a_full_disk_mid_batch_leaves_no_keyword_rows_behind(tmp_path: Path) -> None:
+    """The keyword index takes a batch's passages at its commit. When the disk fills
+    mid-item, SQLite rolls the whole batch back: the passages queued for the index go
+    with it, and the commit that still runs on the way out (the one that keeps whole
+    items on Ctrl-C) must not put them in alone. A page limit stands in for the disk."""
+    db = tmp_path / "f.db"
+    store = Store(db)
+    words = " ".join(f"w{i}x{i * 7919 % 10007}" for i in range(1500))  # ~15 KB, no repeats
+    source = _Source([Job(pool_jobs.note, (f"n{i}", f"{words} {i}")) for i in range(30)])
+    pages = store.conn.execute("PRAGMA page_count").fetchone()[0]
+    store.conn.execute(f"PRAGMA max_page_count = {pages + 60}")
+    with ParsePool(1) as pool, pytest.raises((sqlite3.Error, StorageError)):
+        sync_items(store, source, source.items, source.items, _writer(store), [], pool=pool)
+    store.close()
+    documents, without_passages, unindexed = _counts(db)
+    assert documents < 30 and without_passages == 0 and unindexed == 0
+    with sqlite3.connect(db) as conn:  # FTS5's own check of its index against chunks
+        conn.execute("INSERT INTO chunks_fts (chunks_fts, rank) VALUES ('integrity-check', 1)")

@@ -111,6 +111,7 @@ def write_document(
         ).lastrowid
         assert doc_id is not None
     else:
+        store.flush_fts()  # its passages may be queued: in the index before they go
         conn.execute("DELETE FROM chunks WHERE doc_id = ?", (doc_id,))
         conn.execute("DELETE FROM doc_tags WHERE doc_id = ?", (doc_id,))
         conn.execute(
@@ -123,22 +124,24 @@ def write_document(
         "INSERT OR IGNORE INTO doc_tags (doc_id, tag) VALUES (?, ?)",
         [(doc_id, tag) for tag in prep.doc.meta.get("tags", [])],
     )
+    # The passages' ids are given here, as SQLite would give them (one past the largest),
+    # so that the keyword index can take them from memory at the commit.
+    first = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM chunks").fetchone()[0]
+    rows = [(first + n, *row) for n, row in enumerate(prep.rows(doc_id))]
     conn.executemany(
-        "INSERT INTO chunks (doc_id, ordinal, text, heading_path, start, end, search_text, "
-        "search_heading, text_hash) VALUES (?,?,?,?,?,?,?,?,?)",
-        prep.rows(doc_id),
+        "INSERT INTO chunks (id, doc_id, ordinal, text, heading_path, start, end, search_text, "
+        "search_heading, text_hash) VALUES (?,?,?,?,?,?,?,?,?,?)",
+        rows,
     )
-    # The one place passages are written, so the one place they become searchable.
-    conn.execute(
-        "INSERT INTO chunks_fts (rowid, search_text, search_heading) "
-        "SELECT id, search_text, search_heading FROM chunks WHERE doc_id = ?",
-        (doc_id,),
-    )
+    # The one place passages are written, so the one place they become searchable: once
+    # the batch commits (Store.queue_fts says why).
+    store.queue_fts([(row[0], row[7], row[8]) for row in rows])
     return doc_id
 
 
 def delete_documents(store: Store, ids: list[int]) -> None:
     conn = store.conn
+    store.flush_fts()  # a passage must be in the keyword index before it leaves it
     conn.executemany("DELETE FROM chunks WHERE doc_id = ?", [(d,) for d in ids])
     conn.executemany("DELETE FROM doc_tags WHERE doc_id = ?", [(d,) for d in ids])
     conn.executemany("DELETE FROM documents WHERE id = ?", [(d,) for d in ids])

@@ -89,6 +89,7 @@ def isolated(store: Store, write: Callable[[], T]) -> T | Failed:
     """Run one item's writes in a savepoint: on a failure only they are undone, and the
     reason comes back as a ``Failed``."""
     conn = store.conn
+    queued = store.fts_queued()
     conn.execute("SAVEPOINT item")
     try:
         result = write()
@@ -98,6 +99,9 @@ def isolated(store: Store, write: Callable[[], T]) -> T | Failed:
         with contextlib.suppress(sqlite3.Error):
             conn.execute("ROLLBACK TO item")
             conn.execute("RELEASE item")
+        # What the rollback undid, without the item's own rows; nothing if SQLite rolled
+        # the whole transaction back.
+        store.restore_fts(queued if conn.in_transaction else [])
         if isinstance(e, _ITEM_ERRORS):
             return Failed(f"could not be stored ({type(e).__name__}: {e})"[:300])
         raise
