@@ -197,7 +197,8 @@ def _consistent(db: Path) -> int:
     conn = sqlite3.connect(db)
     try:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        conn.execute("INSERT INTO chunks_fts(chunks_fts) VALUES ('integrity-check')")
+        # rank 1: FTS5 checks its index against the passages too, not only itself.
+        conn.execute("INSERT INTO chunks_fts(chunks_fts, rank) VALUES ('integrity-check', 1)")
         orphans = conn.execute(
             "SELECT count(*) FROM chunks WHERE doc_id NOT IN (SELECT id FROM documents)"
         ).fetchone()[0]
