@@ -376,6 +376,34 @@ def test_vector_search_with_a_filter_sees_changes(store: Store, tmp_path: Path) 
     assert tagged() == ["a.md", "b.md"]
 
 
+def test_a_filter_drops_a_passage_shared_with_a_note_it_leaves_out(
+    store: Store, tmp_path: Path
+) -> None:
+    """One vector serves every passage with the same text: a tag filter keeps the copy
+    in the tagged note and drops the one in the note without the tag."""
+    write_notes(
+        tmp_path,
+        {
+            "tagged.md": "---\ntags: [trip]\n---\nThe ferry leaves at nine.\n",
+            "untagged.md": "The ferry leaves at nine.\n",
+            "other.md": "#trip\n\nLemon trees need citrus feed.\n",
+        },
+    )
+    embedder = WordHashEmbedder()
+    index_source(store, NotesFolder(tmp_path))
+    embed_pending(store, embedder)
+    shared = store.conn.execute(
+        "SELECT count(DISTINCT text_hash), count(*) FROM chunks WHERE text LIKE '%ferry%'"
+    ).fetchone()
+    assert shared == (1, 2)  # one text, one vector, two passages
+    for mode in ("vector", "hybrid"):
+        hits = search(store, "ferry nine", tag="trip", embedder=embedder, mode=mode)
+        assert "untagged.md" not in {Path(h.path).name for h in hits}
+        assert Path(hits[0].path).name == "tagged.md"
+    every = search(store, "ferry nine", embedder=embedder, mode="vector")
+    assert {"tagged.md", "untagged.md"} <= {Path(h.path).name for h in every}
+
+
 @pytest.mark.parametrize("before", [None, "3"])
 def test_the_embedder_leaves_omp_num_threads_as_it_found_it(
     before: str | None, monkeypatch: pytest.MonkeyPatch
