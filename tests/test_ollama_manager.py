@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import signal
 import socket
+import stat
 import subprocess
 import sys
 import time
@@ -60,10 +61,11 @@ def manager(fake: FakeOllama, store: Store) -> Iterator[OllamaManager]:
 
 @pytest.fixture
 def program(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A fake ``ollama`` program, alone on PATH."""
+    """A fake ``ollama`` program, alone on PATH (and a Fanous home for its log)."""
     folder = tmp_path / "bin"
     folder.mkdir()
     monkeypatch.setenv("PATH", f"{folder}{os.pathsep}/usr/bin{os.pathsep}/bin")
+    monkeypatch.setenv("FANOUS_HOME", str(tmp_path / "home"))
     return write_ollama_executable(folder)
 
 
@@ -96,6 +98,42 @@ def test_installed_but_stopped_is_started_as_a_child_and_stopped(program: Path) 
     manager.stop()
     assert child.process.poll() is not None  # our child is gone
     assert manager.find().state == "installed"
+
+
+def test_the_started_server_logs_into_fanous_log_folder_one_file_per_port(
+    program: Path, tmp_path: Path
+) -> None:
+    """Not a temporary file per start, left behind whenever Fanous was killed: one log
+    per port in Fanous's own folder, readable by the user alone, kept after a stop (it
+    says why a server failed) and begun anew at the next start."""
+    port = free_port()
+    log = tmp_path / "home" / "logs" / f"ollama-serve-{port}.log"
+    for _ in range(2):
+        manager = OllamaManager(f"http://127.0.0.1:{port}")
+        manager.ensure_running()
+        manager.stop()
+        assert log.read_text().count(f"Listening on 127.0.0.1:{port}") == 1
+    assert stat.S_IMODE(log.stat().st_mode) == 0o600
+    assert [p.name for p in log.parent.iterdir()] == [log.name]
+
+
+def test_a_server_that_fails_to_start_says_why_and_where_its_log_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    broken = folder / "ollama"
+    broken.write_text("#!/bin/sh\necho 'Error: could not create directory /models'\nexit 1\n")
+    broken.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{folder}{os.pathsep}/usr/bin{os.pathsep}/bin")
+    monkeypatch.setenv("FANOUS_HOME", str(tmp_path / "home"))
+    port = free_port()
+    with pytest.raises(EngineUnavailable) as err:
+        OllamaManager(f"http://127.0.0.1:{port}", start_timeout=10).ensure_running()
+    log = tmp_path / "home" / "logs" / f"ollama-serve-{port}.log"
+    assert "could not create directory /models" in err.value.message
+    assert str(log) in (err.value.fix or "")
+    assert "could not create directory /models" in log.read_text()
 
 
 def test_a_server_the_user_runs_is_left_alone(manager: OllamaManager, fake: FakeOllama) -> None:

@@ -10,17 +10,17 @@ import os
 import shutil
 import socket
 import subprocess
-import tempfile
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import IO, Any, Literal
 from urllib.parse import urlsplit
 
 import httpx
 import ollama
 
+from agent.config import PRIVATE_DIR, PRIVATE_FILE, Paths
 from agent.engines.lifeline import spawn_tied, stop_tied
 from agent.engines.ollama import (
     CLIENT_ERRORS,
@@ -60,6 +60,17 @@ def _port_open(host: str) -> bool:
             return True
     except OSError:
         return False
+
+
+def _server_log(port: int | None) -> tuple[str, IO[bytes]]:
+    """The log of the ``ollama serve`` we start, in Fanous's log folder: one per port,
+    begun anew at each start. A temporary file per start was left behind whenever
+    Fanous was killed, and was gone (with what Ollama said) whenever it stopped."""
+    folder = Paths.resolve().log_dir
+    folder.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
+    path = folder / f"ollama-serve-{port or 11434}.log"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE)
+    return str(path), os.fdopen(fd, "wb")
 
 
 @dataclass
@@ -154,9 +165,7 @@ class OllamaServer(OllamaConnection):
             raise self._port_taken()
         parts = urlsplit(self.host)
         env = {**os.environ, "OLLAMA_HOST": f"{parts.hostname}:{parts.port}"}
-        log_file = tempfile.NamedTemporaryFile(  # noqa: SIM115 - kept open for the child
-            prefix="fanous-ollama-", suffix=".log", delete=False
-        )
+        log_path, log_file = _server_log(parts.port)
         try:
             process = spawn_tied([program, "serve"], env=env, stdout=log_file,
                                  stderr=subprocess.STDOUT)  # fmt: skip
@@ -165,7 +174,7 @@ class OllamaServer(OllamaConnection):
             raise EngineUnavailable(
                 f"Could not start Ollama ({program}): {e}", fix="reinstall Ollama"
             ) from e
-        self._child = _Child(process, log_file.name, log_file)
+        self._child = _Child(process, log_path, log_file)
         atexit.register(self.stop)
         deadline = time.monotonic() + self.start_timeout
         while time.monotonic() < deadline:
@@ -181,7 +190,8 @@ class OllamaServer(OllamaConnection):
             raise self._port_taken()
         raise EngineUnavailable(
             f"Ollama did not start at {self.host}: {output.strip()[-300:] or 'no output'}",
-            fix="run `ollama serve` in a terminal to see why, then restart Fanous",
+            fix=f"its whole output is in {log_path}; or run `ollama serve` in a terminal "
+            "to see why, then restart Fanous",
         )
 
     def _port_taken(self) -> EngineUnavailable:
@@ -211,7 +221,6 @@ class OllamaServer(OllamaConnection):
         stop_tied(child.process)  # also closes our end of its lifeline if it already died
         with contextlib.suppress(OSError):
             child.log_file.close()
-            os.unlink(child.log_path)
 
     def recover(self) -> bool:
         """After a crash: restart our child if it died, or wait briefly for a server the
