@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import atexit
 import os
+import shutil
 import signal
 import subprocess
 import tempfile
@@ -33,6 +34,8 @@ def _own_keyring_per_worker() -> None:
     if not worker or not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
         return  # a serial run, or none of scripts/test's keyring: keep what there is
     home = Path(tempfile.mkdtemp(prefix=f"fanous-tests-{worker}-"))
+    # Removed at exit, after the bus below is stopped (atexit runs last-registered first).
+    atexit.register(shutil.rmtree, home, ignore_errors=True)
     env = {**os.environ, "HOME": str(home), "XDG_RUNTIME_DIR": str(home)}
     bus = subprocess.run(
         ["dbus-daemon", "--session", "--fork", "--print-address=1", "--print-pid=1"],
