@@ -11,16 +11,18 @@ H200 (CUDA 13.0, the llama.cpp of llama-cpp-python 0.3.36 built with ``GGML_CUDA
 GPU backend sits beside ``libllama``.
 
 ``agent/__init__.py`` calls it: every Fanous process imports ``agent`` before numpy or
-Qt. Standard library only, and nothing of llama-cpp-python is imported here.
+Qt. Standard library only (and ``agent.installed_packages``, which is too); nothing of
+llama-cpp-python is imported here.
 """
 
 from __future__ import annotations
 
 import ctypes
-import importlib.util
 import logging
 import os
 import sys
+
+from agent.installed_packages import package_dir
 
 __all__ = ["llama_library_folder", "load_llama_first"]
 
@@ -35,12 +37,10 @@ def llama_library_folder() -> str | None:
     if folder:
         return folder
     try:
-        spec = importlib.util.find_spec("llama_cpp")
-    except (ImportError, ValueError):
+        package = package_dir("llama_cpp")
+    except (ImportError, ValueError):  # at import time nothing may stop Fanous
         return None
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    return os.path.join(next(iter(spec.submodule_search_locations)), "lib")
+    return os.path.join(package, "lib") if package else None
 
 
 def _has_gpu_backend(folder: str) -> bool:

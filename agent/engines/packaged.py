@@ -6,14 +6,13 @@ and we say which package to install.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from agent.installed_packages import package_dir
 from contracts.errors import ModelNotFound
 
-__all__ = ["DEFAULT_MODEL", "PACKAGED_MODELS", "PackagedModel", "package_dir", "resolve_model_path"]
+__all__ = ["DEFAULT_MODEL", "PACKAGED_MODELS", "PackagedModel", "resolve_model_path"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,20 +39,6 @@ PACKAGED_MODELS: dict[str, PackagedModel] = {
     )
 }
 DEFAULT_MODEL = "smollm2-135m"
-
-
-def package_dir(package: str) -> Path | None:
-    """The folder of an installed package (or of its files in the installed app)."""
-    # find_spec locates the package without importing it (its __init__ may pull in
-    # other libraries we do not want).
-    spec = importlib.util.find_spec(package)
-    if spec is not None and spec.submodule_search_locations:
-        return Path(next(iter(spec.submodule_search_locations)))
-    # In the installed app (PyInstaller) the model file is bundled as data, not as a module.
-    bundle = getattr(sys, "_MEIPASS", None)
-    if bundle and (Path(bundle) / package).is_dir():
-        return Path(bundle) / package
-    return None
 
 
 def resolve_model_path(name_or_path: str) -> Path:

@@ -27,7 +27,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from agent.engines.packaged import package_dir
+from agent.installed_packages import package_dir
 
 __all__ = ["build", "built_engine"]
 
