@@ -12,9 +12,10 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from agent.config import PRIVATE_DIR, create_private
 from contracts.errors import StorageError, disk_full, storage_error
@@ -572,6 +573,41 @@ class Store:
 
     def restore_fts(self, queued: list[tuple[int, str, str]]) -> None:
         self._fts_queue = list(queued)
+
+    def temp_ids(self, name: str, select: str, params: Sequence[Any]) -> bool:
+        """Keep the ids ``select`` returns (one column, ``id``) in the indexed temporary
+        table ``name`` of this connection, for ``IN`` tests inside SQL. False when it
+        cannot now: another thread's transaction is open on the connection (the table
+        would go with its rollback), or SQLite refused."""
+        if not self._lock.acquire(blocking=False):
+            return False
+        try:
+            if self.conn.in_transaction:
+                return False
+            # DDL alone: Python's sqlite3 opens no transaction for it, and a table made
+            # by CREATE ... AS leaves total_changes (the search caches' key) where it was.
+            self.conn.execute(f"CREATE TEMP TABLE {name} AS {select}", tuple(params))
+            self.conn.execute(f"CREATE UNIQUE INDEX temp.{name}_id ON {name}(id)")
+            return True
+        except sqlite3.Error as e:
+            log.debug("no temporary table %s: %s", name, e)
+            self.drop_temp(name)
+            return False
+        finally:
+            self._lock.release()
+
+    def drop_temp(self, name: str) -> None:
+        """Drop the temporary table ``name``; left for the connection's close when
+        another thread is reading it or holds a transaction."""
+        if not self._lock.acquire(blocking=False):
+            return
+        try:
+            if not self.conn.in_transaction:
+                self.conn.execute(f"DROP TABLE IF EXISTS temp.{name}")
+        except sqlite3.Error as e:
+            log.debug("temporary table %s left for the close: %s", name, e)
+        finally:
+            self._lock.release()
 
     def size_bytes(self) -> int:
         if self.path == ":memory:":

@@ -404,6 +404,72 @@ def test_a_filter_drops_a_passage_shared_with_a_note_it_leaves_out(
     assert {"tagged.md", "untagged.md"} <= {Path(h.path).name for h in every}
 
 
+def _tagged_vault(root: Path) -> None:
+    """40 notes, every third tagged #trip, with the words of the queries spread about."""
+    words = ["ferry", "ticket", "harbour", "olive", "garden", "invoice"]
+    notes = {}
+    for n in range(40):
+        tag = "#trip/greece\n\n" if n % 3 == 0 else ""
+        body = " ".join(words[(n + k) % len(words)] for k in range(1 + n % 4))
+        notes[f"n{n:02}.md"] = f"{tag}Note {n}: {body} and more about day {n}.\n"
+    write_notes(root, notes)
+
+
+@pytest.mark.parametrize("table", [True, False])
+def test_a_filtered_keyword_ranking_is_the_whole_ranking_cut_to_the_filter(
+    store: Store, tmp_path: Path, table: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The filter's passages are tested inside SQLite: a temporary table of their ids,
+    or, where none can be made (another thread's transaction on the connection), the
+    query that finds them. Either gives the same hits, in the same order, as ranking
+    everything and keeping the tagged notes."""
+    _tagged_vault(tmp_path)
+    index_source(store, NotesFolder(tmp_path))
+    if not table:
+        monkeypatch.setattr(store, "temp_ids", lambda *args: False)
+    tagged = {f"n{n:02}.md" for n in range(0, 40, 3)}
+    for query in ("ferry ticket", "olive garden", "invoice", "harbour garden ticket"):
+        whole = [h for h in search(store, query, limit=100) if Path(h.path).name in tagged]
+        assert whole, query
+        assert search(store, query, tag="trip", limit=5) == whole[:5]
+    assert search(store, "ferry", tag="nowhere") == []
+    made = store.conn.execute("SELECT count(*) FROM sqlite_temp_master WHERE type = 'table'")
+    assert made.fetchone()[0] == (2 if table else 0)  # one per filter
+
+
+def test_no_temporary_table_is_made_inside_a_transaction(store: Store, tmp_path: Path) -> None:
+    """It would be undone with a rollback while the cache still named it."""
+    _tagged_vault(tmp_path)
+    index_source(store, NotesFolder(tmp_path))
+    with store.atomic():
+        assert not store.temp_ids("t", "SELECT id FROM chunks", ())
+    assert store.temp_ids("t", "SELECT id FROM chunks", ())
+    count = store.conn.execute("SELECT count(*) FROM chunks").fetchone()[0]
+    assert store.conn.execute("SELECT count(*) FROM temp.t").fetchone()[0] == count
+    store.drop_temp("t")
+    assert not store.conn.execute("SELECT count(*) FROM sqlite_temp_master").fetchone()[0]
+
+
+def test_a_filter_keeps_one_temporary_table_whatever_the_index_changes(
+    store: Store, tmp_path: Path
+) -> None:
+    """Each change of the index makes a filter's table stale; it is dropped when the
+    next search builds the new one, so edits leave no trail of tables behind."""
+    _tagged_vault(tmp_path)
+    embedder = WordHashEmbedder()
+    for n in range(4):
+        (tmp_path / f"extra{n}.md").write_text(f"#trip\n\nferry number {n}\n", encoding="utf-8")
+        index_source(store, NotesFolder(tmp_path))
+        embed_pending(store, embedder)
+        hits = search(store, "ferry", tag="trip", embedder=embedder)
+        assert f"extra{n}.md" in {Path(h.path).name for h in hits}
+        tables = store.conn.execute(
+            "SELECT count(*) FROM sqlite_temp_master WHERE type = 'table'"
+            " AND name LIKE 'fanous_allowed_%'"
+        ).fetchone()[0]
+        assert tables == 1
+
+
 @pytest.mark.parametrize("before", [None, "3"])
 def test_the_embedder_leaves_omp_num_threads_as_it_found_it(
     before: str | None, monkeypatch: pytest.MonkeyPatch

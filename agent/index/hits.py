@@ -95,11 +95,11 @@ def hydrate(store: Store, best: Sequence[tuple[int, float]]) -> list[Hit]:
         return []
     marks = ",".join("?" * len(best))
     rows = {
-        row[0]: hit_from_row(row, 0.0)
+        row[0]: row
         for row in store.conn.execute(
             f"SELECT {HIT_COLUMNS} FROM chunks c JOIN documents d ON d.id = c.doc_id"
             f" WHERE c.id IN ({marks})",
             [cid for cid, _ in best],
         )
     }
-    return [replace(rows[cid], score=score) for cid, score in best if cid in rows]
+    return [hit_from_row(rows[cid], score) for cid, score in best if cid in rows]

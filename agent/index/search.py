@@ -4,6 +4,7 @@ the words come from ``agent.index.query``; every hit cites its exact span."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import sqlite3
 import threading
@@ -162,20 +163,19 @@ def _ranked(
 
     Ranked first, read after: joining every match to its passage text before the sort
     made SQLite carry all of it through the sorter (3x slower on common words). A
-    filter is a cached set of the passages it allows, checked as the ranked rows come
-    in: two joins per match cost twice the ranking itself."""
-    ranked = """
-        SELECT rowid, -bm25(chunks_fts, 1.0, 2.0) FROM chunks_fts
-        WHERE chunks_fts MATCH ? ORDER BY bm25(chunks_fts, 1.0, 2.0)"""
-    if not where:
-        return store.conn.execute(ranked + " LIMIT ?", (match, limit)).fetchall()
-    allowed = _allowed_chunks(store, where, params)
-    cursor = store.conn.execute(ranked, (match,))
-    best: list[tuple[int, float]] = []
-    while len(best) < limit and (rows := cursor.fetchmany(256)):
-        best += [row for row in rows if row[0] in allowed]
-    cursor.close()
-    return best[:limit]
+    filter is a set of passage ids tested as FTS5 hands over each match, before BM25
+    scores it: with a tag a fifth of the notes carry, the OR of two common words ranks
+    in 2.2 ms instead of 5.9 (checked in Python after ranking every match) or twice the
+    ranking (joining each match to its note)."""
+    ranked = "SELECT rowid, -bm25(chunks_fts, 1.0, 2.0) FROM chunks_fts WHERE chunks_fts MATCH ?"
+    args: tuple[Any, ...] = (match,)
+    if where:
+        ids, id_args = _allowed_ids(store, where, params)
+        # "+rowid": as a plain rowid constraint FTS5 would run the MATCH once per id.
+        ranked += f" AND +rowid IN {ids}"
+        args += id_args
+    ranked += " ORDER BY bm25(chunks_fts, 1.0, 2.0) LIMIT ?"
+    return store.conn.execute(ranked, (*args, limit)).fetchall()
 
 
 def vector_search(
@@ -240,34 +240,57 @@ _FILTER_CACHE_KEPT = 8
 _FILTER_CACHE_LOCK = threading.Lock()
 
 
-def _cached(store: Store, key: tuple[Any, ...], build: Callable[[], T]) -> T:
+def _cached(
+    store: Store,
+    key: tuple[Any, ...],
+    build: Callable[[], T],
+    release: Callable[[T], None] | None = None,
+) -> T:
     """``build()``, kept until the database changes: ``data_version`` moves on other
-    connections' commits, ``total_changes`` on this one's."""
+    connections' commits, ``total_changes`` on this one's. ``release`` is called on a
+    value the cache lets go of."""
     conn = store.conn
     key = (*key, conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes)
     with _FILTER_CACHE_LOCK:
         cache = _FILTER_CACHE.setdefault(store, {})
         if key in cache:
-            cached: T = cache[key]
+            cached: T = cache[key][0]
             return cached
     value = build()
     with _FILTER_CACHE_LOCK:
+        # The same thing for an older state of the database is never asked for again.
+        gone = [cache.pop(k) for k in [k for k in cache if k[:-2] == key[:-2]]]
         while len(cache) >= _FILTER_CACHE_KEPT:
-            cache.pop(next(iter(cache)))
-        cache[key] = value
+            gone.append(cache.pop(next(iter(cache))))
+        cache[key] = (value, release)
+    for old, let_go in gone:
+        if let_go is not None:
+            let_go(old)
     return value
 
 
-def _allowed_chunks(store: Store, where: list[str], params: list[Any]) -> frozenset[int]:
-    """The ids of the passages the filters allow (cached)."""
-    sql = (
-        f"SELECT c.id FROM chunks c JOIN documents d ON d.id = c.doc_id WHERE {' AND '.join(where)}"
+_TEMP_NAMES = itertools.count(1)
+
+
+def _allowed_ids(store: Store, where: list[str], params: list[Any]) -> tuple[str, tuple[Any, ...]]:
+    """SQL for the set of passage ids the filters allow, after ``IN``, and its
+    arguments: a temporary table of them (indexed; cached until the database changes),
+    or, where none can be made now, the query that finds them."""
+    select = (
+        "SELECT c.id AS id FROM chunks c JOIN documents d ON d.id = c.doc_id"
+        f" WHERE {' AND '.join(where)}"
     )
-    return _cached(
-        store,
-        ("chunks", tuple(where), tuple(params)),
-        lambda: frozenset(r[0] for r in store.conn.execute(sql, params)),
-    )
+
+    def build() -> str | None:
+        name = f"fanous_allowed_{next(_TEMP_NAMES)}"
+        return name if store.temp_ids(name, select, params) else None
+
+    def release(name: str | None) -> None:
+        if name is not None:
+            store.drop_temp(name)
+
+    table = _cached(store, ("ids", tuple(where), tuple(params)), build, release)
+    return (f"temp.{table}", ()) if table else (f"({select})", tuple(params))
 
 
 def _allowed_rows(
@@ -297,14 +320,16 @@ def _vector_ranked(
         return []
     scores = dict(best)
     marks = ",".join("?" * len(scores))
-    rows = store.conn.execute(
-        f"SELECT id, text_hash FROM chunks WHERE text_hash IN ({marks})", tuple(scores)
-    ).fetchall()
+    sql = f"SELECT id, text_hash FROM chunks WHERE text_hash IN ({marks})"
+    args: tuple[Any, ...] = tuple(scores)
     if where:
-        # The filter's cached set of passages, as the keyword side checks it: in the
-        # query, a tag filter cost 3 ms a search (the tag's notes gathered each time).
-        allowed = _allowed_chunks(store, where, params)
-        rows = [row for row in rows if row[0] in allowed]
+        # The filter's set of passages, as the keyword side tests it: in the query, a
+        # tag filter cost 3 ms a search (the tag's notes gathered each time). "+id":
+        # else SQLite looks up every pair of a hash and an allowed id (20 ms).
+        ids, id_args = _allowed_ids(store, where, params)
+        sql += f" AND +id IN {ids}"
+        args += id_args
+    rows = store.conn.execute(sql, args).fetchall()
     ranked = [(cid, scores[digest]) for cid, digest in rows]
     ranked.sort(key=lambda r: (-r[1], r[0]))
     return ranked
