@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from agent.config import Paths
+from agent.index import search as search_module
 from agent.index.fusion import fuse
 from agent.index.indexer import index_source
 from agent.index.query import fts_query
@@ -190,13 +191,49 @@ def test_hybrid_finds_what_keywords_miss_with_the_offline_model(
     assert only == []
 
 
-def test_a_failing_embedder_falls_back_to_keywords(store: Store, notes_dir: Path) -> None:
+@pytest.mark.parametrize("core_free", [True, False])
+def test_a_failing_embedder_falls_back_to_keywords(
+    store: Store, notes_dir: Path, core_free: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The query is embedded beside the keyword ranking when a core is free, else in
+    turn: either way a failure reaches the search as an EngineError."""
+    monkeypatch.setattr(search_module, "_core_free", lambda: core_free)
     index_source(store, NotesFolder(notes_dir))
     good = WordHashEmbedder()
     embed_pending(store, good)
     broken = WordHashEmbedder(fail=True)
     hits = search(store, "ferry", embedder=broken)
     assert hits and hits[0].path.endswith("ferry.md")
+    assert search(store, "ferry", embedder=broken, mode="vector") == []
+
+
+def test_hybrid_ranks_alike_with_or_without_a_free_core(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _tagged_vault(tmp_path)
+    index_source(store, NotesFolder(tmp_path))
+    embedder = WordHashEmbedder()
+    embed_pending(store, embedder)
+    found = {}
+    for core_free in (True, False):
+        monkeypatch.setattr(search_module, "_core_free", lambda free=core_free: free)
+        found[core_free] = [
+            search(store, q, embedder=embedder, tag=tag)
+            for q in ("ferry ticket", "olive garden day")
+            for tag in (None, "trip")
+        ]
+    assert found[True] == found[False] and all(found[True])
+
+
+def test_the_count_of_running_tasks_says_whether_a_core_is_free() -> None:
+    """Read from Linux's /proc/loadavg: this thread runs, so on one core none is free."""
+    if not Path("/proc/loadavg").exists():
+        pytest.skip("no /proc/loadavg here")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(os, "cpu_count", lambda: 1)
+        assert search_module._core_free() is False
+        mp.setattr(os, "cpu_count", lambda: 100_000)
+        assert search_module._core_free() is True
 
 
 def test_model_change_re_embeds_in_the_background_without_blocking_search(
