@@ -380,6 +380,35 @@ def test_int8_scan_then_float_rerank_ranks_as_exact_cosine() -> None:
     assert {h for h, _ in matrix.top(q, 10, mask=few)} == {"h3", "h7"}
 
 
+def test_a_narrow_filter_scans_its_own_rows_and_ranks_alike() -> None:
+    """A cached filter allowing at most a quarter of the rows has them copied into one
+    block for the int8 scan (the last such filter only): the same ranking as scanning
+    everything, and a new filter replaces the block instead of adding one."""
+    from agent.index.vectors import VectorMatrix, _quantize, hash_array
+
+    rng = np.random.default_rng(6)
+    m = rng.standard_normal((24000, 48)).astype(np.float32)
+    m /= np.linalg.norm(m, axis=1, keepdims=True)
+    hashes = [f"h{n}" for n in range(len(m))]
+    matrix = VectorMatrix(1, hash_array(hashes), m, 0.0, _quantize(m))
+    fifth, third = np.zeros(len(m), dtype=bool), np.zeros(len(m), dtype=bool)
+    fifth[::5], third[::3] = True, True
+    for q in rng.standard_normal((10, 48)).astype(np.float32):
+        exact = np.argsort(-(m @ q), kind="stable")
+        assert [h for h, _ in matrix.top(q, 30, mask=fifth, steady=True)] == [
+            hashes[r] for r in exact if r % 5 == 0
+        ][:30]
+        assert [h for h, _ in matrix.top(q, 30, mask=third, steady=True)] == [
+            hashes[r] for r in exact if r % 3 == 0
+        ][:30]
+    kept = matrix._narrow
+    assert kept is not None and kept[0] is fifth and kept[2].shape == (4800, 48)
+    other = fifth.copy()
+    other[1] = True
+    matrix.top(q, 5, mask=other, steady=True)
+    assert matrix._narrow is not None and matrix._narrow[0] is other
+
+
 def test_keyword_ranks_passages_with_every_word_first(store: Store, tmp_path: Path) -> None:
     write_notes(
         tmp_path,

@@ -215,10 +215,12 @@ def _vector_best(
     # A narrow filter scores only the passages it allows (a cached row mask); three
     # times the limit covers passages shared by notes the filter leaves out.
     mask = _allowed_rows(store, matrix, where, params) if filters.narrows else None
+    steady = mask is not None  # the cached mask itself: the same object next time
     if covered:
         rest = _uncovered_rows(store, matrix, covered)
-        mask = rest if mask is None else mask & rest
-    return _vector_ranked(store, matrix.top(qvec, limit * 3, mask=mask), where, params)[:limit]
+        mask, steady = (rest if mask is None else mask & rest), False
+    best = matrix.top(qvec, limit * 3, mask=mask, steady=steady)
+    return _vector_ranked(store, best, where, params)[:limit]
 
 
 def _uncovered_rows(store: Store, matrix: VectorMatrix, covered: Sequence[VectorMatrix]) -> Any:

@@ -404,6 +404,10 @@ class VectorMatrix:
     loaded_at: float
     coarse: np.ndarray | None = None
     _order: np.ndarray | None = field(default=None, init=False, repr=False)
+    # (mask, its rows, their int8 rows in one block) of the last narrow filter searched
+    _narrow: tuple[np.ndarray, np.ndarray, np.ndarray] | None = field(
+        default=None, init=False, repr=False
+    )
 
     def __len__(self) -> int:
         return len(self.hashes)
@@ -434,30 +438,54 @@ class VectorMatrix:
         among: Sequence[str] | None = None,
         *,
         mask: np.ndarray | None = None,
+        steady: bool = False,
     ) -> list[tuple[str, float]]:
         """The ``k`` most similar rows: of all, of the given hashes, or of the rows
-        where the boolean ``mask`` is set."""
+        where the boolean ``mask`` is set. ``steady``: the same mask object comes
+        again (a cached filter), so its rows may be kept in one block for the scan."""
         if not len(self):
             return []
         if among is not None:
             idx = self.rows_of(among)
             return self._best(query, k, idx) if idx.size else []
-        allowed = None if mask is None else np.flatnonzero(mask)
+        narrow = self._narrow_rows(mask) if steady and mask is not None else None
+        allowed: np.ndarray | None = None
+        block: np.ndarray | None = self.coarse
+        if narrow is not None:
+            allowed, block = narrow
+        elif mask is not None:
+            allowed = np.flatnonzero(mask)
         if allowed is not None and allowed.size <= _RERANK * 4:
             return self._best(query, k, allowed) if allowed.size else []
-        if self.coarse is not None and len(self) > _RERANK * 4:
+        if block is not None and len(self) > _RERANK * 4:
             # A pool several times k: int8 rounding moves a row by a few ranks at most.
             pool = max(_RERANK, 4 * k)
             qmax = float(np.abs(query).max()) or 1.0
             q8 = np.rint(query * (127.0 / qmax)).astype(np.int8)
-            rough = np.asarray(_simsimd.cdist(q8[None, :], self.coarse, metric="dot"))[0]
+            rough = np.asarray(_simsimd.cdist(q8[None, :], block, metric="dot"))[0]
             # Select among the allowed rows only: masking the others with -inf instead
             # makes argpartition crawl over the ties (measured 15 ms against 0.2 ms).
-            scores = rough if allowed is None else rough[allowed]
+            scores = rough if allowed is None or narrow is not None else rough[allowed]
             pool = min(pool, scores.size)
             cand = np.argpartition(scores, scores.size - pool)[scores.size - pool :]
             return self._best(query, k, cand if allowed is None else allowed[cand])
         return self._best(query, k, allowed)
+
+    def _narrow_rows(self, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+        """The rows of a filter allowing at most a quarter of them, and their int8 rows
+        copied into one block: the scan then reads those alone (a fifth of 99,216 rows:
+        0.26 ms against 1.4 ms for all). Kept for the last such filter only, so the
+        copies cost at most a quarter of the int8 matrix."""
+        if self.coarse is None:
+            return None
+        if (kept := self._narrow) is not None and kept[0] is mask:
+            return kept[1], kept[2]
+        allowed = np.flatnonzero(mask)
+        if allowed.size * 4 > len(self) or allowed.size <= _RERANK * 4:
+            return None
+        block = np.ascontiguousarray(self.coarse[allowed])
+        self._narrow = (mask, allowed, block)
+        return allowed, block
 
     def _best(self, query: np.ndarray, k: int, idx: np.ndarray | None) -> list[tuple[str, float]]:
         rows = self.matrix if idx is None else self.matrix[idx]
