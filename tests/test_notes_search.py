@@ -503,6 +503,33 @@ def test_a_filtered_keyword_ranking_is_the_whole_ranking_cut_to_the_filter(
     assert made.fetchone()[0] == (2 if table else 0)  # one per filter
 
 
+def test_two_searches_building_one_filter_at_once_leave_one_table(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _tagged_vault(tmp_path)
+    index_source(store, NotesFolder(tmp_path))
+    both = threading.Barrier(2, timeout=5)
+    make = store.temp_ids
+
+    def slow(*args: object) -> bool:
+        both.wait()  # each thread has missed the cache before either has built
+        return make(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(store, "temp_ids", slow)
+    found: list[list[Hit]] = []
+    threads = [
+        threading.Thread(target=lambda: found.append(search(store, "ferry", tag="trip")))
+        for _ in range(2)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    assert len(found) == 2 and found[0] == found[1] and found[0]
+    made = store.conn.execute("SELECT count(*) FROM sqlite_temp_master WHERE type = 'table'")
+    assert made.fetchone()[0] == 1
+
+
 def test_no_temporary_table_is_made_inside_a_transaction(store: Store, tmp_path: Path) -> None:
     """It would be undone with a rollback while the cache still named it."""
     _tagged_vault(tmp_path)

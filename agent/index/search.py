@@ -250,7 +250,7 @@ def _cached(
 ) -> T:
     """``build()``, kept until the database changes: ``data_version`` moves on other
     connections' commits, ``total_changes`` on this one's. ``release`` is called on a
-    value the cache lets go of."""
+    value the cache lets go of. None is not kept: it is built again next time."""
     conn = store.conn
     key = (*key, conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes)
     with _FILTER_CACHE_LOCK:
@@ -259,12 +259,17 @@ def _cached(
             cached: T = cache[key][0]
             return cached
     value = build()
+    if value is None:
+        return value
     with _FILTER_CACHE_LOCK:
-        # The same thing for an older state of the database is never asked for again.
-        gone = [cache.pop(k) for k in [k for k in cache if k[:-2] == key[:-2]]]
-        while len(cache) >= _FILTER_CACHE_KEPT:
-            gone.append(cache.pop(next(iter(cache))))
-        cache[key] = (value, release)
+        if key in cache:  # another thread built it meanwhile: one is kept
+            gone, value = [(value, release)], cache[key][0]
+        else:
+            # The same thing for an older state of the database is never asked again.
+            gone = [cache.pop(k) for k in [k for k in cache if k[:-2] == key[:-2]]]
+            while len(cache) >= _FILTER_CACHE_KEPT:
+                gone.append(cache.pop(next(iter(cache))))
+            cache[key] = (value, release)
     for old, let_go in gone:
         if let_go is not None:
             let_go(old)
@@ -290,6 +295,9 @@ def _allowed_ids(store: Store, where: list[str], params: list[Any]) -> tuple[str
     def release(name: str | None) -> None:
         if name is not None:
             store.drop_temp(name)
+
+    # None (no table could be made now: another thread was making one, or held a
+    # transaction) is not cached: the next search tries again.
 
     table = _cached(store, ("ids", tuple(where), tuple(params)), build, release)
     return (f"temp.{table}", ()) if table else (f"({select})", tuple(params))
