@@ -6,7 +6,7 @@ question over a folder without vectors costs (first use), and what a huge query 
 Not a timed test: it prints figures, each beside its reference from the same run (the
 full model, E5-small, on the same passages; a short query beside a 127,600-character
 one). The corpus is bench_notes.py's generated notes. Quality per tier is measured by
-tests/bench/retrieval_quality/evaluate.py (--tiers).
+tests/bench/retrieval_quality/evaluate.py --tiers.
 """
 
 from __future__ import annotations
