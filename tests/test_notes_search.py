@@ -3,10 +3,12 @@ the real offline embedder, re-embedding when the model changes."""
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import re
 import threading
+import weakref
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -528,6 +530,21 @@ def test_two_searches_building_one_filter_at_once_leave_one_table(
     assert len(found) == 2 and found[0] == found[1] and found[0]
     made = store.conn.execute("SELECT count(*) FROM sqlite_temp_master WHERE type = 'table'")
     assert made.fetchone()[0] == 1
+
+
+def test_the_filter_cache_does_not_keep_a_store_alive(tmp_path: Path) -> None:
+    """The caches hold stores weakly; a cached value must not hold its store either."""
+    store = Store(":memory:")
+    _tagged_vault(tmp_path)
+    index_source(store, NotesFolder(tmp_path))
+    embedder = WordHashEmbedder()
+    embed_pending(store, embedder)
+    assert search(store, "ferry", tag="trip", embedder=embedder)
+    gone = weakref.ref(store)
+    store.close()
+    del store
+    gc.collect()
+    assert gone() is None
 
 
 def test_no_temporary_table_is_made_inside_a_transaction(store: Store, tmp_path: Path) -> None:

@@ -246,11 +246,13 @@ def _cached(
     store: Store,
     key: tuple[Any, ...],
     build: Callable[[], T],
-    release: Callable[[T], None] | None = None,
+    release: Callable[[Store, T], None] | None = None,
 ) -> T:
     """``build()``, kept until the database changes: ``data_version`` moves on other
-    connections' commits, ``total_changes`` on this one's. ``release`` is called on a
-    value the cache lets go of. None is not kept: it is built again next time."""
+    connections' commits, ``total_changes`` on this one's. ``release(store, value)`` is
+    called on a value the cache lets go of (a module function: a closure over the store
+    would keep the store, the cache's weak key, alive). None is not kept: it is built
+    again next time."""
     conn = store.conn
     key = (*key, conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes)
     with _FILTER_CACHE_LOCK:
@@ -272,7 +274,7 @@ def _cached(
             cache[key] = (value, release)
     for old, let_go in gone:
         if let_go is not None:
-            let_go(old)
+            let_go(store, old)
     return value
 
 
@@ -292,15 +294,15 @@ def _allowed_ids(store: Store, where: list[str], params: list[Any]) -> tuple[str
         name = f"fanous_allowed_{next(_TEMP_NAMES)}"
         return name if store.temp_ids(name, select, params) else None
 
-    def release(name: str | None) -> None:
-        if name is not None:
-            store.drop_temp(name)
-
     # None (no table could be made now: another thread was making one, or held a
     # transaction) is not cached: the next search tries again.
-
-    table = _cached(store, ("ids", tuple(where), tuple(params)), build, release)
+    table = _cached(store, ("ids", tuple(where), tuple(params)), build, _drop_table)
     return (f"temp.{table}", ()) if table else (f"({select})", tuple(params))
+
+
+def _drop_table(store: Store, name: str | None) -> None:
+    if name is not None:
+        store.drop_temp(name)
 
 
 def _allowed_rows(
