@@ -22,9 +22,12 @@ from contracts.errors import StorageError, disk_full, storage_error
 
 log = logging.getLogger(__name__)
 
-__all__ = ["MIGRATIONS", "Store"]
+__all__ = ["DOCUMENTS_GENERATION", "MIGRATIONS", "Store"]
 
 Migration = Callable[[sqlite3.Connection], None]
+# index_state's key for the count of transactions that wrote documents, their tags or
+# message headers (Store.documents_changed).
+DOCUMENTS_GENERATION = "documents"
 MIGRATIONS: list[Migration] = []
 
 
@@ -436,6 +439,7 @@ class Store:
         # item (most of the writer's time). Queued, they go in once, before the commit.
         self._fts_queue: list[tuple[int, str, str]] = []
         self._deferring = False  # inside the outer atomic(): the queue is flushed at its end
+        self._documents_changed = False  # counted once, at the outer atomic()'s commit
         folder = None if self.path == ":memory:" else str(Path(self.path).parent)
         conn = None
         try:
@@ -534,6 +538,8 @@ class Store:
             try:
                 yield conn
                 self.flush_fts()
+                if self._documents_changed:
+                    self._count_documents_change()
                 conn.commit()
             except sqlite3.Error as e:
                 conn.rollback()
@@ -545,7 +551,25 @@ class Store:
                 raise
             finally:
                 self._deferring = False
+                self._documents_changed = False
                 self._fts_queue.clear()
+
+    def documents_changed(self) -> None:
+        """Count a write to documents, their tags or message headers (every one of them
+        calls this): the filters' cached sets of passages follow the count, which no
+        commit of vectors alone moves (agent.index.search). Inside ``atomic()``, once at
+        its commit: a trigger per row cost 9 % of the notes indexer's time."""
+        if self._deferring:
+            self._documents_changed = True
+        else:
+            self._count_documents_change()
+
+    def _count_documents_change(self) -> None:
+        self.conn.execute(
+            "INSERT INTO index_state (key, value) VALUES (?, 1) "
+            "ON CONFLICT(key) DO UPDATE SET value = value + 1",
+            (DOCUMENTS_GENERATION,),
+        )
 
     def queue_fts(self, rows: list[tuple[int, str, str]]) -> None:
         """(chunk id, search text, search heading) of passages just written, for the

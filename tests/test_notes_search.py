@@ -547,6 +547,41 @@ def test_the_filter_cache_does_not_keep_a_store_alive(tmp_path: Path) -> None:
     assert gone() is None
 
 
+def test_a_filter_outlives_commits_that_change_no_document(tmp_path: Path) -> None:
+    """The background embedder commits every second or two; its vectors change no
+    filter's passages, so a filtered search keeps its table (and mask) meanwhile. A
+    note written by this connection or by another process's makes a new one."""
+    notes = tmp_path / "notes"
+    _tagged_vault(notes)
+    store = Store(tmp_path / "f.db")
+    index_source(store, NotesFolder(notes))
+    embedder = WordHashEmbedder()
+
+    def table() -> str:
+        assert search(store, "ferry", tag="trip", embedder=embedder)
+        names = store.conn.execute(
+            "SELECT name FROM sqlite_temp_master WHERE type = 'table'"
+        ).fetchall()
+        assert len(names) == 1
+        return str(names[0][0])
+
+    embed_pending(store, embedder)
+    first = table()
+    other = Store(tmp_path / "f.db")  # another connection, as the background embedder's
+    embed_pending(other, WordHashEmbedder("words-b"))
+    assert table() == first  # vectors alone changed
+    (notes / "new.md").write_text("#trip\n\nferry again\n", encoding="utf-8")
+    index_source(other, NotesFolder(notes))
+    second = table()
+    assert second != first
+    assert "new.md" in {Path(h.path).name for h in search(store, "ferry", tag="trip")}
+    (notes / "newer.md").write_text("#trip\n\nferry once more\n", encoding="utf-8")
+    index_source(store, NotesFolder(notes))
+    assert table() != second
+    other.close()
+    store.close()
+
+
 def test_no_temporary_table_is_made_inside_a_transaction(store: Store, tmp_path: Path) -> None:
     """It would be undone with a rollback while the cache still named it."""
     _tagged_vault(tmp_path)

@@ -101,6 +101,7 @@ def write_document(
 ) -> int:
     """Write one parsed document over ``doc_id`` (None: a new one); returns its id."""
     conn = store.conn
+    store.documents_changed()
     row = _doc_row(prep, root, item, time.time())
     if doc_id is None:
         doc_id = conn.execute(
@@ -141,6 +142,7 @@ def write_document(
 
 def delete_documents(store: Store, ids: list[int]) -> None:
     conn = store.conn
+    store.documents_changed()
     store.flush_fts()  # a passage must be in the keyword index before it leaves it
     conn.executemany("DELETE FROM chunks WHERE doc_id = ?", [(d,) for d in ids])
     conn.executemany("DELETE FROM doc_tags WHERE doc_id = ?", [(d,) for d in ids])

@@ -128,6 +128,7 @@ def index_mail(
             changed.append(item)
     if moved:
         with store.atomic():
+            store.documents_changed()  # a message's path: folder filters see it
             for new_path, loc in moved:
                 uri, old_path = known[loc][0], known[loc][1]
                 conn.execute(
@@ -223,6 +224,7 @@ def _remove_gone(
             if elsewhere is None:
                 orphans.append(uri)
             else:
+                store.documents_changed()
                 conn.execute(
                     "UPDATE documents SET root = ?, path = ? WHERE uri = ? AND root = ?",
                     (*elsewhere, uri, root),

@@ -20,7 +20,7 @@ from agent.index.fusion import rrf
 from agent.index.hits import Hit, hydrate, with_mail_headers
 from agent.index.query import enough_terms, fts_query, fts_terms, parse_query
 from agent.index.vectors import Embedder, VectorMatrix, tiers, vector_matrix
-from agent.store import Store
+from agent.store import DOCUMENTS_GENERATION, Store
 from contracts.errors import EngineError
 
 __all__ = [
@@ -248,13 +248,12 @@ def _cached(
     build: Callable[[], T],
     release: Callable[[Store, T], None] | None = None,
 ) -> T:
-    """``build()``, kept until the database changes: ``data_version`` moves on other
-    connections' commits, ``total_changes`` on this one's. ``release(store, value)`` is
+    """``build()``, kept until what filters select by changes (``_selection_state``).
+    ``release(store, value)`` is
     called on a value the cache lets go of (a module function: a closure over the store
     would keep the store, the cache's weak key, alive). None is not kept: it is built
     again next time."""
-    conn = store.conn
-    key = (*key, conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes)
+    key = (*key, _selection_state(store))
     with _FILTER_CACHE_LOCK:
         cache = _FILTER_CACHE.setdefault(store, {})
         if key in cache:
@@ -268,7 +267,7 @@ def _cached(
             gone, value = [(value, release)], cache[key][0]
         else:
             # The same thing for an older state of the database is never asked again.
-            gone = [cache.pop(k) for k in [k for k in cache if k[:-2] == key[:-2]]]
+            gone = [cache.pop(k) for k in [k for k in cache if k[:-1] == key[:-1]]]
             while len(cache) >= _FILTER_CACHE_KEPT:
                 gone.append(cache.pop(next(iter(cache))))
             cache[key] = (value, release)
@@ -276,6 +275,21 @@ def _cached(
         if let_go is not None:
             let_go(store, old)
     return value
+
+
+def _selection_state(store: Store) -> tuple[int, ...]:
+    """What a filter's passages depend on: the count of transactions that wrote
+    documents, tags or message headers (``Store.documents_changed``, whichever process
+    writes), so the background embedder's commits leave the cached sets alone; in a
+    database no writer has counted in yet, every commit (``data_version`` moves on
+    other connections' commits, ``total_changes`` on this one's)."""
+    conn = store.conn
+    row = conn.execute(
+        "SELECT value FROM index_state WHERE key = ?", (DOCUMENTS_GENERATION,)
+    ).fetchone()
+    if row is not None:
+        return (row[0],)
+    return (-1, conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes)
 
 
 _TEMP_NAMES = itertools.count(1)
