@@ -539,7 +539,7 @@ class Store:
                 yield conn
                 self.flush_fts()
                 if self._documents_changed:
-                    self._count_documents_change()
+                    self.count_up(DOCUMENTS_GENERATION)
                 conn.commit()
             except sqlite3.Error as e:
                 conn.rollback()
@@ -562,14 +562,20 @@ class Store:
         if self._deferring:
             self._documents_changed = True
         else:
-            self._count_documents_change()
+            self.count_up(DOCUMENTS_GENERATION)
 
-    def _count_documents_change(self) -> None:
+    def count_up(self, key: str) -> None:
+        """Add one to the counter ``key`` in ``index_state`` (made at 1)."""
         self.conn.execute(
             "INSERT INTO index_state (key, value) VALUES (?, 1) "
             "ON CONFLICT(key) DO UPDATE SET value = value + 1",
-            (DOCUMENTS_GENERATION,),
+            (key,),
         )
+
+    def counter(self, key: str) -> int | None:
+        """The counter ``key`` in ``index_state``; None before its first count."""
+        row = self.conn.execute("SELECT value FROM index_state WHERE key = ?", (key,)).fetchone()
+        return None if row is None else int(row[0])
 
     def queue_fts(self, rows: list[tuple[int, str, str]]) -> None:
         """(chunk id, search text, search heading) of passages just written, for the
@@ -609,7 +615,8 @@ class Store:
             if self.conn.in_transaction:
                 return False
             # DDL alone: Python's sqlite3 opens no transaction for it, and a table made
-            # by CREATE ... AS leaves total_changes (the search caches' key) where it was.
+            # by CREATE ... AS leaves total_changes (the search caches' key in a database
+            # with no count of document writes yet) where it was.
             self.conn.execute(f"CREATE TEMP TABLE {name} AS {select}", tuple(params))
             self.conn.execute(f"CREATE UNIQUE INDEX temp.{name}_id ON {name}(id)")
             return True

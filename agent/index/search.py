@@ -249,10 +249,9 @@ def _cached(
     release: Callable[[Store, T], None] | None = None,
 ) -> T:
     """``build()``, kept until what filters select by changes (``_selection_state``).
-    ``release(store, value)`` is
-    called on a value the cache lets go of (a module function: a closure over the store
-    would keep the store, the cache's weak key, alive). None is not kept: it is built
-    again next time."""
+    ``release(store, value)`` is called on a value the cache lets go of (a module
+    function: a closure over the store would keep the store, the cache's weak key,
+    alive). None is not kept: it is built again next time."""
     key = (*key, _selection_state(store))
     with _FILTER_CACHE_LOCK:
         cache = _FILTER_CACHE.setdefault(store, {})
@@ -283,12 +282,10 @@ def _selection_state(store: Store) -> tuple[int, ...]:
     writes), so the background embedder's commits leave the cached sets alone; in a
     database no writer has counted in yet, every commit (``data_version`` moves on
     other connections' commits, ``total_changes`` on this one's)."""
+    count = store.counter(DOCUMENTS_GENERATION)
+    if count is not None:
+        return (count,)
     conn = store.conn
-    row = conn.execute(
-        "SELECT value FROM index_state WHERE key = ?", (DOCUMENTS_GENERATION,)
-    ).fetchone()
-    if row is not None:
-        return (row[0],)
     return (-1, conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes)
 
 
@@ -297,7 +294,7 @@ _TEMP_NAMES = itertools.count(1)
 
 def _allowed_ids(store: Store, where: list[str], params: list[Any]) -> tuple[str, tuple[Any, ...]]:
     """SQL for the set of passage ids the filters allow, after ``IN``, and its
-    arguments: a temporary table of them (indexed; cached until the database changes),
+    arguments: a temporary table of them (indexed; cached until a document changes),
     or, where none can be made now, the query that finds them."""
     select = (
         "SELECT c.id AS id FROM chunks c JOIN documents d ON d.id = c.doc_id"
@@ -327,10 +324,9 @@ def _allowed_rows(
 
     def build() -> np.ndarray:
         mask = np.zeros(len(matrix), dtype=bool)
+        ids, id_args = _allowed_ids(store, where, params)
         allowed = store.conn.execute(
-            "SELECT DISTINCT c.text_hash FROM chunks c JOIN documents d ON d.id = c.doc_id"
-            f" WHERE {' AND '.join(where)}",
-            params,
+            f"SELECT DISTINCT text_hash FROM chunks WHERE id IN {ids}", id_args
         )
         mask[matrix.rows_of(h for (h,) in allowed)] = True
         return mask

@@ -264,18 +264,11 @@ def default_embedder(threads: int = 1) -> Embedder | None:
 
 
 def _bump(store: Store, model: str) -> None:
-    store.conn.execute(
-        "INSERT INTO index_state (key, value) VALUES (?, 1) "
-        "ON CONFLICT(key) DO UPDATE SET value = value + 1",
-        (f"embeddings:{model}",),
-    )
+    store.count_up(f"embeddings:{model}")
 
 
 def _version(store: Store, model: str) -> int:
-    row = store.conn.execute(
-        "SELECT value FROM index_state WHERE key = ?", (f"embeddings:{model}",)
-    ).fetchone()
-    return row[0] if row else 0
+    return store.counter(f"embeddings:{model}") or 0
 
 
 def embed_pending(
