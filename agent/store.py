@@ -416,6 +416,19 @@ def m021_passages_searchable_per_document(db: sqlite3.Connection) -> None:
     db.execute("DROP TRIGGER chunks_ai")
 
 
+@migration
+def m022_embedding_log(db: sqlite3.Connection) -> None:
+    # Which text hashes each batch of vectors wrote, by the model's version after it
+    # (agent.index.vectors.embed_texts): search brings its cached matrix up to date by
+    # reading those rows alone. Re-reading all of a 120,000-vector matrix took 0.8 s,
+    # and the background embedder commits a batch every second or so for hours.
+    db.execute(
+        "CREATE TABLE embedding_log (model TEXT NOT NULL, version INTEGER NOT NULL,"
+        " text_hash TEXT NOT NULL)"
+    )
+    db.execute("CREATE INDEX embedding_log_version ON embedding_log(model, version)")
+
+
 # What the disk and the file system do to a write (full, I/O error, locked, damaged), as
 # opposed to a bug in a statement (IntegrityError, ProgrammingError), which shows as itself.
 _ENVIRONMENT = (sqlite3.OperationalError, sqlite3.DatabaseError)

@@ -368,7 +368,7 @@ def test_int8_scan_then_float_rerank_ranks_as_exact_cosine() -> None:
     m = rng.standard_normal((12000, 48)).astype(np.float32)
     m /= np.linalg.norm(m, axis=1, keepdims=True)
     hashes = [f"h{n}" for n in range(len(m))]
-    matrix = VectorMatrix(1, hash_array(hashes), m, 0.0, _quantize(m))
+    matrix = VectorMatrix(1, hash_array(hashes), m, 0.0, _quantize(m)[0])
     assert matrix.coarse is not None
     mask = np.zeros(len(m), dtype=bool)
     mask[::2] = True  # 6000 rows: more than _RERANK * 4, so the int8 path too
@@ -392,7 +392,7 @@ def test_a_narrow_filter_scans_its_own_rows_and_ranks_alike() -> None:
     m = rng.standard_normal((24000, 48)).astype(np.float32)
     m /= np.linalg.norm(m, axis=1, keepdims=True)
     hashes = [f"h{n}" for n in range(len(m))]
-    matrix = VectorMatrix(1, hash_array(hashes), m, 0.0, _quantize(m))
+    matrix = VectorMatrix(1, hash_array(hashes), m, 0.0, _quantize(m)[0])
     fifth, third = np.zeros(len(m), dtype=bool), np.zeros(len(m), dtype=bool)
     fifth[::5], third[::3] = True, True
     for q in rng.standard_normal((10, 48)).astype(np.float32):
@@ -644,3 +644,53 @@ def test_the_command_line_embeds_with_every_core(
     finally:
         close_workspaces()
     assert Workspace(Paths.resolve(tmp_path / "app")).embed_threads == 1  # the app: one
+
+
+@pytest.mark.parametrize("first_tier", [True, False])
+def test_filtered_and_tiered_search_follow_the_background_batches(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, first_tier: bool
+) -> None:
+    """While the full model's vectors come in batch by batch, the cached matrices, a
+    filter's rows and the first tier's share are brought up to date from each batch
+    alone, and every search ranks as one that read everything afresh."""
+    from agent.index import vectors
+    from agent.index.static_vectors import static_embedder
+    from agent.index.vectors import Embedder, TieredEmbedder
+
+    _tagged_vault(tmp_path / "notes")
+    db = tmp_path / "index.db"
+    store = Store(db)
+    index_source(store, NotesFolder(tmp_path / "notes"))
+    full = WordHashEmbedder("words-full")
+    tiered: Embedder = full
+    if first_tier:  # it covers every passage; the full model searches its candidates
+        tiered = TieredEmbedder(full, static_embedder())
+        embed_pending(store, tiered.first_tier)
+
+    def one_batch() -> None:
+        asked = iter([False, True])
+        embed_pending(store, full, batch=5, should_stop=lambda: next(asked))
+
+    one_batch()
+    search(store, "ferry", embedder=tiered, tag="trip")  # matrices and masks cached
+    reads: list[object] = []
+    real = vectors._read_vectors
+    monkeypatch.setattr(
+        vectors, "_read_vectors", lambda s, *a, **k: (reads.append(s), real(s, *a, **k))[1]
+    )
+    batches = 0
+    while embedding_coverage(store, full.name)[0] < embedding_coverage(store, full.name)[1]:
+        one_batch()
+        batches += 1
+        fresh = Store(db)  # its own caches: everything read afresh
+        try:
+            for query in ("ferry ticket", "olive garden", "invoice day 7"):
+                for mode in ("hybrid", "vector"):
+                    for tag in ("trip", None):
+                        got = search(store, query, embedder=tiered, tag=tag, mode=mode)
+                        assert got, (query, mode, tag)
+                        assert got == search(fresh, query, embedder=tiered, tag=tag, mode=mode)
+        finally:
+            fresh.close()
+    assert batches >= 5
+    assert store not in reads, "no full read of a matrix after the first"

@@ -15,6 +15,7 @@ framework. ``EngineEmbedder`` uses the active engine's ``embed`` (Ollama) instea
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import threading
@@ -59,6 +60,11 @@ EMBED_BATCH = 32  # passages per transaction: ~3 s of CPU for E5-small on one co
 # In the app's background: ~1.5 s of E5 on one core, so a question pauses it soon.
 _BACKGROUND_BATCH = 8
 _RERANK = 1024  # rows re-scored in float32 after the int8 scan (at least)
+# The embedding log keeps the last _LOG_KEPT versions of each model (8,192 rows at the
+# background's batches: ~15 minutes of it), trimmed every _LOG_TRIM_EVERY versions; a
+# matrix further behind is read again in full.
+_LOG_KEPT = 1024
+_LOG_TRIM_EVERY = 64
 _ENGINE_QUERY_CHARS = 8192  # more than any embedding model's window reads
 
 _simsimd: Any
@@ -263,8 +269,11 @@ def default_embedder(threads: int = 1) -> Embedder | None:
 # -- storage ------------------------------------------------------------------------
 
 
-def _bump(store: Store, model: str) -> None:
+def _bump(store: Store, model: str) -> int:
+    """Move the model's vectors on to a new version (in the caller's transaction);
+    returns it."""
     store.count_up(f"embeddings:{model}")
+    return _version(store, model)
 
 
 def _version(store: Store, model: str) -> int:
@@ -336,7 +345,16 @@ def embed_texts(store: Store, embedder: Embedder, texts: dict[str, str]) -> int:
                 for digest, v in zip(texts, vecs, strict=True)
             ],
         )
-        _bump(store, model)
+        version = _bump(store, model)
+        conn.executemany(
+            "INSERT INTO embedding_log (model, version, text_hash) VALUES (?,?,?)",
+            [(model, version, digest) for digest in texts],
+        )
+        if version % _LOG_TRIM_EVERY == 0:
+            conn.execute(
+                "DELETE FROM embedding_log WHERE model = ? AND version <= ?",
+                (model, version - _LOG_KEPT),
+            )
     return len(texts)
 
 
@@ -365,7 +383,9 @@ def prune_embeddings(store: Store, keep_model: str) -> int:
         embedded, total = embedding_coverage(store, keep_model)
         if embedded == total:
             gone += conn.execute("DELETE FROM embeddings WHERE model != ?", (keep_model,)).rowcount
+            conn.execute("DELETE FROM embedding_log WHERE model != ?", (keep_model,))
         if gone:
+            # A version with no rows in the log: a cached matrix is read again in full.
             for (model,) in conn.execute("SELECT DISTINCT model FROM embeddings").fetchall():
                 _bump(store, model)
             _bump(store, keep_model)
@@ -373,6 +393,19 @@ def prune_embeddings(store: Store, keep_model: str) -> int:
 
 
 # -- search -------------------------------------------------------------------------
+
+
+@dataclass(slots=True, eq=False)
+class _Room:
+    """The arrays a matrix and the matrices caught up from it share: rows below
+    ``filled`` are in use; the rest were allocated and never written, so they hold no
+    resident memory until new vectors go there."""
+
+    hashes: np.ndarray
+    matrix: np.ndarray
+    coarse: np.ndarray | None
+    scale: float  # of the int8 copy (``_quantize``)
+    filled: int
 
 
 @dataclass(slots=True)
@@ -389,13 +422,20 @@ class VectorMatrix:
 
     ``hashes`` holds each row's text hash as bytes in one numpy array (``hash_array``),
     found by binary search: at 180,000 rows a Python string each and a dict to find them
-    took 28 MiB, the array and its sort order 7."""
+    took 28 MiB, the array and its sort order 7.
+
+    Matrices of one ``lineage`` were caught up one from another (``_caught_up``): a
+    later one has the earlier one's rows in the same order, new rows after them (a row
+    written again keeps its place and hash), so what is known of the rows (a filter's
+    mask) is extended rather than worked out again."""
 
     version: int
     hashes: np.ndarray
     matrix: np.ndarray
     loaded_at: float
     coarse: np.ndarray | None = None
+    room: _Room | None = None
+    lineage: int = 0
     _order: np.ndarray | None = field(default=None, init=False, repr=False)
     # (mask, its rows, their int8 rows in one block) of the last narrow filter searched
     _narrow: tuple[np.ndarray, np.ndarray, np.ndarray] | None = field(
@@ -407,15 +447,27 @@ class VectorMatrix:
 
     def rows_of(self, hashes: Iterable[str]) -> np.ndarray:
         """The rows of those ``hashes`` the matrix has, in their order."""
-        keys = hash_array(hashes)
+        rows, found = self.find(hash_array(hashes))
+        kept: np.ndarray = rows[found]
+        return kept
+
+    def find(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(row, found) for each text hash in ``keys`` (``hash_array``); a row where
+        found is False means nothing."""
         if not keys.size or not len(self):
-            return np.zeros(0, dtype=np.int64)
-        if self._order is None:  # two threads may both sort: the same order either way
+            return np.zeros(keys.size, dtype=np.int64), np.zeros(keys.size, dtype=bool)
+        order = self._sorted()
+        at = np.minimum(np.searchsorted(self.hashes, keys, sorter=order), len(self) - 1)
+        rows = order[at]
+        found: np.ndarray = self.hashes[rows] == keys
+        return rows, found
+
+    def _sorted(self) -> np.ndarray:
+        """The rows in the order of their hashes (two threads may both sort: the same
+        order either way)."""
+        if self._order is None:
             self._order = np.argsort(self.hashes, kind="stable")
-        at = np.minimum(np.searchsorted(self.hashes, keys, sorter=self._order), len(self) - 1)
-        rows = self._order[at]
-        found: np.ndarray = rows[self.hashes[rows] == keys]
-        return found
+        return self._order
 
     def holds(self, other: Sequence[VectorMatrix]) -> np.ndarray:
         """Which of this matrix's rows any of the ``other`` matrices has too."""
@@ -496,70 +548,176 @@ def hash_array(hashes: Iterable[str]) -> np.ndarray:
     return np.array(list(hashes), dtype=np.bytes_)
 
 
-def _quantize(matrix: np.ndarray) -> np.ndarray | None:
-    """The matrix in int8 (one scale for all: a dot product only needs the order)."""
+def _quantize(matrix: np.ndarray, room: int = 0) -> tuple[np.ndarray | None, float]:
+    """The matrix in int8 (one scale for all: a dot product only needs the order),
+    followed by ``room`` rows left unwritten; and the scale."""
     if _simsimd is None or matrix.size == 0:
-        return None
+        return None, 0.0
     # In slices, the largest value too: ``np.abs(matrix)`` whole was a transient copy
     # as large as the matrix (the app's peak RSS at 180,000 vectors).
     starts = range(0, len(matrix), 8192)
     top = max(float(np.abs(matrix[s : s + 8192]).max()) for s in starts)
     scale = 127.0 / (top or 1.0)
-    out = np.empty(matrix.shape, dtype=np.int8)
+    out = np.empty((len(matrix) + room, matrix.shape[1]), dtype=np.int8)
     for s in starts:
-        out[s : s + 8192] = np.rint(matrix[s : s + 8192].astype(np.float32) * scale)
+        out[s : min(s + 8192, len(matrix))] = _int8(matrix[s : s + 8192], scale)
+    return out, scale
+
+
+def _int8(rows: np.ndarray, scale: float) -> np.ndarray:
+    # Clipped: a vector written later may hold a value past the largest one scaled.
+    scaled = np.rint(rows.astype(np.float32) * scale)
+    out: np.ndarray = np.clip(scaled, -127, 127, out=scaled).astype(np.int8)
     return out
 
 
 _CACHE: weakref.WeakKeyDictionary[Store, dict[str, VectorMatrix]] = weakref.WeakKeyDictionary()
 _CACHE_LOCK = threading.Lock()
 _LOAD_LOCK = threading.Lock()
-# While a big matrix is being filled in batch by batch, reload it at most this often.
+_LINEAGES = itertools.count(1)
+# Where the log cannot bring a big matrix up to date (vectors removed, a writer that
+# keeps no log), read it again in full at most this often.
 _RELOAD_BIG_S = 2.0
 _BIG_ROWS = 20_000
 
 
 def vector_matrix(store: Store, model: str) -> VectorMatrix:
-    """The model's vectors, loaded once and reloaded only after they change."""
+    """The model's vectors, loaded once, then brought up to date from the embedding
+    log: only the vectors written since are read (a background batch: ~1 ms against
+    0.8 s for all 120,000)."""
     version = _version(store, model)
-    cached = _fresh(store, model, version)
-    if cached is not None:
+    cached = _cached_matrix(store, model)
+    if cached is not None and cached.version == version:
         return cached
     # One load at a time, the stale copy dropped first: a search during the background
     # embedder's run would otherwise read the new matrix beside the old one (two
     # matrices resident: ~390 MiB at 180,000 passages), or two searches load it twice.
     with _LOAD_LOCK:
-        cached = _fresh(store, model, version)  # loaded by another thread meanwhile
-        if cached is not None:
+        cached = _cached_matrix(store, model)  # brought up to date by another thread
+        if cached is not None and cached.version >= version:
             return cached
+        if cached is not None:
+            grown = _caught_up(store, model, cached)
+            if grown is not None:
+                return _cache_matrix(store, model, grown)
+            if len(cached) > _BIG_ROWS and time.monotonic() - cached.loaded_at < _RELOAD_BIG_S:
+                return cached
         with _CACHE_LOCK:
             _CACHE.get(store, {}).pop(model, None)
-        # The int8 scan picks the candidates; re-scoring a pool of them needs no more
-        # than float16 (relative error ~5e-4 on a cosine), at half float32's memory:
-        # 180,000 passages x 384 are 138 MB in float16, 276 MB in float32.
-        hashes, matrix = _read_vectors(store, model, np.float16 if _simsimd else np.float32)
-        loaded = VectorMatrix(version, hashes, matrix, time.monotonic(), _quantize(matrix))
-        return _cache_matrix(store, model, loaded)
+        return _cache_matrix(store, model, _load(store, model, version))
 
 
-def _fresh(store: Store, model: str, version: int) -> VectorMatrix | None:
-    """The cached matrix while it is current (or, for a big one being filled in, while
-    it is younger than ``_RELOAD_BIG_S``)."""
-    with _CACHE_LOCK:
-        cached = _CACHE.get(store, {}).get(model)
-    if cached is not None and (
-        cached.version == version
-        or (len(cached) > _BIG_ROWS and time.monotonic() - cached.loaded_at < _RELOAD_BIG_S)
+def _load(store: Store, model: str, version: int) -> VectorMatrix:
+    """The model's vectors read in full, with room to grow into: as many rows again
+    (at least 4,096), allocated and left unwritten, which costs address space, not
+    memory. A matrix that outgrows it is read again, into twice its size."""
+    # The int8 scan picks the candidates; re-scoring a pool of them needs no more than
+    # float16 (relative error ~5e-4 on a cosine), at half float32's memory: 180,000
+    # passages x 384 are 138 MB in float16, 276 MB in float32.
+    dtype = np.float16 if _simsimd else np.float32
+    hashes, matrix = _read_vectors(store, model, dtype, room=_room_for)
+    rows = len(hashes)
+    coarse, scale = _quantize(matrix[:rows], room=len(matrix) - rows)
+    names = np.empty(len(matrix), dtype=hashes.dtype)
+    names[:rows] = hashes
+    room = _Room(names, matrix, coarse, scale, rows)
+    return VectorMatrix(
+        version,
+        names[:rows],
+        matrix[:rows],
+        time.monotonic(),
+        None if coarse is None else coarse[:rows],
+        room,
+        next(_LINEAGES),
+    )
+
+
+def _room_for(rows: int) -> int:
+    return max(rows, 4096)
+
+
+def _caught_up(store: Store, model: str, cached: VectorMatrix) -> VectorMatrix | None:
+    """``cached`` with the vectors written since its version, read by the embedding
+    log; None where the log cannot tell (vectors were removed, a writer kept no log,
+    the log was trimmed past it) or the matrix has no room left: it is read in full."""
+    room = cached.room
+    if room is None or room.filled != len(cached):
+        return None
+    # One statement: one snapshot of the log and the vectors.
+    written = store.conn.execute(
+        "SELECT l.version, l.text_hash, e.vec FROM embedding_log l LEFT JOIN embeddings e"
+        " ON e.model = l.model AND e.text_hash = l.text_hash"
+        " WHERE l.model = ? AND l.version > ? ORDER BY l.version",
+        (model, cached.version),
+    ).fetchall()
+    if not written:
+        return None
+    version = written[-1][0]
+    if len({v for v, _, _ in written}) != version - cached.version:
+        return None  # a version with no rows in the log
+    latest = {h: vec for _, h, vec in written}  # written twice: the last vector
+    if None in latest.values():
+        return None  # removed since
+    keys = hash_array(latest)
+    vecs = np.frombuffer(b"".join(latest.values()), dtype=np.float32).reshape(len(keys), -1)
+    n = len(cached)
+    rows, found = cached.find(keys)
+    new = np.flatnonzero(~found)
+    end = n + new.size
+    if (
+        vecs.shape[1] != room.matrix.shape[1]
+        or keys.dtype.itemsize > room.hashes.dtype.itemsize
+        or end > len(room.matrix)
     ):
-        return cached
-    return None
+        return None
+    # Rows written again change in place (a search under way may see either vector);
+    # new ones go past the rows any matrix of this lineage uses.
+    at = np.concatenate([rows[found], np.arange(n, end)])
+    order = np.concatenate([np.flatnonzero(found), new])
+    room.matrix[at] = vecs[order]
+    room.hashes[n:end] = keys[new]
+    if room.coarse is not None:
+        room.coarse[at] = _int8(vecs[order], room.scale)
+    room.filled = end
+    grown = VectorMatrix(
+        version,
+        room.hashes[:end],
+        room.matrix[:end],
+        cached.loaded_at,
+        None if room.coarse is None else room.coarse[:end],
+        room,
+        cached.lineage,
+    )
+    if new.size and cached._order is not None:  # merged, not sorted again (17 ms at 100k)
+        ranked = new[np.argsort(keys[new], kind="stable")]
+        place = np.searchsorted(cached.hashes, keys[ranked], sorter=cached._order)
+        row_of = np.empty(len(keys), dtype=np.int64)
+        row_of[new] = np.arange(n, end)
+        grown._order = np.insert(cached._order, place, row_of[ranked])
+    elif not new.size:
+        grown._order = cached._order
+    return grown
 
 
-def _read_vectors(store: Store, model: str, dtype: Any) -> tuple[np.ndarray, np.ndarray]:
+def _cached_matrix(store: Store, model: str) -> VectorMatrix | None:
+    with _CACHE_LOCK:
+        return _CACHE.get(store, {}).get(model)
+
+
+def _cache_matrix(store: Store, model: str, loaded: VectorMatrix) -> VectorMatrix:
+    with _CACHE_LOCK:
+        _CACHE.setdefault(store, {})[model] = loaded
+    return loaded
+
+
+def _read_vectors(
+    store: Store, model: str, dtype: Any, room: Callable[[int], int] = lambda rows: 0
+) -> tuple[np.ndarray, np.ndarray]:
     """The model's text hashes and vectors (as ``dtype``), read a block at a time into
     one array sized beforehand: reading every row at once held each vector three times
     (rows, joined bytes, the matrix), and the freed heap stayed with the process (RSS
     412 MiB for a 145 MiB matrix); blocks joined at the end left 55 MiB behind too.
+    The array has ``room(rows)`` rows more than there are hashes, left unwritten.
 
     The background embedder writes on its own connection meanwhile: rows it commits after
     the count are kept beside the array (the first ones too, when the count found none),
@@ -569,31 +727,26 @@ def _read_vectors(store: Store, model: str, dtype: Any) -> tuple[np.ndarray, np.
         "SELECT count(*), max(length(vec)) / 4 FROM embeddings WHERE model = ?", (model,)
     ).fetchone()
     names: list[np.ndarray] = []  # the text hashes, a block at a time (``hash_array``)
-    matrix = np.empty((count, dim or 0), dtype=dtype)
+    matrix = np.empty((count + room(count), dim or 0), dtype=dtype)
     filled = 0
     extra: list[np.ndarray] = []  # rows a writer committed after the count
     cursor = conn.execute("SELECT text_hash, vec FROM embeddings WHERE model = ?", (model,))
     while rows := cursor.fetchmany(4096):
         block = np.frombuffer(b"".join(v for _, v in rows), dtype=np.float32)
         block = block.reshape(len(rows), -1)
-        room = max(0, min(len(rows), count - filled))
-        if room:
-            matrix[filled : filled + room] = block[:room]
-            filled += room
-        if room < len(rows):
-            extra.append(block[room:].astype(dtype))
+        space = max(0, min(len(rows), count - filled))
+        if space:
+            matrix[filled : filled + space] = block[:space]
+            filled += space
+        if space < len(rows):
+            extra.append(block[space:].astype(dtype))
         names.append(hash_array(h for h, _ in rows))
     if not names:
         return hash_array([]), np.zeros((0, 0), dtype=np.float32)
-    parts = ([matrix[:filled]] if filled else []) + extra
     hashes = names[0] if len(names) == 1 else np.concatenate(names)
-    return hashes, parts[0] if len(parts) == 1 else np.concatenate(parts)
-
-
-def _cache_matrix(store: Store, model: str, loaded: VectorMatrix) -> VectorMatrix:
-    with _CACHE_LOCK:
-        _CACHE.setdefault(store, {})[model] = loaded
-    return loaded
+    if not extra:
+        return hashes, matrix
+    return hashes, np.concatenate(([matrix[:filled]] if filled else []) + extra)
 
 
 class BackgroundEmbedder:
