@@ -411,6 +411,35 @@ def test_a_narrow_filter_scans_its_own_rows_and_ranks_alike() -> None:
     assert matrix._narrow is not None and matrix._narrow[0] is other
 
 
+def test_one_scan_serves_every_selection_of_its_rows() -> None:
+    """The first tier is scanned once per query: the nearest of all the rows a filter
+    allows, and of those no better tier holds, come from the same scores, ranked as
+    exact cosine."""
+    from agent.index.vectors import VectorMatrix, _quantize, hash_array
+
+    rng = np.random.default_rng(7)
+    m = rng.standard_normal((24000, 48)).astype(np.float32)
+    m /= np.linalg.norm(m, axis=1, keepdims=True)
+    hashes = [f"h{n}" for n in range(len(m))]
+    matrix = VectorMatrix(1, hash_array(hashes), m, 0.0, _quantize(m)[0])
+    narrow, wide = np.zeros(len(m), dtype=bool), np.zeros(len(m), dtype=bool)
+    narrow[::5], wide[::2] = True, True
+    rest = np.ones(len(m), dtype=bool)
+    rest[::3] = False  # held by the better tier
+    for q in rng.standard_normal((10, 48)).astype(np.float32):
+        exact = np.argsort(-(m @ q), kind="stable")
+        for mask, keep in ((None, 1), (narrow, 5), (wide, 2)):
+            scan = matrix.scan(q, mask, steady=mask is not None)
+            assert [h for h, _ in scan.best(30)] == [hashes[r] for r in exact if r % keep == 0][:30]
+            assert [h for h, _ in scan.best(30, within=rest)] == [
+                hashes[r] for r in exact if r % keep == 0 and r % 3 != 0
+            ][:30]
+    few = np.zeros(len(m), dtype=bool)
+    few[[4, 9, 12]] = True
+    assert {h for h, _ in matrix.scan(q).best(10, within=few)} == {"h4", "h9", "h12"}
+    assert matrix.scan(q).best(10, within=np.zeros(len(m), dtype=bool)) == []
+
+
 def test_keyword_ranks_passages_with_every_word_first(store: Store, tmp_path: Path) -> None:
     write_notes(
         tmp_path,

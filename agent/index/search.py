@@ -19,7 +19,7 @@ import numpy as np
 from agent.index.fusion import rrf
 from agent.index.hits import Hit, hydrate, with_mail_headers
 from agent.index.query import enough_terms, fts_query, fts_terms, parse_query
-from agent.index.vectors import Embedder, VectorMatrix, tiers, vector_matrix
+from agent.index.vectors import Embedder, VectorMatrix, VectorScan, tiers, vector_matrix
 from agent.store import DOCUMENTS_GENERATION, Store
 from contracts.errors import EngineError
 
@@ -205,22 +205,28 @@ def _vector_best(
     qvec: np.ndarray,
     covered: Sequence[VectorMatrix] = (),
     among: Sequence[str] | None = None,
+    scan: VectorScan | None = None,
 ) -> list[tuple[int, float]]:
     """(chunk id, similarity) of the ``limit`` nearest passages the filters allow:
     of all, of the text hashes ``among``, or of those no ``covered`` matrix (a better
-    tier) holds."""
+    tier) holds; from ``scan`` (``_vector_scan``) when the caller has it already."""
     where, params = filters.sql()
     if among is not None:
         return _vector_ranked(store, matrix.top(qvec, limit * 3, among), where, params)[:limit]
-    # A narrow filter scores only the passages it allows (a cached row mask); three
-    # times the limit covers passages shared by notes the filter leaves out.
+    # Three times the limit covers passages shared by notes the filter leaves out.
+    scan = scan or _vector_scan(store, filters, matrix, qvec)
+    within = _uncovered_rows(store, matrix, covered) if covered else None
+    return _vector_ranked(store, scan.best(limit * 3, within), where, params)[:limit]
+
+
+def _vector_scan(
+    store: Store, filters: Filters, matrix: VectorMatrix, qvec: np.ndarray
+) -> VectorScan:
+    """The query's int8 scan of the passages the filters allow: a narrow filter scores
+    only its own rows (a cached row mask, kept in one block)."""
+    where, params = filters.sql()
     mask = _allowed_rows(store, matrix, where, params) if filters.narrows else None
-    steady = mask is not None  # the cached mask itself: the same object next time
-    if covered:
-        rest = _uncovered_rows(store, matrix, covered)
-        mask, steady = (rest if mask is None else mask & rest), False
-    best = matrix.top(qvec, limit * 3, mask=mask, steady=steady)
-    return _vector_ranked(store, best, where, params)[:limit]
+    return matrix.scan(qvec, mask, steady=mask is not None)
 
 
 def _uncovered_rows(store: Store, matrix: VectorMatrix, covered: Sequence[VectorMatrix]) -> Any:
@@ -484,14 +490,17 @@ def search(
     if first is not None:
         try:
             qfirst = first[0].embed_query(query)
-            nearest = _vector_best(store, filters, depth, first[1], qfirst)
+            scan = _vector_scan(store, filters, first[1], qfirst)  # one scan for both
+            nearest = _vector_best(store, filters, depth, first[1], qfirst, scan=scan)
             if full is not None:
                 # While the full model has not embedded everything, it ranks the
                 # candidates keywords and the first tier bring, where it has their
                 # vectors; over the whole of a partial set it would rank whatever
                 # happened to be embedded first (measured: worse than the first tier).
                 among = _candidate_hashes(store, found, nearest)
-                nearest = _vector_best(store, filters, depth, first[1], qfirst, [full[1]])
+                nearest = _vector_best(
+                    store, filters, depth, first[1], qfirst, [full[1]], scan=scan
+                )
             rankings.append(([cid for cid, _ in nearest], FIRST_TIER_WEIGHT))
         except EngineError:
             pass

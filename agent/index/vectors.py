@@ -41,6 +41,7 @@ __all__ = [
     "EngineEmbedder",
     "TieredEmbedder",
     "VectorMatrix",
+    "VectorScan",
     "batch_for",
     "default_embedder",
     "embed_pending",
@@ -488,11 +489,16 @@ class VectorMatrix:
         """The ``k`` most similar rows: of all, of the given hashes, or of the rows
         where the boolean ``mask`` is set. ``steady``: the same mask object comes
         again (a cached filter), so its rows may be kept in one block for the scan."""
-        if not len(self):
-            return []
         if among is not None:
             idx = self.rows_of(among)
             return self._best(query, k, idx) if idx.size else []
+        return self.scan(query, mask, steady=steady).best(k)
+
+    def scan(
+        self, query: np.ndarray, mask: np.ndarray | None = None, *, steady: bool = False
+    ) -> VectorScan:
+        """The int8 scores of the rows ``mask`` allows (all: None), for ``best``: one
+        scan serves several selections of them."""
         narrow = self._narrow_rows(mask) if steady and mask is not None else None
         allowed: np.ndarray | None = None
         block: np.ndarray | None = self.coarse
@@ -500,21 +506,18 @@ class VectorMatrix:
             allowed, block = narrow
         elif mask is not None:
             allowed = np.flatnonzero(mask)
-        if allowed is not None and allowed.size <= _RERANK * 4:
-            return self._best(query, k, allowed) if allowed.size else []
-        if block is not None and len(self) > _RERANK * 4:
-            # A pool several times k: int8 rounding moves a row by a few ranks at most.
-            pool = max(_RERANK, 4 * k)
+        rough = None
+        if (
+            (allowed is None or allowed.size > _RERANK * 4)
+            and block is not None
+            and len(self) > _RERANK * 4
+        ):
             qmax = float(np.abs(query).max()) or 1.0
             q8 = np.rint(query * (127.0 / qmax)).astype(np.int8)
             rough = np.asarray(_simsimd.cdist(q8[None, :], block, metric="dot"))[0]
-            # Select among the allowed rows only: masking the others with -inf instead
-            # makes argpartition crawl over the ties (measured 15 ms against 0.2 ms).
-            scores = rough if allowed is None or narrow is not None else rough[allowed]
-            pool = min(pool, scores.size)
-            cand = np.argpartition(scores, scores.size - pool)[scores.size - pool :]
-            return self._best(query, k, cand if allowed is None else allowed[cand])
-        return self._best(query, k, allowed)
+            if allowed is not None and narrow is None:
+                rough = rough[allowed]
+        return VectorScan(self, query, allowed, rough)
 
     def _narrow_rows(self, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
         """The rows of a filter allowing at most a quarter of them, and their int8 rows
@@ -541,6 +544,37 @@ class VectorMatrix:
         found = idx[best] if idx is not None else best
         names = self.hashes[found]
         return [(h.decode(), float(s)) for h, s in zip(names, sims[best], strict=True)]
+
+
+@dataclass(slots=True)
+class VectorScan:
+    """One query's int8 scores over some rows of a matrix (``VectorMatrix.scan``)."""
+
+    matrix: VectorMatrix
+    query: np.ndarray
+    rows: np.ndarray | None  # the rows scored (all: None)
+    rough: np.ndarray | None  # their int8 scores; None: too few rows to need them
+
+    def best(self, k: int, within: np.ndarray | None = None) -> list[tuple[str, float]]:
+        """The ``k`` most similar of the scanned rows, or of those the boolean mask
+        ``within`` (over all rows) keeps too."""
+        matrix, rows, rough = self.matrix, self.rows, self.rough
+        if not len(matrix):
+            return []
+        if within is not None:
+            keep = within if rows is None else within[rows]
+            rows = np.flatnonzero(keep) if rows is None else rows[keep]
+            rough = None if rough is None else rough[keep]
+        if rows is not None and rows.size <= _RERANK * 4:
+            return matrix._best(self.query, k, rows) if rows.size else []
+        if rough is None:
+            return matrix._best(self.query, k, rows)
+        # A pool several times k: int8 rounding moves a row by a few ranks at most.
+        # Selected among the scanned rows only: masking the others with -inf instead
+        # makes argpartition crawl over the ties (measured 15 ms against 0.2 ms).
+        pool = min(max(_RERANK, 4 * k), rough.size)
+        cand = np.argpartition(rough, rough.size - pool)[rough.size - pool :]
+        return matrix._best(self.query, k, cand if rows is None else rows[cand])
 
 
 def hash_array(hashes: Iterable[str]) -> np.ndarray:
