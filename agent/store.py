@@ -429,6 +429,14 @@ def m022_embedding_log(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX embedding_log_version ON embedding_log(model, version)")
 
 
+@migration
+def m023_documents_by_recency(db: sqlite3.Connection) -> None:
+    # The embedders walk documents newest first (agent.index.vectors.embed_pending): the
+    # notes a user wrote or received lately are the likeliest to be asked about, and a
+    # big vault's E5 vectors take hours to come.
+    db.execute("CREATE INDEX documents_recent ON documents(modified, id)")
+
+
 # What the disk and the file system do to a write (full, I/O error, locked, damaged), as
 # opposed to a bug in a statement (IntegrityError, ProgrammingError), which shows as itself.
 _ENVIRONMENT = (sqlite3.OperationalError, sqlite3.DatabaseError)

@@ -332,6 +332,34 @@ def test_embedding_resumes_after_a_crash(store: Store, tmp_path: Path) -> None:
     assert embed_pending(store, WordHashEmbedder(), batch=4) == total - done
 
 
+def test_the_newest_notes_are_embedded_first(store: Store, tmp_path: Path) -> None:
+    """A big vault's E5 vectors take hours: the notes written or changed last, the
+    likeliest to be asked about, get theirs first; every passage once in the end, a
+    text shared by two notes embedded once, and a stop between batches resumes."""
+    shared = "The same paragraph in two notes."
+    notes = {
+        f"n{i:02}.md": f"# Note {i}\n\nFact number {i}.\n\n## More\n\n{shared} Detail {i % 3}."
+        for i in range(30)
+    }
+    write_notes(tmp_path, notes)
+    for i in range(30):  # n29 written last; n07 and n08 at the same moment
+        os.utime(tmp_path / f"n{i:02}.md", (1_700_000_000 + i, 1_700_000_000 + (i // 2) * 2))
+    index_source(store, NotesFolder(tmp_path))
+    embedder = WordHashEmbedder()
+    batches = iter([False] * 5 + [True])
+    done = embed_pending(store, embedder, batch=4, should_stop=lambda: next(batches))
+    assert done == 20 and len(embedder.embedded) == 20
+    newest = store.conn.execute(
+        "SELECT c.text FROM documents d JOIN chunks c ON c.doc_id = d.id"
+        " ORDER BY d.modified DESC, d.id DESC, c.id"
+    ).fetchall()
+    expected = list(dict.fromkeys(text for (text,) in newest))[:20]  # shared texts once
+    assert embedder.embedded == expected
+    rest = embed_pending(store, embedder, batch=4)
+    assert done + rest == embedding_coverage(store, embedder.name)[1]
+    assert len(embedder.embedded) == len(set(embedder.embedded)), "nothing embedded twice"
+
+
 def test_migration_keeps_an_existing_index_searchable(tmp_path: Path) -> None:
     import sqlite3
     import time

@@ -291,44 +291,59 @@ def embed_pending(
     after_chunk: int = 0,
     documents: tuple[str, Sequence[Any]] | None = None,
 ) -> int:
-    """Embed every passage text that has no vector for ``embedder`` yet; returns how
-    many. Each batch is one transaction, so it resumes after a crash or a stop.
+    """Embed every passage text that has no vector for ``embedder`` yet, the newest
+    documents' first (by modification time); returns how many. Each batch is one
+    transaction, so it resumes after a crash or a stop.
 
-    ``after_chunk`` limits the work to chunks with a larger id (the ones just written):
-    the live mode's fast path, which skips looking through the whole index.
+    ``after_chunk`` limits the work to chunks with a larger id (the ones just written),
+    in id order: the live mode's fast path, which skips looking through the whole index.
     ``documents`` limits it to the documents an SQL condition on ``d`` (documents)
     allows, with its parameters: one folder's notes."""
     model = embedder.name
-    # Walk chunks in id order (the primary key): a GROUP BY on the hash would make SQLite
-    # scan the whole hash index, seconds at 100k passages, for every live edit.
     missing = (
-        "FROM chunks c WHERE c.id > ? AND NOT EXISTS (SELECT 1 FROM embeddings e "
-        "WHERE e.model = ? AND e.text_hash = c.text_hash)"
+        "FROM documents d JOIN chunks c ON c.doc_id = d.id WHERE NOT EXISTS (SELECT 1 "
+        "FROM embeddings e WHERE e.model = ? AND e.text_hash = c.text_hash)"
     )
-    scope: Sequence[Any] = ()
+    scope: tuple[Any, ...] = (model,)
     if documents is not None:
-        missing += f" AND c.doc_id IN (SELECT d.id FROM documents d WHERE {documents[0]})"
-        scope = tuple(documents[1])
+        missing += f" AND ({documents[0]})"
+        scope += tuple(documents[1])
     total = 0
     if progress:
         total = store.conn.execute(
-            f"SELECT count(DISTINCT c.text_hash) {missing}", (after_chunk, model, *scope)
+            f"SELECT count(DISTINCT c.text_hash) {missing} AND c.id > ?", (*scope, after_chunk)
         ).fetchone()[0]
         progress(0, total)  # what lies ahead, before the first (slow) batch
     done = 0
+    # Chunks just written: by id, after the last batch's. Otherwise documents newest
+    # first, walked by (modified, id) down an index (sorting them all for each batch
+    # would look through the whole index), their chunks in order; the document a batch
+    # ended inside comes again, its embedded chunks skipped.
     cursor = after_chunk
+    last: tuple[float, int] | None = None  # (modified, id) of that document
+    args: tuple[Any, ...]
     while not should_stop():
+        if after_chunk:
+            where, order, args = "c.id > ?", "c.id", (cursor,)
+        elif last is None:
+            where, order, args = "1", _RECENT, ()
+        else:
+            where, order, args = "(d.modified, d.id) <= (?, ?)", _RECENT, last
         rows = store.conn.execute(
-            f"SELECT c.id, c.text_hash, c.text {missing} ORDER BY c.id LIMIT ?",
-            (cursor, model, *scope, batch),
+            f"SELECT d.modified, d.id, c.id, c.text_hash, c.text {missing} AND {where}"
+            f" ORDER BY {order} LIMIT ?",
+            (*scope, *args, batch),
         ).fetchall()
         if not rows:
             break
-        cursor = rows[-1][0]
-        done += embed_texts(store, embedder, {digest: text for _, digest, text in rows})
+        last, cursor = (rows[-1][0], rows[-1][1]), rows[-1][2]
+        done += embed_texts(store, embedder, {digest: text for *_, digest, text in rows})
         if progress:
             progress(done, max(total, done))
     return done
+
+
+_RECENT = "d.modified DESC, d.id DESC, c.id"
 
 
 def embed_texts(store: Store, embedder: Embedder, texts: dict[str, str]) -> int:
