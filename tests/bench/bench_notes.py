@@ -102,14 +102,14 @@ def make_note(n: int, rng: random.Random) -> str:
 
 def make_notes(root: Path, count: int) -> None:
     """``count`` notes, each last changed at a random moment of the last three years."""
-    rng = random.Random(7)
+    rng, when = random.Random(7), random.Random(8)  # the texts as before the times
     now = time.time()
     for n in range(count):
         folder = root / f"area-{n % 20}" / f"sub-{n % 7}"
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"note-{n:05}.md"
         path.write_text(make_note(n, rng), encoding="utf-8")
-        changed = now - rng.uniform(0, 3 * 365 * 86400)
+        changed = now - when.uniform(0, 3 * 365 * 86400)
         os.utime(path, (changed, changed))
 
 
@@ -257,7 +257,7 @@ class _RandomVectors:
         return vecs / np.linalg.norm(vecs, axis=1, keepdims=True)
 
 
-def search_while_embedding(db: Path, store: Store, e5: E5Embedder, rounds: int = 2) -> None:
+def search_while_embedding(db: Path, store: Store, e5: E5Embedder, rounds: int = 5) -> None:
     """Hybrid search as in the app for the hours after a big vault is indexed: the
     first tier covers every passage, E5 most, and the background embedder commits a
     batch of 8 E5 vectors about every second; here one lands a second before each
