@@ -418,13 +418,14 @@ def m021_passages_searchable_per_document(db: sqlite3.Connection) -> None:
 
 @migration
 def m022_embedding_log(db: sqlite3.Connection) -> None:
-    # Which text hashes each batch of vectors wrote, by the model's version after it
-    # (agent.index.vectors.embed_texts): search brings its cached matrix up to date by
-    # reading those rows alone. Re-reading all of a 120,000-vector matrix took 0.8 s,
-    # and the background embedder commits a batch every second or so for hours.
+    # Which text hashes each batch of vectors wrote (or each prune removed), by the
+    # model's version after it (agent.index.vectors._logged): search brings its cached
+    # matrix up to date by reading those rows alone. Re-reading all of a 120,000-vector
+    # matrix took 0.8 s, and the background embedder commits a batch every second or so
+    # for hours, and prunes the vectors of passages an edit replaced.
     db.execute(
         "CREATE TABLE embedding_log (model TEXT NOT NULL, version INTEGER NOT NULL,"
-        " text_hash TEXT NOT NULL)"
+        " text_hash TEXT NOT NULL, removed INTEGER NOT NULL DEFAULT 0)"
     )
     db.execute("CREATE INDEX embedding_log_version ON embedding_log(model, version)")
 

@@ -36,6 +36,7 @@ from agent.index.vectors import (
     EngineEmbedder,
     TieredEmbedder,
     batch_for,
+    covering,
     default_embedder,
     embed_pending,
     prune_embeddings,
@@ -331,6 +332,7 @@ class Workspace:
                 batch=batch_for(tier),
                 progress=progress,
                 should_stop=should_stop,
+                covered=covering(self.embedder, tier),
             )
         if not should_stop():
             prune_embeddings(self.store, self.embedder.name)

@@ -332,10 +332,17 @@ def test_embedding_resumes_after_a_crash(store: Store, tmp_path: Path) -> None:
     assert embed_pending(store, WordHashEmbedder(), batch=4) == total - done
 
 
-def test_the_newest_notes_are_embedded_first(store: Store, tmp_path: Path) -> None:
+@pytest.mark.parametrize("few", [4096, 3], ids=["read-at-once", "walked-to"])
+def test_the_newest_notes_are_embedded_first(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, few: int
+) -> None:
     """A big vault's E5 vectors take hours: the notes written or changed last, the
     likeliest to be asked about, get theirs first; every passage once in the end, a
-    text shared by two notes embedded once, and a stop between batches resumes."""
+    text shared by two notes embedded once, and a stop between batches resumes. The
+    same whether the pending texts are read at once or walked to (more than ``few``)."""
+    from agent.index import vectors
+
+    monkeypatch.setattr(vectors, "_FEW", few)
     shared = "The same paragraph in two notes."
     notes = {
         f"n{i:02}.md": f"# Note {i}\n\nFact number {i}.\n\n## More\n\n{shared} Detail {i % 3}."
@@ -751,3 +758,46 @@ def test_filtered_and_tiered_search_follow_the_background_batches(
             fresh.close()
     assert batches >= 5
     assert store not in reads, "no full read of a matrix after the first"
+
+
+def test_an_edit_s_pruned_vectors_leave_the_matrix_without_a_full_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Editing notes with the app open: the edited passages' new vectors come in and
+    the replaced ones are pruned; search learns both from the embedding log, and ranks
+    as a search that read everything afresh."""
+    from agent.index import vectors
+
+    notes = tmp_path / "notes"
+    _tagged_vault(notes)
+    db = tmp_path / "index.db"
+    store = Store(db)
+    folder = NotesFolder(notes)
+    index_source(store, folder)
+    full = WordHashEmbedder("words-full")
+    embed_pending(store, full)
+    search(store, "ferry", embedder=full, tag="trip", mode="vector")  # cached
+    reads: list[object] = []
+    real = vectors._read_vectors
+    monkeypatch.setattr(
+        vectors, "_read_vectors", lambda s, *a, **k: (reads.append(s), real(s, *a, **k))[1]
+    )
+    for n in (0, 3, 4):  # tagged and not
+        path = notes / f"n{n:02}.md"
+        path.write_text(path.read_text().replace("Note", "Edited olive ferry note"))
+        index_source(store, folder)
+        embed_pending(store, full)
+        assert prune_embeddings(store, full.name) > 0
+        fresh = Store(db)
+        try:
+            for query in ("ferry ticket", "olive garden", "edited note"):
+                for tag in ("trip", None):
+                    got = search(store, query, embedder=full, tag=tag, mode="vector")
+                    assert got == search(fresh, query, embedder=full, tag=tag, mode="vector")
+        finally:
+            fresh.close()
+    assert store not in reads, "no full read of the matrix after the first"
+    matrix = vectors.vector_matrix(store, full.name)
+    live = {h for (h,) in store.conn.execute("SELECT text_hash FROM chunks")}
+    dead = [i for i, h in enumerate(matrix.hashes) if h.decode() not in live]
+    assert dead and not matrix.matrix[dead].any(), "pruned rows are zero vectors"

@@ -292,7 +292,7 @@ def test_the_log_is_trimmed_and_goes_with_its_model(tmp_path: Path) -> None:
         assert kept[0] > 1 and kept[1] <= vectors._LOG_KEPT + vectors._LOG_TRIM_EVERY
         with store.atomic() as conn:  # a passage of another model's: pruned with its log
             conn.execute("INSERT INTO embeddings VALUES ('other', 'h00001', x'00000000')")
-            conn.execute("INSERT INTO embedding_log VALUES ('other', 1, 'h00001')")
+            conn.execute("INSERT INTO embedding_log VALUES ('other', 1, 'h00001', 0)")
         vectors.prune_embeddings(store, MODEL)  # no chunks: every vector goes
         assert store.conn.execute("SELECT count(*) FROM embedding_log").fetchone()[0] > 0
         assert store.conn.execute(

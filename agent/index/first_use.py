@@ -108,7 +108,8 @@ def embed_for_question(
     full = chain[0]
     if len(chain) > 1:
         embed_pending(store, chain[1], batch=batch_for(chain[1]), documents=scope,
-                      should_stop=out_of_time, progress=report("first tier"))  # fmt: skip
+                      should_stop=out_of_time, progress=report("first tier"),
+                      covered=full.name)  # fmt: skip
     before = coverage(store, embedder, filters)
     made = 0
     if not before.complete and not out_of_time():

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from agent.index.indexer import IndexReport, index_paths, index_source
-from agent.index.vectors import Embedder, embed_pending, last_chunk_id, tiers
+from agent.index.vectors import Embedder, covering, embed_pending, last_chunk_id, tiers
 from agent.store import Store
 from connectors.notes import NotesFolder
 from connectors.watch import FolderWatch
@@ -63,7 +63,9 @@ class LiveIndex:
             # is the foreground `fanous index`'s or the app's BackgroundEmbedder's job,
             # since looking through 100k passages for it costs seconds per batch.
             for tier in reversed(tiers(self.embedder)):  # the fast first tier first
-                embed_pending(store, tier, after_chunk=before)
+                embed_pending(
+                    store, tier, after_chunk=before, covered=covering(self.embedder, tier)
+                )
 
     def start(self) -> LiveIndex:
         self.watch.start()

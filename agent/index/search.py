@@ -237,8 +237,9 @@ def _uncovered_rows(store: Store, matrix: VectorMatrix, covered: Sequence[Vector
     def build() -> _Uncovered:
         return _Uncovered(~matrix.holds(covered), [len(m) for m in covered], len(matrix))
 
+    # The matrices' rows alone decide it: a note written leaves it as it is.
     key = ("uncovered", matrix.lineage, *(m.lineage for m in covered))
-    return _cached(store, key, build).rows(matrix, covered)
+    return _cached(store, key, build, follows_documents=False).rows(matrix, covered)
 
 
 class _Uncovered:
@@ -284,12 +285,15 @@ def _cached(
     key: tuple[Any, ...],
     build: Callable[[], T],
     release: Callable[[Store, T], None] | None = None,
+    *,
+    follows_documents: bool = True,
 ) -> T:
-    """``build()``, kept until what filters select by changes (``_selection_state``).
-    ``release(store, value)`` is called on a value the cache lets go of (a module
-    function: a closure over the store would keep the store, the cache's weak key,
-    alive). None is not kept: it is built again next time."""
-    key = (*key, _selection_state(store))
+    """``build()``, kept until what filters select by changes (``_selection_state``),
+    or, where the value does not depend on documents (``follows_documents`` False),
+    until its key changes. ``release(store, value)`` is called on a value the cache
+    lets go of (a module function: a closure over the store would keep the store, the
+    cache's weak key, alive). None is not kept: it is built again next time."""
+    key = (*key, _selection_state(store) if follows_documents else None)
     with _FILTER_CACHE_LOCK:
         cache = _FILTER_CACHE.setdefault(store, {})
         if key in cache:
