@@ -16,7 +16,6 @@ framework. ``EngineEmbedder`` uses the active engine's ``embed`` (Ollama) instea
 from __future__ import annotations
 
 import itertools
-import json
 import logging
 import os
 import threading
@@ -343,14 +342,20 @@ def embed_pending(
         return 0
     order = "c.id" if after_chunk else _RECENT
     batches: Iterable[dict[str, str]]
-    if len(pending) <= _FEW:  # read at once, in order
+    if len(pending) <= _FEW:  # read at once (500 hashes a statement), then ordered
+        rows = []
+        for at in range(0, len(pending), 500):
+            part = pending[at : at + 500]
+            rows += conn.execute(
+                "SELECT d.modified, d.id, c.id, c.text_hash, c.text FROM documents d"
+                f" JOIN chunks c ON c.doc_id = d.id WHERE {scope}"
+                f" AND c.text_hash IN ({','.join('?' * len(part))})",
+                (*scope_args, *part),
+            ).fetchall()
+        # As ``order`` says: by chunk id, or newest document first, then chunk id.
+        rows.sort(key=(lambda r: r[2]) if after_chunk else (lambda r: (-r[0], -r[1], r[2])))
         texts: dict[str, str] = {}
-        for digest, text in conn.execute(
-            "SELECT c.text_hash, c.text FROM documents d JOIN chunks c ON c.doc_id = d.id"
-            f" WHERE c.text_hash IN (SELECT value FROM json_each(?)) AND {scope}"
-            f" ORDER BY {order}",
-            (json.dumps(pending), *scope_args),
-        ):
+        for *_, digest, text in rows:
             texts.setdefault(digest, text)
         ordered = list(texts.items())
         batches = (dict(ordered[at : at + batch]) for at in range(0, len(ordered), batch))
