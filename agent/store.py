@@ -599,6 +599,17 @@ class Store:
         row = self.conn.execute("SELECT value FROM index_state WHERE key = ?", (key,)).fetchone()
         return None if row is None else int(row[0])
 
+    def rows_in(self, sql: str, values: Sequence[Any], args: Sequence[Any] = ()) -> list[Any]:
+        """The rows of ``sql`` for all of ``values``, asked 500 at a time: its ``{}``
+        becomes their placeholders, bound after ``args`` (SQLite builds before 3.32
+        take at most 999 parameters a statement)."""
+        rows: list[Any] = []
+        for at in range(0, len(values), 500):
+            part = values[at : at + 500]
+            marks = ",".join("?" * len(part))
+            rows += self.conn.execute(sql.format(marks), (*args, *part)).fetchall()
+        return rows
+
     def queue_fts(self, rows: list[tuple[int, str, str]]) -> None:
         """(chunk id, search text, search heading) of passages just written, for the
         keyword index at the commit; outside ``atomic()``, at once."""

@@ -11,6 +11,7 @@ import threading
 import weakref
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -394,16 +395,22 @@ def test_migration_keeps_an_existing_index_searchable(tmp_path: Path) -> None:
     store.close()
 
 
+def _random_matrix(rng: np.random.Generator, rows: int) -> tuple[np.ndarray, list[str], Any]:
+    """Random unit vectors of 48 dimensions, their names, and their VectorMatrix with
+    its int8 copy."""
+    from agent.index.vectors import VectorMatrix, _quantize, hash_array
+
+    m = rng.standard_normal((rows, 48)).astype(np.float32)
+    m /= np.linalg.norm(m, axis=1, keepdims=True)
+    hashes = [f"h{n}" for n in range(len(m))]
+    return m, hashes, VectorMatrix(1, hash_array(hashes), m, 0.0, _quantize(m)[0])
+
+
 def test_int8_scan_then_float_rerank_ranks_as_exact_cosine() -> None:
     """Past a few thousand rows the matrix is scanned in int8 and the best rows are
     re-scored in float32: the ranking must be the exact one, masked or not."""
-    from agent.index.vectors import VectorMatrix, _quantize, hash_array
-
     rng = np.random.default_rng(5)
-    m = rng.standard_normal((12000, 48)).astype(np.float32)
-    m /= np.linalg.norm(m, axis=1, keepdims=True)
-    hashes = [f"h{n}" for n in range(len(m))]
-    matrix = VectorMatrix(1, hash_array(hashes), m, 0.0, _quantize(m)[0])
+    m, hashes, matrix = _random_matrix(rng, 12000)
     assert matrix.coarse is not None
     mask = np.zeros(len(m), dtype=bool)
     mask[::2] = True  # 6000 rows: more than _RERANK * 4, so the int8 path too
@@ -421,13 +428,8 @@ def test_a_narrow_filter_scans_its_own_rows_and_ranks_alike() -> None:
     """A cached filter allowing at most a quarter of the rows has them copied into one
     block for the int8 scan (the last such filter only): the same ranking as scanning
     everything, and a new filter replaces the block instead of adding one."""
-    from agent.index.vectors import VectorMatrix, _quantize, hash_array
-
     rng = np.random.default_rng(6)
-    m = rng.standard_normal((24000, 48)).astype(np.float32)
-    m /= np.linalg.norm(m, axis=1, keepdims=True)
-    hashes = [f"h{n}" for n in range(len(m))]
-    matrix = VectorMatrix(1, hash_array(hashes), m, 0.0, _quantize(m)[0])
+    m, hashes, matrix = _random_matrix(rng, 24000)
     fifth, third = np.zeros(len(m), dtype=bool), np.zeros(len(m), dtype=bool)
     fifth[::5], third[::3] = True, True
     for q in rng.standard_normal((10, 48)).astype(np.float32):
@@ -450,13 +452,8 @@ def test_one_scan_serves_every_selection_of_its_rows() -> None:
     """The first tier is scanned once per query: the nearest of all the rows a filter
     allows, and of those no better tier holds, come from the same scores, ranked as
     exact cosine."""
-    from agent.index.vectors import VectorMatrix, _quantize, hash_array
-
     rng = np.random.default_rng(7)
-    m = rng.standard_normal((24000, 48)).astype(np.float32)
-    m /= np.linalg.norm(m, axis=1, keepdims=True)
-    hashes = [f"h{n}" for n in range(len(m))]
-    matrix = VectorMatrix(1, hash_array(hashes), m, 0.0, _quantize(m)[0])
+    m, hashes, matrix = _random_matrix(rng, 24000)
     narrow, wide = np.zeros(len(m), dtype=bool), np.zeros(len(m), dtype=bool)
     narrow[::5], wide[::2] = True, True
     rest = np.ones(len(m), dtype=bool)

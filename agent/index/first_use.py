@@ -23,7 +23,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from agent.index.search import Filters, keyword_search, vector_search
-from agent.index.vectors import Embedder, batch_for, embed_pending, embed_texts, tiers
+from agent.index.vectors import (
+    Embedder,
+    batch_for,
+    covering,
+    embed_pending,
+    embed_texts,
+    tiers,
+)
 from agent.store import Store
 from contracts.documents import content_hash
 
@@ -109,7 +116,7 @@ def embed_for_question(
     if len(chain) > 1:
         embed_pending(store, chain[1], batch=batch_for(chain[1]), documents=scope,
                       should_stop=out_of_time, progress=report("first tier"),
-                      covered=full.name)  # fmt: skip
+                      covered=covering(embedder, chain[1]))  # fmt: skip
     before = coverage(store, embedder, filters)
     made = 0
     if not before.complete and not out_of_time():

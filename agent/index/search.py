@@ -372,15 +372,7 @@ def _allowed_rows(
             mask[matrix.rows_of(h for (h,) in store.conn.execute(sql, id_args))] = True
             return mask
         names = [k.decode() for k in keys]
-        found: set[str] = set()
-        for start in range(0, len(names), 500):
-            part = names[start : start + 500]
-            found.update(
-                h
-                for (h,) in store.conn.execute(
-                    f"{sql} AND text_hash IN ({','.join('?' * len(part))})", (*id_args, *part)
-                )
-            )
+        found = {h for (h,) in store.rows_in(f"{sql} AND text_hash IN ({{}})", names, id_args)}
         return np.fromiter((n in found for n in names), dtype=bool, count=len(names))
 
     def build() -> _Allowed:

@@ -342,16 +342,13 @@ def embed_pending(
         return 0
     order = "c.id" if after_chunk else _RECENT
     batches: Iterable[dict[str, str]]
-    if len(pending) <= _FEW:  # read at once (500 hashes a statement), then ordered
-        rows = []
-        for at in range(0, len(pending), 500):
-            part = pending[at : at + 500]
-            rows += conn.execute(
-                "SELECT d.modified, d.id, c.id, c.text_hash, c.text FROM documents d"
-                f" JOIN chunks c ON c.doc_id = d.id WHERE {scope}"
-                f" AND c.text_hash IN ({','.join('?' * len(part))})",
-                (*scope_args, *part),
-            ).fetchall()
+    if len(pending) <= _FEW:  # read at once, then ordered
+        rows = store.rows_in(
+            "SELECT d.modified, d.id, c.id, c.text_hash, c.text FROM documents d"
+            f" JOIN chunks c ON c.doc_id = d.id WHERE {scope} AND c.text_hash IN ({{}})",
+            pending,
+            scope_args,
+        )
         # As ``order`` says: by chunk id, or newest document first, then chunk id.
         rows.sort(key=(lambda r: r[2]) if after_chunk else (lambda r: (-r[0], -r[1], r[2])))
         texts: dict[str, str] = {}
@@ -506,6 +503,14 @@ class _Room:
     coarse: np.ndarray | None
     scale: float  # of the int8 copy (``_quantize``)
     filled: int
+
+    def matrix_of(self, version: int, loaded_at: float, lineage: int) -> VectorMatrix:
+        """The matrix of the rows in use, as views of these arrays."""
+        n = self.filled
+        coarse = None if self.coarse is None else self.coarse[:n]
+        return VectorMatrix(
+            version, self.hashes[:n], self.matrix[:n], loaded_at, coarse, self, lineage
+        )
 
 
 @dataclass(slots=True)
@@ -754,15 +759,7 @@ def _load(store: Store, model: str, version: int) -> VectorMatrix:
     names = np.empty(len(matrix), dtype=hashes.dtype)
     names[:rows] = hashes
     room = _Room(names, matrix, coarse, scale, rows)
-    return VectorMatrix(
-        version,
-        names[:rows],
-        matrix[:rows],
-        time.monotonic(),
-        None if coarse is None else coarse[:rows],
-        room,
-        next(_LINEAGES),
-    )
+    return room.matrix_of(version, time.monotonic(), next(_LINEAGES))
 
 
 def _room_for(rows: int) -> int:
@@ -819,15 +816,7 @@ def _caught_up(store: Store, model: str, cached: VectorMatrix) -> VectorMatrix |
         if room.coarse is not None:
             room.coarse[at] = _int8(vecs[order], room.scale)
     room.filled = end
-    grown = VectorMatrix(
-        version,
-        room.hashes[:end],
-        room.matrix[:end],
-        cached.loaded_at,
-        None if room.coarse is None else room.coarse[:end],
-        room,
-        cached.lineage,
-    )
+    grown = room.matrix_of(version, cached.loaded_at, cached.lineage)
     if new.size and cached._order is not None:  # merged, not sorted again (17 ms at 100k)
         ranked = new[np.argsort(keys[new], kind="stable")]
         place = np.searchsorted(cached.hashes, keys[ranked], sorter=cached._order)
