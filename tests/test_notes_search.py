@@ -28,6 +28,7 @@ from agent.index.vectors import (
     embed_pending,
     embedding_coverage,
     prune_embeddings,
+    vector_matrix,
 )
 from agent.normalize import normalize
 from agent.store import Store
@@ -470,6 +471,67 @@ def test_one_scan_serves_every_selection_of_its_rows() -> None:
     few[[4, 9, 12]] = True
     assert {h for h, _ in matrix.scan(q).best(10, within=few)} == {"h4", "h9", "h12"}
     assert matrix.scan(q).best(10, within=np.zeros(len(m), dtype=bool)) == []
+
+
+def test_float16_rows_are_scored_to_float32_precision(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The app keeps its re-scoring rows in float16: simsimd scores them with the
+    query in two float16 halves, as close to the float64 dot product as float32 gets.
+    A kernel that sums in float16 is found out by the first score, and numpy scores
+    instead."""
+    from agent.index import vectors
+
+    rng = np.random.default_rng(8)
+    rows = rng.standard_normal((3000, 384)).astype(np.float32)
+    rows = (rows / np.linalg.norm(rows, axis=1, keepdims=True)).astype(np.float16)
+    for q in rng.standard_normal((20, 384)).astype(np.float32):
+        q /= np.linalg.norm(q)
+        got = vectors._scores(rows, q)
+        want = rows.astype(np.float64) @ q.astype(np.float64)
+        assert got.dtype == np.float32 and np.abs(got - want).max() < 1e-6
+        assert list(np.argsort(-got, kind="stable")[:50]) == list(
+            np.argsort(-want, kind="stable")[:50]
+        )
+
+    class _HalfSums:  # a dot product summed in float16, as an AVX512-FP16 kernel may
+        @staticmethod
+        def cdist(a: np.ndarray, b: np.ndarray, metric: str) -> np.ndarray:
+            assert metric == "dot"
+            products = (a[:, None, :] * b[None, :, :]).astype(np.float16)
+            return np.cumsum(products, axis=-1, dtype=np.float16)[..., -1]
+
+    monkeypatch.setattr(vectors, "_simsimd", _HalfSums())
+    monkeypatch.setattr(vectors, "_HALVES_EXACT", None)
+    assert not vectors._halves_exact()
+    q = rng.standard_normal(384).astype(np.float32)
+    assert np.array_equal(vectors._scores(rows[:64], q), rows[:64].astype(np.float32) @ q)
+
+
+def test_the_first_tier_lends_only_passages_the_filters_allow(tmp_path: Path) -> None:
+    """The full model's candidates from the first tier are passages the filters allow,
+    whether its scan read only their rows (a tag) or every row (a source), and as many
+    as it lends when there are that many."""
+    from agent.index.search import _CANDIDATES, Filters, _candidate_hashes, _vector_scan
+    from agent.index.static_vectors import static_embedder
+
+    _tagged_vault(tmp_path / "notes")
+    store = Store(tmp_path / "index.db")
+    index_source(store, NotesFolder(tmp_path / "notes"))
+    first = static_embedder()
+    embed_pending(store, first)
+    matrix = vector_matrix(store, first.name)
+    q = first.embed_query("ferry ticket")
+    for filters in (Filters(), Filters(tag="trip"), Filters(source="mail"), Filters("notes")):
+        where, params = filters.sql()
+        allowed = {
+            h
+            for (h,) in store.conn.execute(
+                "SELECT c.text_hash FROM chunks c JOIN documents d ON d.id = c.doc_id"
+                f" WHERE {' AND '.join(where) or '1'}",
+                params,
+            )
+        }
+        got = _candidate_hashes(store, filters, [], _vector_scan(store, filters, matrix, q))
+        assert set(got) <= allowed and len(got) == min(_CANDIDATES, len(allowed)), filters
 
 
 def test_keyword_ranks_passages_with_every_word_first(store: Store, tmp_path: Path) -> None:

@@ -487,13 +487,14 @@ def search(
         try:
             qfirst = first[0].embed_query(query)
             scan = _vector_scan(store, filters, first[1], qfirst)  # one scan for both
-            nearest = _vector_best(store, filters, depth, first[1], qfirst, scan=scan)
-            if full is not None:
+            if full is None:
+                nearest = _vector_best(store, filters, depth, first[1], qfirst, scan=scan)
+            else:
                 # While the full model has not embedded everything, it ranks the
                 # candidates keywords and the first tier bring, where it has their
                 # vectors; over the whole of a partial set it would rank whatever
                 # happened to be embedded first (measured: worse than the first tier).
-                among = _candidate_hashes(store, found, nearest)
+                among = _candidate_hashes(store, filters, found, scan)
                 nearest = _vector_best(
                     store, filters, depth, first[1], qfirst, [full[1]], scan=scan
                 )
@@ -567,15 +568,22 @@ def _tier_matrices(
 
 
 def _candidate_hashes(
-    store: Store, found: list[Hit], nearest: list[tuple[int, float]]
+    store: Store, filters: Filters, found: list[Hit], scan: VectorScan
 ) -> list[str]:
-    """Text hashes of the best keyword hits and the first tier's nearest passages."""
-    ids = [h.chunk_id for h in found[:_CANDIDATES]] + [c for c, _ in nearest[:_CANDIDATES]]
-    if not ids:
-        return []
+    """Text hashes of the best keyword hits and of the first tier's nearest passages.
+    The scan's best rows are text hashes already, and where it scanned only the rows
+    the filters allow, taken as they are: no passage ids, no SQL (0.7–0.9 ms a search)."""
+    ids = [h.chunk_id for h in found[:_CANDIDATES]]
+    where, params = filters.sql()
+    nearest: list[str] = []
+    if where and scan.rows is None:  # it scanned rows the filters leave out
+        ranked = _vector_ranked(store, scan.best(_CANDIDATES * 3), where, params)
+        ids += [cid for cid, _ in ranked[:_CANDIDATES]]
+    else:
+        nearest = [digest for digest, _ in scan.best(_CANDIDATES)]
     marks = ",".join("?" * len(ids))
     rows = store.conn.execute(f"SELECT text_hash FROM chunks WHERE id IN ({marks})", ids)
-    return list(dict.fromkeys(h for (h,) in rows))
+    return list(dict.fromkeys([*(h for (h,) in rows), *nearest]))
 
 
 def _fused(
