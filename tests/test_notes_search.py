@@ -31,7 +31,7 @@ from agent.index.vectors import (
     vector_matrix,
 )
 from agent.normalize import normalize
-from agent.store import Store
+from agent.store import DOCUMENTS_GENERATION, Store
 from agent.workspace import Workspace
 from connectors.notes import NotesFolder
 from contracts.errors import EngineError
@@ -593,6 +593,56 @@ def test_a_filter_drops_a_passage_shared_with_a_note_it_leaves_out(
         assert Path(hits[0].path).name == "tagged.md"
     every = search(store, "ferry nine", embedder=embedder, mode="vector")
     assert {"tagged.md", "untagged.md"} <= {Path(h.path).name for h in every}
+
+
+def test_vectors_without_a_passage_leave_the_page_full(store: Store, tmp_path: Path) -> None:
+    """A search takes as many vector rows as it shows passages, and more where some
+    rows have no passage (the vectors of deleted notes, before they are pruned): the
+    page is as full, and scored the same, as after the prune (this embedder's bags of
+    words tie often: tied passages may come in another order)."""
+    _tagged_vault(tmp_path)
+    embedder = WordHashEmbedder()
+    index_source(store, NotesFolder(tmp_path))
+    embed_pending(store, embedder)
+    for n in range(0, 40, 2):  # half the notes go, their vectors stay for now
+        (tmp_path / f"n{n:02}.md").unlink()
+    index_source(store, NotesFolder(tmp_path))
+    queries = ("ferry ticket", "olive garden invoice", "harbour")
+    before = {q: search(store, q, embedder=embedder, mode="vector", limit=8) for q in queries}
+    assert prune_embeddings(store, embedder.name) > 0
+    for q, hits in before.items():
+        after = search(store, q, embedder=embedder, mode="vector", limit=8)
+        assert len(hits) == 8 and all(Path(h.path).exists() for h in hits)
+        assert [h.score for h in hits] == [h.score for h in after]
+
+
+def test_a_filter_s_passage_texts_come_from_an_index_alone(store: Store, tmp_path: Path) -> None:
+    """Which vector rows a tag allows is worked out again after every change to the
+    notes: the passages' text hashes are read from the index of texts by document,
+    never from the passages' rows, and the one string they come in is cut right, or
+    read row by row where the hashes are not all one width."""
+    from agent.index.search import Filters, _allowed_texts
+
+    _tagged_vault(tmp_path)
+    index_source(store, NotesFolder(tmp_path))
+    where, params = Filters(tag="trip").sql()
+    select = (
+        f"SELECT c.text_hash FROM chunks c JOIN documents d ON d.id = c.doc_id WHERE {where[0]}"
+    )
+    plan = " ".join(row[-1] for row in store.conn.execute(f"EXPLAIN QUERY PLAN {select}", params))
+    assert "COVERING INDEX chunks_doc_text" in plan, plan
+
+    def want() -> list[bytes]:
+        return sorted(h.encode() for (h,) in store.conn.execute(select, params))
+
+    assert len(want()) == 14 and list(_allowed_texts(store, where, params)) == want()
+    with store.atomic() as conn:  # one hash of another width, and a document changed
+        conn.execute(
+            "UPDATE chunks SET text_hash = 'short' WHERE id = (SELECT min(id) FROM chunks)"
+        )
+        store.count_up(DOCUMENTS_GENERATION)
+    got = _allowed_texts(store, where, params)
+    assert b"short" in list(got) and list(got) == want()
 
 
 def _tagged_vault(root: Path) -> None:

@@ -19,7 +19,14 @@ import numpy as np
 from agent.index.fusion import rrf
 from agent.index.hits import Hit, hydrate, with_mail_headers
 from agent.index.query import enough_terms, fts_query, fts_terms, parse_query
-from agent.index.vectors import Embedder, VectorMatrix, VectorScan, tiers, vector_matrix
+from agent.index.vectors import (
+    Embedder,
+    VectorMatrix,
+    VectorScan,
+    hash_array,
+    tiers,
+    vector_matrix,
+)
 from agent.store import DOCUMENTS_GENERATION, Store
 from contracts.errors import EngineError
 
@@ -213,10 +220,17 @@ def _vector_best(
     where, params = filters.sql()
     if among is not None:
         return _vector_ranked(store, matrix.top(qvec, limit * 3, among), where, params)[:limit]
-    # Three times the limit covers passages shared by notes the filter leaves out.
     scan = scan or _vector_scan(store, filters, matrix, qvec)
     within = _uncovered_rows(store, matrix, covered) if covered else None
-    return _vector_ranked(store, scan.best(limit * 3, within), where, params)[:limit]
+    # One row more than the page is enough when the rows give a page of passages the
+    # filters allow and its last one scores above every row left out: nearly always.
+    # Else three times as many: rows with no such passage (a vector not pruned yet, a
+    # passage only in notes the filter leaves out), or a tie at the edge of the page.
+    best = scan.best(limit + 1, within)
+    ranked = _vector_ranked(store, best, where, params)
+    if len(best) > limit and (len(ranked) < limit or ranked[limit - 1][1] <= best[-1][1]):
+        ranked = _vector_ranked(store, scan.best(limit * 3, within), where, params)
+    return ranked[:limit]
 
 
 def _vector_scan(
@@ -276,7 +290,7 @@ T = TypeVar("T")
 _FILTER_CACHE: weakref.WeakKeyDictionary[Store, dict[tuple[Any, ...], Any]] = (
     weakref.WeakKeyDictionary()
 )
-_FILTER_CACHE_KEPT = 8
+_FILTER_CACHE_KEPT = 12  # a filter: its ids, passage texts, and rows of each matrix
 _FILTER_CACHE_LOCK = threading.Lock()
 
 
@@ -363,23 +377,51 @@ def _allowed_rows(
     """Which matrix rows belong to passages the filters allow (cached): a filtered
     search repeats no per-query SQL over the whole tag or folder."""
 
-    def allowed(keys: np.ndarray | None) -> np.ndarray:
-        """Which of the text hashes ``keys`` (all the matrix's rows: None) the filters allow."""
+    def allowed(keys: np.ndarray) -> np.ndarray:
+        """Which of the text hashes ``keys`` (a matrix's new rows) the filters allow."""
         ids, id_args = _allowed_ids(store, where, params)
-        sql = f"SELECT DISTINCT text_hash FROM chunks WHERE id IN {ids}"
-        if keys is None:
-            mask = np.zeros(len(matrix), dtype=bool)
-            mask[matrix.rows_of(h for (h,) in store.conn.execute(sql, id_args))] = True
-            return mask
+        sql = f"SELECT text_hash FROM chunks WHERE id IN {ids} AND text_hash IN ({{}})"
         names = [k.decode() for k in keys]
-        found = {h for (h,) in store.rows_in(f"{sql} AND text_hash IN ({{}})", names, id_args)}
+        found = {h for (h,) in store.rows_in(sql, names, id_args)}
         return np.fromiter((n in found for n in names), dtype=bool, count=len(names))
 
     def build() -> _Allowed:
-        return _Allowed(allowed(None))
+        mask = np.zeros(len(matrix), dtype=bool)
+        rows, found = matrix.find(_allowed_texts(store, where, params))
+        mask[rows[found]] = True
+        return _Allowed(mask)
 
     key = ("rows", matrix.lineage, tuple(where), tuple(params))
     return _cached(store, key, build).rows(matrix, allowed)
+
+
+def _allowed_texts(store: Store, where: list[str], params: list[Any]) -> np.ndarray:
+    """The text hashes of the passages the filters allow, sorted (``hash_array``):
+    cached, so the first tier's rows and the full model's are found from one read.
+    From the index of passage texts by document alone, as one string (no row or
+    Python string each: 9 ms against 19 for 23,600); no DISTINCT (a text shared by
+    passages is found twice, which costs less than SQLite sorting them out); sorted,
+    they are found in a matrix's hash order (4.8 ms against 7.8)."""
+
+    def build() -> np.ndarray:
+        found = f"FROM chunks c JOIN documents d ON d.id = c.doc_id WHERE {' AND '.join(where)}"
+        joined, shortest, longest = store.conn.execute(
+            f"SELECT group_concat(c.text_hash, ''), min(length(c.text_hash)),"
+            f" max(length(c.text_hash)) {found}",
+            params,
+        ).fetchone()
+        if joined is None:
+            return hash_array([])
+        if shortest == longest and shortest:  # one width: the string cuts into them
+            texts = np.frombuffer(joined.encode("ascii"), dtype=f"S{longest}").copy()
+        else:
+            texts = hash_array(
+                h for (h,) in store.conn.execute(f"SELECT c.text_hash {found}", params)
+            )
+        texts.sort()
+        return texts
+
+    return _cached(store, ("texts", tuple(where), tuple(params)), build)
 
 
 class _Allowed:
