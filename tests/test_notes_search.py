@@ -369,6 +369,34 @@ def test_the_newest_notes_are_embedded_first(
     assert len(embedder.embedded) == len(set(embedder.embedded)), "nothing embedded twice"
 
 
+def test_the_walk_to_pending_texts_goes_down_the_recency_index(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each batch of the walk, newest first, goes down the documents' recency index and
+    sorts no more than a document's passages. A plan that read and sorted every passage
+    for each batch took 0.38 s a batch at 120,856 passages: the first tier's whole run
+    124 s instead of 25. SQLite plans alike at any size here (no statistics)."""
+    from agent.index import vectors
+
+    monkeypatch.setattr(vectors, "_FEW", 0)  # walked to, not read at once
+    _tagged_vault(tmp_path)
+    index_source(store, NotesFolder(tmp_path))
+    asked: list[str] = []
+    store.conn.set_trace_callback(asked.append)
+    try:
+        embed_pending(store, WordHashEmbedder(), batch=8)
+    finally:
+        store.conn.set_trace_callback(None)
+    walks = [sql for sql in asked if "ORDER BY d.modified DESC" in sql]
+    assert len(walks) >= 5
+    for sql in walks:  # the trace writes the values in; infinity as a word
+        plan = " ".join(
+            row[-1]
+            for row in store.conn.execute(f"EXPLAIN QUERY PLAN {sql.replace('Inf', '9e999')}")
+        )
+        assert "documents_recent" in plan and "TEMP B-TREE FOR ORDER BY" not in plan, plan
+
+
 def test_migration_keeps_an_existing_index_searchable(tmp_path: Path) -> None:
     import sqlite3
     import time

@@ -317,7 +317,10 @@ def embed_pending(
     allows, with its parameters: one folder's notes."""
     model = embedder.name
     conn = store.conn
-    scope, scope_args = "c.id > ?", [after_chunk]
+    # No chunk id range unless asked: as a range on the passages' rowid it makes SQLite
+    # walk every passage and sort them for each batch (0.38 s a batch at 120,856
+    # passages) instead of going down the documents' recency index (13 ms).
+    scope, scope_args = ("c.id > ?", [after_chunk]) if after_chunk else ("1", [])
     if documents is not None:
         scope += f" AND ({documents[0]})"
         scope_args += documents[1]
@@ -393,14 +396,11 @@ def _walk(
         " AND e.text_hash = c.text_hash)"
         for _ in lacking
     )
-    after: tuple[Any, ...] = ()
+    # Newest first starts below a bound too: without one SQLite sorts every passage.
+    recent = order != "c.id"
+    after: tuple[Any, ...] = (math.inf, 0) if recent else ()
     while True:
-        if not after:
-            where = "1"
-        elif order == "c.id":
-            where = "c.id > ?"
-        else:
-            where = "(d.modified, d.id) <= (?, ?)"
+        where = "(d.modified, d.id) <= (?, ?)" if recent else "c.id > ?" if after else "1"
         rows = store.conn.execute(
             "SELECT d.modified, d.id, c.id, c.text_hash, c.text FROM documents d"
             f" JOIN chunks c ON c.doc_id = d.id WHERE {scope}{missing} AND {where}"
@@ -410,7 +410,7 @@ def _walk(
         if not rows:
             return
         modified, doc, chunk = rows[-1][:3]
-        after = (chunk,) if order == "c.id" else (modified, doc)
+        after = (modified, doc) if recent else (chunk,)
         yield {digest: text for *_, digest, text in rows}
 
 
