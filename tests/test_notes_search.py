@@ -535,9 +535,9 @@ def test_float16_rows_are_scored_to_float32_precision(monkeypatch: pytest.Monkey
 
 
 def test_the_first_tier_lends_only_passages_the_filters_allow(tmp_path: Path) -> None:
-    """The full model's candidates from the first tier are passages the filters allow,
-    whether its scan read only their rows (a tag) or every row (a source), and as many
-    as it lends when there are that many."""
+    """The full model's candidates from the first tier are passages the filters allow
+    (a tag, a source; its scan reads only their rows), as many as it lends when there
+    are that many."""
     from agent.index.search import _CANDIDATES, Filters, _candidate_hashes, _vector_scan
     from agent.index.static_vectors import static_embedder
 
@@ -558,7 +558,7 @@ def test_the_first_tier_lends_only_passages_the_filters_allow(tmp_path: Path) ->
                 params,
             )
         }
-        got = _candidate_hashes(store, filters, [], _vector_scan(store, filters, matrix, q))
+        got = _candidate_hashes(store, [], _vector_scan(store, filters, matrix, q))
         assert set(got) <= allowed and len(got) == min(_CANDIDATES, len(allowed)), filters
 
 
@@ -671,6 +671,35 @@ def test_a_filter_s_passage_texts_come_from_an_index_alone(store: Store, tmp_pat
         store.count_up(DOCUMENTS_GENERATION)
     got = _allowed_texts(store, where, params)
     assert b"short" in list(got) and list(got) == want()
+
+
+def test_a_source_filter_finds_its_few_passages_among_many_nearer(tmp_path: Path) -> None:
+    """Three messages among sixty notes that are all nearer the question: searching the
+    mail by meaning scans the mail's rows, not the nearest rows of everything (which
+    held no message, and left the page empty)."""
+    import mailbox
+    from email.message import EmailMessage
+
+    from agent.index.mail import index_mail
+    from connectors.mail.files import MailPath
+
+    write_notes(tmp_path / "notes", {f"n{n:02}.md": f"Ferry ticket {n}.\n" for n in range(60)})
+    box = mailbox.Maildir(tmp_path / "mail", create=True)
+    for n, words in enumerate(["olive garden", "invoice day", "contract renewal"]):
+        msg = EmailMessage()
+        msg["From"], msg["To"] = "a@example.org", "b@example.org"
+        msg["Subject"], msg["Message-ID"] = f"Trip {n}", f"<t{n}@example.org>"
+        msg.set_content(f"The ferry ticket, the {words}, the harbour and the hotel.")
+        box.add(msg)
+    store = Store(tmp_path / "index.db")
+    index_source(store, NotesFolder(tmp_path / "notes"))
+    assert index_mail(store, MailPath(tmp_path / "mail")).added == 3
+    embedder = WordHashEmbedder()
+    embed_pending(store, embedder)
+    hits = search(store, "ferry ticket", source="mail", embedder=embedder, mode="vector", limit=3)
+    assert len(hits) == 3 and {h.source for h in hits} == {"mail"}
+    every = search(store, "ferry ticket", embedder=embedder, mode="vector", limit=10)
+    assert {h.source for h in every} == {"notes"}, "the notes are the nearer ones"
 
 
 def _tagged_vault(root: Path) -> None:
