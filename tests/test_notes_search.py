@@ -501,6 +501,32 @@ def test_one_scan_serves_every_selection_of_its_rows() -> None:
     assert matrix.scan(q).best(10, within=np.zeros(len(m), dtype=bool)) == []
 
 
+def test_the_largest_scores_are_found_whatever_their_order() -> None:
+    """The int8 scan's best rows at vault scale come from a bound taken on a sample of
+    the scores: the same scores as partitioning them all, in any order, with ties, or
+    where the bound keeps too few."""
+    from agent.index.vectors import _largest
+
+    rng = np.random.default_rng(9)
+    normal = rng.normal(size=120_000) * 1000
+    cases = {
+        "random": normal,
+        "ascending": np.sort(normal),
+        "descending": np.sort(normal)[::-1].copy(),
+        "ties": rng.integers(0, 50, 120_000).astype(np.float64),
+        "all equal": np.zeros(120_000),
+        "few": normal[:5000],
+        "the sample lower": np.where(np.arange(120_000) % 16 == 0, 0.0, 1.0),
+        "the sample highest": np.where(np.arange(120_000) % 16 == 0, normal + 1e6, normal),
+    }
+    for name, scores in cases.items():
+        for count in (1, 96, 1024):
+            got = _largest(scores, count)
+            want = np.argpartition(scores, scores.size - count)[scores.size - count :]
+            assert len(set(got.tolist())) == count, name
+            assert np.array_equal(np.sort(scores[got]), np.sort(scores[want])), (name, count)
+
+
 def test_float16_rows_are_scored_to_float32_precision(monkeypatch: pytest.MonkeyPatch) -> None:
     """The app keeps its re-scoring rows in float16: simsimd scores them with the
     query in two float16 halves, as close to the float64 dot product as float32 gets.

@@ -677,9 +677,25 @@ class VectorScan:
         # A pool several times k: int8 rounding moves a row by a few ranks at most.
         # Selected among the scanned rows only: masking the others with -inf instead
         # makes argpartition crawl over the ties (measured 15 ms against 0.2 ms).
-        pool = min(max(_RERANK, 4 * k), rough.size)
-        cand = np.argpartition(rough, rough.size - pool)[rough.size - pool :]
+        cand = _largest(rough, min(max(_RERANK, 4 * k), rough.size))
         return matrix._best(self.query, k, cand if rows is None else rows[cand])
+
+
+def _largest(scores: np.ndarray, count: int) -> np.ndarray:
+    """Positions of the ``count`` largest ``scores``, in no order. Over many scores a
+    bound from every 16th one keeps about twice ``count`` for ``argpartition`` (0.25
+    ms against 0.9 over 120,000); where it keeps too few, all are partitioned."""
+    n = scores.size
+    if n > 32 * count:
+        sample = scores[::16]
+        kept = max(2 * count // 16, 1)
+        bound = np.partition(sample, sample.size - kept)[sample.size - kept]
+        near = np.flatnonzero(scores >= bound)
+        if near.size >= count:
+            best: np.ndarray = near[np.argpartition(scores[near], near.size - count)[-count:]]
+            return best
+    top: np.ndarray = np.argpartition(scores, n - count)[n - count :]
+    return top
 
 
 def _scores(rows: np.ndarray, query: np.ndarray) -> np.ndarray:
