@@ -79,6 +79,7 @@ def main(argv: list[str] | None = None, *, workspace: Workspace | None = None) -
         install_language(app, workspace.settings.language)
         window = build_window(workspace)
         window.show()
+        workspace.warm_search()  # the first question then finds its vectors read
         instance.activated.connect(lambda: show_window(window))
         install_tray(window, window.send)  # parented to the window, which keeps it alive
         maybe_onboard(window)

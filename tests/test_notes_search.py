@@ -287,6 +287,53 @@ def test_workspace_embeds_in_the_background_and_searches_hybrid(
         ws.close()
 
 
+def test_the_app_reads_its_vectors_before_the_first_search(
+    paths: Paths, notes_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At launch the window has a search made on a worker thread, so the first question
+    finds the vectors read and the local query model loaded. With an Ollama embedding
+    model only the vectors are read (asking it would hold the server's memory for a
+    search that may not come); nothing is warmed without an embedder."""
+    from agent.index import vectors
+    from agent.index.vectors import EngineEmbedder, TieredEmbedder
+
+    class _Server:  # an Ollama embedding model: every call counted
+        name, model, calls = "ollama", "embed-m", 0
+
+        def embed(self, texts: list[str]) -> np.ndarray:
+            type(self).calls += 1
+            return np.stack([WordHashEmbedder()._vec(t) for t in texts])
+
+    local = WordHashEmbedder()
+    asked: list[str] = []
+    monkeypatch.setattr(local, "embed_query", lambda t: asked.append(t) or local._vec(t))
+    ollama = TieredEmbedder(EngineEmbedder(_Server()), WordHashEmbedder("words-first"))
+    for embedder in (local, ollama):
+        ws = Workspace(paths, engine=FakeEngine(), embedder=embedder)
+        try:
+            ws.index_notes(str(notes_dir))
+            ws.embed_pending()
+            asked.clear()
+            calls = _Server.calls
+            vectors._CACHE.pop(ws.store, None)  # as in a new process
+            thread = ws.warm_search()
+            assert thread is not None
+            thread.join(10)
+            assert len(vectors._cached_matrix(ws.store, embedder.name) or []) > 0
+            if embedder is local:
+                assert asked, "the local model answered a search"
+            else:
+                assert _Server.calls == calls, "Ollama not asked"
+        finally:
+            ws.close()
+    bare = Workspace(paths, engine=FakeEngine(), embedder=None)
+    monkeypatch.setattr(bare, "_embedder_checked", True)
+    try:
+        assert bare.warm_search() is None
+    finally:
+        bare.close()
+
+
 def test_background_embedding_failure_is_reported_and_clears(paths: Paths, notes_dir: Path) -> None:
     from agent.doctor import run_checks
 
