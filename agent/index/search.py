@@ -100,16 +100,6 @@ class Filters:
             params += args
         return where, params
 
-    @property
-    def narrows(self) -> bool:
-        """Whether the filters leave out some passages: a vector search then scans only
-        the rows they allow (a source too: the mail of a vault whose notes are nearer
-        every question would find no message among the nearest rows of everything)."""
-        return any(
-            v is not None
-            for v in (self.source, self.folder, self.tag, self.after, self.before, self.root)
-        ) or bool(self.extra)
-
 
 def keyword_search(store: Store, query: str, filters: Filters, limit: int) -> list[Hit]:
     """FTS5 BM25 over the normalised passages; a heading or title match weighs double."""
@@ -228,8 +218,8 @@ def _vector_best(
     within = _uncovered_rows(store, matrix, covered) if covered else None
     # One row more than the page is enough when the rows give a page of passages the
     # filters allow and its last one scores above every row left out: nearly always.
-    # Else three times as many: rows with no such passage (a vector not pruned yet, a
-    # passage only in notes the filter leaves out), or a tie at the edge of the page.
+    # Else three times as many: rows with no passage (a vector not pruned yet, where no
+    # filter's mask left it out), or a tie at the edge of the page.
     best = scan.best(limit + 1, within)
     ranked = _vector_ranked(store, best, where, params)
     if len(best) > limit and (len(ranked) < limit or ranked[limit - 1][1] <= best[-1][1]):
@@ -240,10 +230,12 @@ def _vector_best(
 def _vector_scan(
     store: Store, filters: Filters, matrix: VectorMatrix, qvec: np.ndarray
 ) -> VectorScan:
-    """The query's int8 scan of the passages the filters allow: a narrow filter scores
-    only its own rows (a cached row mask, kept in one block)."""
+    """The query's int8 scan of the passages the filters allow: any filter scores only
+    its own rows (a cached row mask; a narrow one's kept in one block). A source too:
+    scanning every row and dropping the others after, a vault whose notes were nearer
+    every question found no message by meaning."""
     where, params = filters.sql()
-    mask = _allowed_rows(store, matrix, where, params) if filters.narrows else None
+    mask = _allowed_rows(store, matrix, where, params) if where else None
     return matrix.scan(qvec, mask, steady=mask is not None)
 
 
@@ -616,7 +608,7 @@ def _tier_matrices(
 def _candidate_hashes(store: Store, found: list[Hit], scan: VectorScan) -> list[str]:
     """Text hashes of the best keyword hits and of the first tier's nearest passages:
     its scan's best rows, which are text hashes already, of rows the filters allow
-    (``Filters.narrows``), so they need no passage ids and no SQL (0.7–0.9 ms)."""
+    (``_vector_scan``), so they need no passage ids and no SQL (0.7–0.9 ms)."""
     ids = [h.chunk_id for h in found[:_CANDIDATES]]
     marks = ",".join("?" * len(ids))
     rows = store.conn.execute(f"SELECT text_hash FROM chunks WHERE id IN ({marks})", ids)
