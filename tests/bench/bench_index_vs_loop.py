@@ -15,6 +15,13 @@ CLI in a fresh home (process start included), and `index_source` in this process
 the parse pool as the CLI uses it and with parsing forced into this process (the
 pre-pool, one-core path). Each figure is the best of ``--runs``; the page cache is warm
 for all. Not a timed test: it prints figures.
+
+Then the floor under any indexer built like this one, measured on the same files: the
+keyword index alone (each note's text as one FTS5 row with the index's own tokenizer,
+the least the single SQLite writer must do) and parsing alone (reading and preparing
+every note in this process: CPU per note). On ``cores`` cores, perfectly shared, no
+indexer doing both can pass cores / (parse + keyword-index CPU) notes/s, nor the
+keyword index alone's rate, since one writer does that part.
 """
 
 from __future__ import annotations
@@ -37,7 +44,7 @@ sys.path.insert(0, str(ROOT))
 from bench_notes import ARABIC, CUM_WEIGHTS, VOCAB  # noqa: E402
 
 from agent.index.indexer import index_source  # noqa: E402
-from agent.index.pool import ParsePool, default_workers  # noqa: E402
+from agent.index.pool import ParsePool, default_workers, run_job  # noqa: E402
 from agent.store import Store  # noqa: E402
 from connectors.notes import NotesFolder  # noqa: E402
 
@@ -102,6 +109,30 @@ def plain_loop(files: list[Path], db: Path) -> float:
     return seconds
 
 
+def keyword_index_alone(texts: list[str], db: Path) -> float:
+    """Each note's text as one row of an FTS5 table tokenised as the index's is."""
+    conn = sqlite3.connect(db)
+    conn.execute(
+        "CREATE VIRTUAL TABLE notes USING fts5(body, tokenize='unicode61 remove_diacritics 2')"
+    )
+    started = time.perf_counter()
+    with conn:
+        conn.executemany("INSERT INTO notes VALUES (?)", [(t,) for t in texts])
+    seconds = time.perf_counter() - started
+    conn.close()
+    return seconds
+
+
+def parsing_alone(notes: Path) -> float:
+    """CPU seconds to read and prepare every note (front matter, passages, folding)."""
+    folder = NotesFolder(notes)
+    jobs = [folder.job(item) for item in folder.scan(lambda path, reason: None)]
+    started = time.process_time()
+    for job in jobs:
+        run_job(job)
+    return time.process_time() - started
+
+
 def fanous_cli(notes: Path, home: Path) -> float:
     env = {**os.environ, "FANOUS_HOME": str(home)}
     command = [sys.executable, "-m", "agent.cli", "index", "--notes", str(notes), "--no-embed"]
@@ -159,6 +190,22 @@ def main() -> None:
             ("index_source, parsing in-process", serial),
         ]:
             print(f"{name:44} {len(files) / seconds:8.0f} notes/s   {loop / seconds:.2f}x")
+
+        texts = [path.read_text() for path in files]
+        fts = best(lambda w: keyword_index_alone(texts, w / "fts.db"))
+        parse = min(parsing_alone(notes) for _ in range(args.runs))
+        cores = os.cpu_count() or 1
+        ceiling = min(len(files) / fts, cores * len(files) / (parse + fts))
+        print("floor under any indexer that parses each note and keyword-indexes its text:")
+        for name, value, unit in [
+            ("keyword index alone (FTS5, one writer)", fts, "ms of the writer"),
+            ("parsing alone (read + prepare)", parse, "ms of CPU"),
+        ]:
+            print(f"  {name:42} {value / len(files) * 1e3:6.3f} {unit} per note")
+        print(
+            f"  {'ceiling on ' + str(cores) + ' cores, perfectly shared':42} "
+            f"{ceiling:8.0f} notes/s   {ceiling * loop / len(files):.2f}x"
+        )
     finally:
         shutil.rmtree(base, ignore_errors=True)
 
