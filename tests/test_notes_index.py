@@ -153,3 +153,97 @@ def test_search_filters_by_root(store: Store, tmp_path: Path, notes_dir: Path) -
     assert len(search(store, "ferry")) == 2
     only = search(store, "ferry", root=NotesFolder(other).root)
     assert [Path(h.path).name for h in only] == ["f.md"]
+
+
+def _fts_matches_its_content(conn) -> None:  # type: ignore[no-untyped-def]
+    """FTS5's own check of the index against the passages' searchable forms (rank 1:
+    the content is read and tokenised again), and a row per passage."""
+    conn.execute("INSERT INTO chunks_fts (chunks_fts, rank) VALUES ('integrity-check', 1)")
+    assert (
+        conn.execute("SELECT count(*) FROM chunks_fts_docsize").fetchone()
+        == conn.execute("SELECT count(*) FROM chunks").fetchone()
+    )
+
+
+def test_a_searchable_form_is_stored_only_where_it_differs(tmp_path: Path) -> None:
+    from agent.normalize import normalize
+
+    vault = tmp_path / "vault"
+    vault.mkdir()
+    (vault / "ferry.md").write_text("# Ferry\n\nThe ferry leaves at 7:40 from pier three.\n")
+    (vault / "arabic.md").write_text("# سفر\n\nموعدُ العَبّارةِ صباحاً من الرصيف الثالث.\n")
+    (vault / "tokyo.md").write_text("# 旅行\n\n東京都の港から出発します。\n")
+    store = Store(tmp_path / "f.db")
+    index_source(store, NotesFolder(vault))
+    rows = store.conn.execute("SELECT text, search_form, search_text FROM chunks").fetchall()
+    assert len(rows) == 3
+    for text, form, search_text in rows:
+        assert search_text == normalize(text)  # what the keyword index reads
+        assert form == ("" if text.isascii() else normalize(text))  # no second copy
+    assert "7:40" in search(store, "pier")[0].text
+    assert "العَبّارةِ" in search(store, "العبارة")[0].text
+    assert "東京都" in search(store, "京都")[0].text
+    _fts_matches_its_content(store.conn)
+    # An edit and a removal take the old terms out of the index, whichever form it had.
+    (vault / "ferry.md").write_text("# Ferry\n\nThe ferry leaves at 8:15 from pier two.\n")
+    (vault / "arabic.md").unlink()
+    index_source(store, NotesFolder(vault))
+    _fts_matches_its_content(store.conn)
+    assert search(store, "three") == [] and search(store, "العبارة") == []
+    assert "8:15" in search(store, "pier")[0].text
+
+
+def test_a_form_that_folds_to_nothing_is_not_read_as_the_text() -> None:
+    from agent.index.prepared import Prepared
+    from contracts.documents import Document
+
+    doc = Document(uri="file:///n.md", source="notes", title="n", text="\u064e\u064f", modified=0)
+    row = Prepared(doc, "{}", [(0, 2, "", "", "n", "h")]).rows(1)[0]
+    assert row[6] == " "  # '' would mean "search the text itself"
+
+
+def test_passages_written_before_the_form_was_split_migrate(tmp_path: Path) -> None:
+    import sqlite3
+    import time
+
+    from agent.index.indexer import delete_documents
+    from agent.normalize import normalize
+    from agent.store import MIGRATIONS
+
+    db = sqlite3.connect(tmp_path / "old.db")
+    db.execute("CREATE TABLE _migrations (name TEXT PRIMARY KEY, applied REAL)")
+    before = MIGRATIONS[
+        : [m.__name__ for m in MIGRATIONS].index("m025_searchable_form_where_it_differs")
+    ]
+    for step in before:
+        step(db)
+        db.execute("INSERT INTO _migrations VALUES (?, ?)", (step.__name__, time.time()))
+    db.execute(
+        "INSERT INTO documents (id, source, root, uri, title, modified, content_hash, "
+        "indexed_at) VALUES (1, 'notes', '/n', 'file:///n/a.md', 'A', 0, 'h', 0)"
+    )
+    texts = ["The ferry leaves at 7:40.", "موعدُ العَبّارةِ صباحاً"]
+    for n, text in enumerate(texts, start=1):  # as the indexer wrote them then
+        db.execute(
+            "INSERT INTO chunks (id, doc_id, ordinal, text, heading_path, start, end, "
+            "search_text, search_heading, text_hash) VALUES (?, 1, ?, ?, '', 0, 1, ?, 'a', ?)",
+            (n, n, text, normalize(text), f"h{n}"),
+        )
+        db.execute(
+            "INSERT INTO chunks_fts (rowid, search_text, search_heading) VALUES (?, ?, 'a')",
+            (n, normalize(text)),
+        )
+    db.commit()
+    db.close()
+
+    store = Store(tmp_path / "old.db")
+    forms = store.conn.execute("SELECT search_form, search_text FROM chunks ORDER BY id")
+    assert forms.fetchall() == [("", texts[0]), (normalize(texts[1]), normalize(texts[1]))]
+    _fts_matches_its_content(store.conn)
+    assert [h.text for h in search(store, "ferry")] == [texts[0]]
+    assert [h.text for h in search(store, "العبارة")] == [texts[1]]
+    with store.atomic():
+        delete_documents(store, [1])
+    _fts_matches_its_content(store.conn)
+    assert search(store, "ferry") == [] and search(store, "العبارة") == []
+    store.close()

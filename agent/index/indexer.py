@@ -130,13 +130,13 @@ def write_document(
     first = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM chunks").fetchone()[0]
     rows = [(first + n, *row) for n, row in enumerate(prep.rows(doc_id))]
     conn.executemany(
-        "INSERT INTO chunks (id, doc_id, ordinal, text, heading_path, start, end, search_text, "
+        "INSERT INTO chunks (id, doc_id, ordinal, text, heading_path, start, end, search_form, "
         "search_heading, text_hash) VALUES (?,?,?,?,?,?,?,?,?,?)",
         rows,
     )
     # The one place passages are written, so the one place they become searchable: once
-    # the batch commits (Store.queue_fts says why).
-    store.queue_fts([(row[0], row[7], row[8]) for row in rows])
+    # the batch commits (Store.queue_fts says why). An empty form is the text's own.
+    store.queue_fts([(row[0], row[7] or row[3], row[8]) for row in rows])
     return doc_id
 
 

@@ -3,7 +3,8 @@ passages cut, their searchable forms and hashes computed, its metadata serialise
 writer then only inserts rows.
 
 Passage texts do not travel: each is ``doc.text[start:end]`` (the chunker's spans are
-exact), and a searchable form equal to its text (no Arabic, no CJK) travels as ``None``.
+exact), and a searchable form equal to its text (no Arabic, no CJK) travels as ``None``
+and is stored as '' (the store's ``search_form``).
 """
 
 from __future__ import annotations
@@ -29,14 +30,15 @@ class Prepared:
     chunks: list[PreparedChunk]
 
     def rows(self, doc_id: int) -> list[tuple[object, ...]]:
-        """The ``chunks`` table's rows for this document."""
+        """The ``chunks`` table's rows for this document: (doc id, ordinal, text, heading
+        path, start, end, search form, search heading, text hash)."""
         text = self.doc.text
         out: list[tuple[object, ...]] = []
         for n, (start, end, heading, search, search_heading, digest) in enumerate(self.chunks):
+            # '' stands for the text itself, so a form that folds to nothing is a space
+            form = "" if search is None else search or " "
             passage = text[start:end]
-            out.append(
-                (doc_id, n, passage, heading, start, end, search or passage, search_heading, digest)
-            )
+            out.append((doc_id, n, passage, heading, start, end, form, search_heading, digest))
         return out
 
 
