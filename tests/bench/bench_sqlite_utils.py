@@ -33,7 +33,7 @@ from tests.bench.bench_foundation import make_notes
 
 _DOC = ("source", "root", "uri", "path", "title", "meta", "modified", "size", "mtime_ns",
         "content_hash", "indexed_at", "folder", "doc_date")  # fmt: skip
-_CHUNK = ("doc_id", "ordinal", "text", "heading_path", "start", "end", "search_text",
+_CHUNK = ("doc_id", "ordinal", "text", "heading_path", "start", "end", "search_form",
           "search_heading", "text_hash")  # fmt: skip
 
 
@@ -46,8 +46,9 @@ def rows(count: int) -> list[tuple[tuple, list[tuple], list[str]]]:
             text = path.read_text()
             doc = ("notes", tmp, path.as_uri(), str(path), path.stem, json.dumps({}), 0.0,
                    len(text), 0, content_hash(text), 0.0, "", 0.0)  # fmt: skip
-            chunks = [
-                (n, p.text, p.heading_path, p.start, p.end, normalize(p.text),
+            chunks = [  # a searchable form equal to the text is stored as ''
+                (n, p.text, p.heading_path, p.start, p.end,
+                 "" if normalize(p.text) == p.text else normalize(p.text),
                  normalize(p.heading_path), content_hash(p.text))
                 for n, p in enumerate(chunk_text(text))
             ]  # fmt: skip
