@@ -472,6 +472,8 @@ def m025_searchable_form_where_it_differs(db: sqlite3.Connection) -> None:
 # What the disk and the file system do to a write (full, I/O error, locked, damaged), as
 # opposed to a bug in a statement (IntegrityError, ProgrammingError), which shows as itself.
 _ENVIRONMENT = (sqlite3.OperationalError, sqlite3.DatabaseError)
+# The oldest SQLite the schema runs on: m025's computed column (generated columns, 3.31).
+MIN_SQLITE = (3, 31, 0)
 
 
 class Store:
@@ -483,6 +485,13 @@ class Store:
     """
 
     def __init__(self, path: str | Path) -> None:
+        if sqlite3.sqlite_version_info < MIN_SQLITE:
+            raise StorageError(
+                f"This Python's SQLite is {sqlite3.sqlite_version}, and Fanous needs "
+                f"{'.'.join(map(str, MIN_SQLITE))} or newer",
+                fix="run Fanous with a Python built on a newer SQLite (python.org's "
+                "installers and current Linux distributions have one), or use the packaged app",
+            )
         self.path = str(path)
         self.read_only: StorageError | None = None
         self._lock = threading.RLock()

@@ -90,3 +90,15 @@ def test_the_store_needs_no_sqlite_utils() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+def test_an_old_sqlite_is_a_clear_error_before_anything_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite3, "sqlite_version_info", (3, 26, 0))
+    monkeypatch.setattr(sqlite3, "sqlite_version", "3.26.0")
+    with pytest.raises(StorageError) as caught:
+        Store(tmp_path / "f.db")
+    assert "3.26.0" in caught.value.message and "3.31.0 or newer" in caught.value.message
+    assert caught.value.fix and "Python" in caught.value.fix
+    assert not (tmp_path / "f.db").exists()
