@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -62,6 +63,22 @@ def test_search_json_and_incremental_index(tmp_path: Path, notes_dir: Path) -> N
     assert {"uri", "path", "span", "score", "text", "heading_path"} <= set(data["results"][0])
     plain = run(["search", "wifi password"], home)
     assert "wifi.md" in plain.stdout
+
+
+def test_index_counts_passages_not_vectors(tmp_path: Path, notes_dir: Path) -> None:
+    """Each passage gets a vector from the first pass, then one from the full model
+    (which replaces it); the summary counts passages, and says what each model did."""
+    result = run(["index", "--notes", str(notes_dir)], tmp_path / "home")
+    assert result.returncode == 0, result.stderr
+    db = sqlite3.connect(tmp_path / "home" / "data" / "fanous.db")
+    passages = db.execute("SELECT count(*) FROM chunks").fetchone()[0]
+    (full,) = db.execute("SELECT DISTINCT model FROM embeddings").fetchone()
+    db.close()
+    assert passages > 1 and not full.startswith("static:")
+    assert (
+        f"embedded {passages} passages for hybrid search (the first pass {passages}, "
+        f"{full} {passages})"
+    ) in result.stderr
 
 
 def test_doctor_reports_the_real_state(tmp_path: Path) -> None:

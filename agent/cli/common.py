@@ -180,15 +180,21 @@ def embed_passages(ws: Workspace, *, quiet: bool) -> None:
             file=sys.stderr,
         )
     bars: list[ProgressLine] = []
+    counts: dict[str, int] = {}  # passages each model embedded: a passage gets one of each
 
     def tier(name: str) -> None:
         for bar in bars:
             bar.close()
         first = name.startswith("static:")
+        counts["the first pass" if first else name] = 0
         bars.append(ProgressLine("First pass" if first else "Embedding", unit="passages"))
 
+    def progress(n: int, total: int) -> None:
+        counts[next(reversed(counts))] = n
+        bars[-1](n, total)
+
     try:
-        done = ws.embed_pending(progress=lambda n, total: bars[-1](n, total), on_tier=tier)
+        done = ws.embed_pending(progress=progress, on_tier=tier)
     except KeyboardInterrupt:
         print("\nEmbedding paused; `fanous index` resumes it.", file=sys.stderr)
         return
@@ -199,7 +205,12 @@ def embed_passages(ws: Workspace, *, quiet: bool) -> None:
         for bar in bars:
             bar.close()
     if done and not quiet:
-        print(f"embedded {done} passages for hybrid search", file=sys.stderr)
+        models = ", ".join(f"{name} {n}" for name, n in counts.items() if n)
+        print(
+            f"embedded {max(counts.values(), default=0) or done} passages for hybrid search"
+            f" ({models})",
+            file=sys.stderr,
+        )
 
 
 class StatusLine:
