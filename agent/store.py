@@ -518,6 +518,12 @@ class Store:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA foreign_keys=ON")
+            # Each indexed item is written in a savepoint (agent.index.sync.isolated), and
+            # a savepoint's copy of the pages it changes went to a temporary file once past
+            # 64 KiB: most notes. In memory it is freed at the item's end: the writer's
+            # time per note 0.51 -> 0.43 ms. Temporary tables (a filter's passage ids) are
+            # small. Set before any exists: changing it drops them.
+            conn.execute("PRAGMA temp_store=MEMORY")
             self._conn = conn
             self._migrate()
         except (sqlite3.Error, OSError) as e:

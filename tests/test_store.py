@@ -13,6 +13,8 @@ def test_migrations_wal_and_reopen(tmp_path: Path) -> None:
     store = Store(tmp_path / "f.db")
     assert store.schema_version == len(MIGRATIONS)
     assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    # savepoints' page copies in memory, not a temporary file per indexed note
+    assert store.conn.execute("PRAGMA temp_store").fetchone()[0] == 2
     tables = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master")}
     assert {"documents", "chunks", "chunks_fts", "conversations", "messages"} <= tables
     store.close()
