@@ -18,6 +18,7 @@ cosine search does not depend on the values); the query is embedded for real.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import itertools
 import os
 import random
@@ -26,7 +27,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -287,52 +291,62 @@ def search_while_embedding(db: Path, store: Store, e5: E5Embedder, rounds: int =
     # The background embedder keeps a core busy between its batches, so its batches
     # come beside a busy process too (here another process: the app's is a thread).
     cases = (("no batch", False, False), ("a batch", True, False), ("a batch, busy", True, True))
+
+    def write_batch() -> None:
+        start = next(batches)
+        embed_texts(writer, vectors, {h: "" for h in pending[start : start + 8]})
+
     for label, tag in (("hybrid", None), ("hybrid with a tag filter", "travel")):
         search(store, "warm up", embedder=tiered, tag=tag)  # reads the matrices once
+        searched = partial(search, store, embedder=tiered, tag=tag)
         for case, written, busy in cases:
-            spin = subprocess.Popen([sys.executable, "-c", "while True: pass"]) if busy else None
-            wall, cpu = [], []
-            try:
-                for _ in range(rounds):
-                    for q in QUERIES:
-                        if written:
-                            start = next(batches)
-                            batch = {h: "" for h in pending[start : start + 8]}
-                            embed_texts(writer, vectors, batch)
-                        time.sleep(1.0)  # as in the app: a search now and then, caches cooled
-                        t, c = time.perf_counter(), _cpu()
-                        search(store, q, embedder=tiered, tag=tag)
-                        wall.append((time.perf_counter() - t) * 1000)
-                        cpu.append((_cpu() - c) * 1000)
-            finally:
-                if spin is not None:
-                    spin.kill()
-                    spin.wait()
-            line(f"{label}, {case} 1 s before", (wall, cpu))
+            with _busy_beside(busy):
+                times = _after_pauses(
+                    QUERIES * rounds, searched, before=write_batch if written else None
+                )
+            line(f"{label}, {case} 1 s before", times)
     writer.close()
     # The machine's own share of those tails: a fixed piece of pure-Python work (~8 ms
     # idle) after the same 1 s pause. A shared virtual machine's processor runs the first
     # milliseconds after a pause slower (measured: p95 1.7x its p50, 1.1x without pauses).
     for case, busy in (("idle", False), ("busy", True)):
-        spin = subprocess.Popen([sys.executable, "-c", "while True: pass"]) if busy else None
-        wall, cpu = [], []
-        try:
-            for _ in range(rounds * len(QUERIES)):
-                time.sleep(1.0)
-                t, c = time.perf_counter(), _cpu()
-                _fixed_work()
-                wall.append((time.perf_counter() - t) * 1000)
-                cpu.append((_cpu() - c) * 1000)
-        finally:
-            if spin is not None:
-                spin.kill()
-                spin.wait()
-        line(f"reference: fixed work after 1 s, {case}", (wall, cpu))
+        with _busy_beside(busy):
+            times = _after_pauses([200_000] * (rounds * len(QUERIES)), _fixed_work)
+        line(f"reference: fixed work after 1 s, {case}", times)
 
 
-def _fixed_work() -> int:
+@contextlib.contextmanager
+def _busy_beside(busy: bool) -> Iterator[None]:
+    """One other CPU-bound process for the duration (none when not ``busy``)."""
+    spin = subprocess.Popen([sys.executable, "-c", "while True: pass"]) if busy else None
+    try:
+        yield
+    finally:
+        if spin is not None:
+            spin.kill()
+            spin.wait()
+
+
+def _after_pauses(
+    args: list[Any], run: Callable[[Any], object], before: Callable[[], None] | None = None
+) -> tuple[list[float], list[float]]:
+    """Wall-clock and CPU milliseconds of ``run(arg)`` for each arg, each call after
+    ``before()`` and a 1 s pause: as in the app, a search now and then, caches cooled."""
+    wall, cpu = [], []
+    for arg in args:
+        if before is not None:
+            before()
+        time.sleep(1.0)
+        t, c = time.perf_counter(), _cpu()
+        run(arg)
+        wall.append((time.perf_counter() - t) * 1000)
+        cpu.append((_cpu() - c) * 1000)
+    return wall, cpu
+
+
+def _fixed_work(steps: int) -> int:
     total = 0
-    for i in range(200_000):
+    for i in range(steps):
         total += i * i
     return total
 
