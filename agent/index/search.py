@@ -374,12 +374,14 @@ def _allowed_rows(
     search repeats no per-query SQL over the whole tag or folder."""
 
     def allowed(keys: np.ndarray) -> np.ndarray:
-        """Which of the text hashes ``keys`` (a matrix's new rows) the filters allow."""
-        ids, id_args = _allowed_ids(store, where, params)
-        sql = f"SELECT text_hash FROM chunks WHERE id IN {ids} AND text_hash IN ({{}})"
-        names = [k.decode() for k in keys]
-        found = {h for (h,) in store.rows_in(sql, names, id_args)}
-        return np.fromiter((n in found for n in names), dtype=bool, count=len(names))
+        """Which of the text hashes ``keys`` (a matrix's new rows) the filters allow:
+        looked up in the filter's sorted passage texts, which the mask was built from."""
+        texts = _allowed_texts(store, where, params)
+        if not texts.size:
+            return np.zeros(keys.size, dtype=bool)
+        at = np.minimum(np.searchsorted(texts, keys), texts.size - 1)
+        found: np.ndarray = texts[at] == keys
+        return found
 
     def build() -> _Allowed:
         mask = np.zeros(len(matrix), dtype=bool)
